@@ -1,0 +1,73 @@
+"""Helpers shared by the benchmark scripts: engine import path, synthetic data, metrics."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "src") not in sys.path:
+    # `pip install -e .` is not required: the engine is pure numpy/polars
+    sys.path.insert(0, str(ROOT / "src"))
+
+DATA = ROOT.parent / "shared" / "data" / "knowledge-tracing"
+
+
+def machine() -> str:
+    import os
+
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"numpy {np.__version__}"
+    )
+
+
+def synthetic_bkt(
+    students: int, skills: int = 20, min_attempts: int = 20, max_attempts: int = 40,
+    seed: int = 42,
+) -> dict[str, NDArray[np.int64] | NDArray[np.int8] | NDArray[np.float64]]:
+    """Responses drawn from BKT itself, rows sorted by (student, skill, attempt).
+
+    Every (student, skill) gets 20-40 attempts; per skill the true parameters are drawn once:
+    prior U(0.1, 0.5), learn U(0.05, 0.3), guess U(0.1, 0.3), slip U(0.05, 0.2).
+    Returns arrays: user, skill, attempt, correct, order, is_test (last 20% of each sequence),
+    and the true parameters per skill.
+    """
+    rng = np.random.default_rng(seed)
+    prior = rng.uniform(0.1, 0.5, skills)
+    learn = rng.uniform(0.05, 0.3, skills)
+    guess = rng.uniform(0.1, 0.3, skills)
+    slip = rng.uniform(0.05, 0.2, skills)
+    n_seq = students * skills
+    lengths = rng.integers(min_attempts, max_attempts + 1, n_seq)
+    seq_user = np.repeat(np.arange(students, dtype=np.int64), skills)
+    seq_skill = np.tile(np.arange(skills, dtype=np.int64), students)
+    # step at which the student knows the skill: 0 if known at the start, else 1 + geometric
+    known_at_start = rng.random(n_seq) < prior[seq_skill]
+    learned_at = np.where(known_at_start, 0, rng.geometric(learn[seq_skill]))
+    total = int(lengths.sum())
+    owner = np.repeat(np.arange(n_seq), lengths)
+    first = np.zeros(n_seq, dtype=np.int64)
+    np.cumsum(lengths[:-1], out=first[1:])
+    attempt = np.arange(total, dtype=np.int64) - first[owner]
+    knows = attempt >= learned_at[owner]
+    row_skill = seq_skill[owner]
+    p_correct = np.where(knows, 1.0 - slip[row_skill], guess[row_skill])
+    correct = (rng.random(total) < p_correct).astype(np.int8)
+    is_test = attempt >= np.ceil(0.8 * lengths[owner]).astype(np.int64)
+    return {
+        "user": seq_user[owner],
+        "skill": row_skill,
+        "attempt": attempt,
+        "correct": correct,
+        "order": np.arange(total, dtype=np.int64),
+        "is_test": is_test.astype(np.int8),
+        "prior": prior,
+        "learn": learn,
+        "guess": guess,
+        "slip": slip,
+    }
