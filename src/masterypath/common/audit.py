@@ -1,0 +1,57 @@
+"""Recording reads and writes of student data in the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import models
+
+from masterypath.common.models import AuditAction, AuditEntry
+
+
+def _subject_label(subject: models.Model) -> str:
+    return subject._meta.label_lower
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    subject: models.Model,
+    student_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add one audit entry; `student_id` names whose record it touches."""
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=AuditAction(action),
+        subject_type=_subject_label(subject),
+        subject_id=subject.pk,
+        student_id=student_id,
+        detail=detail or {},
+    )
+
+
+def audit_record_many(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    subjects: Iterable[models.Model],
+    student_id_of: Any = None,
+    detail: dict[str, Any] | None = None,
+) -> int:
+    """Add one audit entry per subject in a single bulk insert; returns how many."""
+    entries = [
+        AuditEntry(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action=AuditAction(action),
+            subject_type=_subject_label(subject),
+            subject_id=subject.pk,
+            student_id=student_id_of(subject) if student_id_of else None,
+            detail=detail or {},
+        )
+        for subject in subjects
+    ]
+    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)

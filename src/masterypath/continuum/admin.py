@@ -1,0 +1,77 @@
+from django.contrib import admin
+
+from masterypath.continuum.models import (
+    Competency,
+    Domain,
+    Framework,
+    LearningTarget,
+    PerformanceLevel,
+    PerformanceScale,
+    Rubric,
+    RubricCriterion,
+    RubricDescriptor,
+    TargetLink,
+)
+
+
+class PerformanceLevelInline(admin.TabularInline):
+    model = PerformanceLevel
+    extra = 0
+
+
+@admin.register(PerformanceScale)
+class PerformanceScaleAdmin(admin.ModelAdmin):
+    list_display = ("name", "district")
+    inlines = [PerformanceLevelInline]
+
+
+@admin.register(Framework)
+class FrameworkAdmin(admin.ModelAdmin):
+    list_display = ("title", "version", "publisher", "district", "case_uuid")
+    search_fields = ("title", "case_uuid")
+
+
+@admin.register(Domain)
+class DomainAdmin(admin.ModelAdmin):
+    list_display = ("title", "code", "kind", "framework")
+    list_filter = ("kind", "framework")
+
+
+@admin.register(Competency)
+class CompetencyAdmin(admin.ModelAdmin):
+    list_display = ("title", "code", "domain")
+    list_filter = ("domain__framework",)
+    search_fields = ("title", "code")
+
+
+@admin.register(LearningTarget)
+class LearningTargetAdmin(admin.ModelAdmin):
+    list_display = ("code", "level_label", "dok_ceiling", "competency", "is_retired")
+    list_filter = ("competency__domain__framework", "level", "is_retired")
+    search_fields = ("code", "statement", "case_uuid")
+    raw_id_fields = ("parent", "competency")
+
+
+@admin.register(TargetLink)
+class TargetLinkAdmin(admin.ModelAdmin):
+    list_display = ("source", "kind", "destination")
+    list_filter = ("kind",)
+    raw_id_fields = ("source", "destination")
+
+
+class RubricDescriptorInline(admin.TabularInline):
+    model = RubricDescriptor
+    extra = 0
+
+
+@admin.register(RubricCriterion)
+class RubricCriterionAdmin(admin.ModelAdmin):
+    list_display = ("title", "rubric", "target")
+    inlines = [RubricDescriptorInline]
+    raw_id_fields = ("target",)
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ("title", "scale")
+    filter_horizontal = ("targets",)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ContinuumConfig(AppConfig):
+    name = "masterypath.continuum"
+    label = "continuum"
+    verbose_name = "Standards continuum"

@@ -1,0 +1,103 @@
+"""Who may see which student and section.
+
+A student sees only themself; a guardian only linked students; a teacher the students of the
+sections they teach; a counselor or principal their school; a district admin the district.
+Guards raise Http404 for anything the actor may not see, so a hidden record looks absent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from masterypath.accounts.models import Role
+from masterypath.roster.models import EnrollmentRole, Section, Staff, Student
+
+
+def _staff_of(user: Any) -> Staff | None:
+    try:
+        staff: Staff = user.staff
+    except Staff.DoesNotExist:
+        return None
+    return staff
+
+
+def students_visible_to(user: Any) -> QuerySet[Student]:
+    """Every student `user` may see, as a queryset to filter further."""
+    students = Student.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return students.none()
+    role = user.role
+    if role == Role.STUDENT:
+        return students.filter(user=user)
+    if role == Role.GUARDIAN:
+        return students.filter(guardian_links__guardian__user=user)
+    staff = _staff_of(user)
+    if staff is None:
+        return students.all() if user.is_superuser else students.none()
+    if role == Role.TEACHER:
+        return students.filter(
+            enrollments__section__in=sections_taught_by(staff)
+        ).distinct()
+    if role in {Role.COUNSELOR, Role.PRINCIPAL}:
+        return students.filter(school_id=staff.school_id)
+    if role == Role.DISTRICT_ADMIN:
+        return students.filter(district_id=staff.district_id)
+    return students.none()
+
+
+def sections_taught_by(staff: Staff) -> QuerySet[Section]:
+    return Section.objects.filter(
+        enrollments__staff=staff, enrollments__role=EnrollmentRole.TEACHER
+    )
+
+
+def sections_visible_to(user: Any) -> QuerySet[Section]:
+    """Sections whose roster `user` may see: taught ones for teachers, the school's or the
+    district's for leaders. A roster names classmates, so students and guardians see none."""
+    sections = Section.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return sections.none()
+    role = user.role
+    if role in {Role.STUDENT, Role.GUARDIAN}:
+        return sections.none()
+    staff = _staff_of(user)
+    if staff is None:
+        return sections.all() if user.is_superuser else sections.none()
+    if role == Role.TEACHER:
+        return sections_taught_by(staff)
+    if role in {Role.COUNSELOR, Role.PRINCIPAL}:
+        return sections.filter(school_id=staff.school_id)
+    if role == Role.DISTRICT_ADMIN:
+        return sections.filter(school__district_id=staff.district_id)
+    return sections.none()
+
+
+def access_student_by_id(user: Any, student_id: int) -> Student:
+    """The student with this id if `user` may see them; Http404 otherwise."""
+    student = students_visible_to(user).filter(pk=student_id).select_related("school").first()
+    if student is None:
+        raise Http404("No such student.")
+    return student
+
+
+def access_section_by_id(user: Any, section_id: int) -> Section:
+    """The section with this id if `user` may see its roster; Http404 otherwise."""
+    section = (
+        sections_visible_to(user)
+        .filter(pk=section_id)
+        .select_related("course", "school", "session")
+        .first()
+    )
+    if section is None:
+        raise Http404("No such section.")
+    return section
+
+
+def can_record_evidence_for(user: Any, student: Student) -> bool:
+    """Teachers record evidence for the students they teach; leaders for their school."""
+    if user.role not in {Role.TEACHER, Role.PRINCIPAL, Role.DISTRICT_ADMIN}:
+        return False
+    return students_visible_to(user).filter(pk=student.pk).exists()

@@ -1,0 +1,63 @@
+from django.contrib import admin
+
+from masterypath.roster.models import (
+    Course,
+    Enrollment,
+    Guardian,
+    GuardianLink,
+    Section,
+    Staff,
+    Student,
+)
+
+
+class GuardianLinkInline(admin.TabularInline):
+    model = GuardianLink
+    extra = 0
+    raw_id_fields = ("guardian", "student")
+
+
+@admin.register(Student)
+class StudentAdmin(admin.ModelAdmin):
+    list_display = ("local_id", "family_name", "given_name", "grade_level", "school", "is_active")
+    list_filter = ("school", "grade_level", "is_english_learner", "disability")
+    search_fields = ("local_id", "state_id", "family_name", "given_name", "source_id")
+    raw_id_fields = ("user",)
+    inlines = [GuardianLinkInline]
+
+
+@admin.register(Guardian)
+class GuardianAdmin(admin.ModelAdmin):
+    list_display = ("family_name", "given_name", "email", "preferred_language")
+    search_fields = ("family_name", "given_name", "email")
+    raw_id_fields = ("user",)
+    inlines = [GuardianLinkInline]
+
+
+@admin.register(Staff)
+class StaffAdmin(admin.ModelAdmin):
+    list_display = ("family_name", "given_name", "role", "school")
+    list_filter = ("role", "school")
+    search_fields = ("family_name", "given_name", "email")
+    raw_id_fields = ("user",)
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "subject", "school")
+    list_filter = ("subject", "school")
+    filter_horizontal = ("frameworks",)
+
+
+class EnrollmentInline(admin.TabularInline):
+    model = Enrollment
+    extra = 0
+    raw_id_fields = ("student", "staff")
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("title", "course", "school", "session")
+    list_filter = ("school", "session")
+    search_fields = ("title", "source_id")
+    inlines = [EnrollmentInline]
