@@ -36,10 +36,10 @@ than ``tol``. All sequences of all skills are processed at once in a packed, tim
 
 from __future__ import annotations
 
-from typing import TypeVar
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import polars as pl
