@@ -6,5 +6,7 @@ admin.site.site_title = "masterypath"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("masterypath.api.urls")),
+    path("xapi/", include("masterypath.interop.xapi.urls")),
     path("", include("masterypath.web.urls")),
 ]

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from masterypath.web import views
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("students/<int:student_id>/", views.student_detail, name="student-detail"),
     path("sections/<int:section_id>/", views.section_detail, name="section-detail"),
+    path("teach/", include("masterypath.web.teacher.urls")),
+    path("district/imports/", include("masterypath.web.imports.urls")),
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CaseConfig(AppConfig):
+    name = "masterypath.interop.case"
+    label = "case"
