@@ -98,7 +98,8 @@ def test_order_does_not_matter_where_the_method_says_so(
     """Mean, highest, median and n-mastery ignore the order of the evidence."""
     shuffled = list(np.random.default_rng(seed).permutation(scores))
     kw = {"n": 1, "scale": Scale(0.0, 4.0, 3.0)}
-    first, second = mastery.calculate(method, scores, **kw), mastery.calculate(method, shuffled, **kw)
+    first = mastery.calculate(method, scores, **kw)
+    second = mastery.calculate(method, shuffled, **kw)
     assert (first is None and second is None) or first == pytest.approx(second)
 
 

@@ -148,7 +148,7 @@ def test_explanation_says_why_it_is_348() -> None:
 
 def test_config_rejects_bad_parameters() -> None:
     """The decaying weight must lie in [0.5, 0.99]; unknown methods are refused."""
-    with pytest.raises(ValueError, match="0.5"):
+    with pytest.raises(ValueError, match=r"0\.5"):
         MasteryConfig(method="decaying_average", weight=0.3)
     with pytest.raises(ValueError, match="Unknown"):
         MasteryConfig(method="average-ish")

@@ -426,7 +426,7 @@ def _e_step_chunk(
     gamma_first[: widths[0]] = gamma[: widths[0]]
 
     def per_set(values: FloatArray) -> FloatArray:
-        return np.bincount(column_param, weights=values, minlength=k)
+        return np.bincount(column_param, weights=values, minlength=k).astype(np.float64)
 
     return _Stats(
         per_set(gamma_first), per_set(acc_gamma), per_set(acc_gamma_correct),
@@ -456,8 +456,10 @@ class _Counts:
     def of(cls, sequences: _SequenceSet, k: int) -> _Counts:
         row_param = np.repeat(sequences.param_index, sequences.lengths)
         return cls(
-            rows=np.bincount(sequences.param_index, weights=sequences.lengths, minlength=k),
-            correct=np.bincount(row_param, weights=sequences.obs, minlength=k),
+            rows=np.bincount(
+                sequences.param_index, weights=sequences.lengths, minlength=k
+            ).astype(np.float64),
+            correct=np.bincount(row_param, weights=sequences.obs, minlength=k).astype(np.float64),
             sequences=np.bincount(sequences.param_index, minlength=k).astype(np.float64),
         )
 
@@ -513,9 +515,12 @@ def _em(
             current = current.subset(running[current.param_index])
             layout = _layout_of(current)
         chunks = _chunks(layout, chunk_width)
-        results = _map_chunks(
-            chunks, lambda chunk: _e_step_chunk(layout, chunk, params, forgets=forgets), workers
-        )
+        current_layout = layout
+
+        def e_step(chunk: _Chunk) -> _Stats:
+            return _e_step_chunk(current_layout, chunk, params, forgets=forgets)
+
+        results = _map_chunks(chunks, e_step, workers)
         stats = _Stats.zeros(k)
         for result in results:
             stats.add(result)
@@ -540,9 +545,12 @@ def _loglik(
         size = chunk.local_offsets[-1]
         loglik = np.zeros(chunk.hi - chunk.lo)
         _forward_chunk(layout.obs, chunk, cp, np.empty(size), np.empty(size), loglik)
-        return np.bincount(column_param, weights=loglik, minlength=k)
+        return np.bincount(column_param, weights=loglik, minlength=k).astype(np.float64)
 
-    return np.sum(_map_chunks(_chunks(layout, chunk_width), work, workers), axis=0)
+    total = np.zeros(k)
+    for part in _map_chunks(_chunks(layout, chunk_width), work, workers):
+        total += part
+    return total
 
 
 def _forward_all(

@@ -250,7 +250,8 @@ def _decaying_shares(v: FloatArray, weight: float) -> FloatArray:
     exponent = np.arange(n - 1, -1, -1, dtype=np.float64)
     c = v * np.power(1.0 - weight, exponent) * weight
     c[0] /= weight
-    return c / c.sum()
+    shares: FloatArray = c / c.sum()
+    return shares
 
 
 def decaying_average(
@@ -412,7 +413,7 @@ def calculate(
     ).value
 
 
-def explain(  # noqa: C901 - one branch per method keeps each formula next to its shares
+def explain(
     method: str, scores: ArrayLike, *, kinds: Sequence[str | None] | None = None,
     doks: Sequence[int | None] | None = None, evidence_weights: ArrayLike | None = None,
     observed_at: Sequence[Any] | None = None, override: Override | None = None, **params: Any,
@@ -693,7 +694,7 @@ def _position(groups: _Groups) -> IntArray:
     return np.arange(groups.x.size, dtype=np.int64) - groups.starts[owner] + 1
 
 
-def _batch_values(  # noqa: C901 - a dispatch over the methods
+def _batch_values(
     groups: _Groups, config: MasteryConfig, bkt_params: list[BktParams] | None,
     target_index: IntArray | None,
 ) -> tuple[FloatArray, FloatArray | None]:
@@ -809,7 +810,8 @@ def _fit_sums(
     stt, sty = _segment_sum(v * t * t, starts), _segment_sum(v * t * y, starts)
     det = sv * stt - st * st
     with np.errstate(invalid="ignore", divide="ignore"):
-        b = np.where(np.abs(det) <= 1e-15 * np.maximum(sv * stt, 1.0), 0.0, (sv * sty - st * sy) / det)
+        degenerate = np.abs(det) <= 1e-15 * np.maximum(sv * stt, 1.0)
+        b = np.where(degenerate, 0.0, (sv * sty - st * sy) / det)
     return (sy - b * st) / sv, b
 
 
