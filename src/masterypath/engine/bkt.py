@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 import numpy as np
@@ -434,6 +435,10 @@ def _e_step_chunk(
     )
 
 
+def _e_step_of(layout: _Layout, params: _ParamArrays, forgets: bool, chunk: _Chunk) -> _Stats:
+    return _e_step_chunk(layout, chunk, params, forgets=forgets)
+
+
 _T = TypeVar("_T")
 
 
@@ -515,12 +520,7 @@ def _em(
             current = current.subset(running[current.param_index])
             layout = _layout_of(current)
         chunks = _chunks(layout, chunk_width)
-        current_layout = layout
-
-        def e_step(chunk: _Chunk) -> _Stats:
-            return _e_step_chunk(current_layout, chunk, params, forgets=forgets)
-
-        results = _map_chunks(chunks, e_step, workers)
+        results = _map_chunks(chunks, partial(_e_step_of, layout, params, forgets), workers)
         stats = _Stats.zeros(k)
         for result in results:
             stats.add(result)
