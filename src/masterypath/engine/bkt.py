@@ -401,7 +401,8 @@ def _e_step_chunk(
             ratio = g1 / p_buf[s1 : s1 + following]  # gamma_{t+1} / p_{t+1}
             q = g[:following]
             if forgets:
-                ratio_unlearned = (1.0 - g1) / (1.0 - p_buf[s1 : s1 + following])
+                # p = 1 makes gamma = 1 too: the tiny floor turns 0/0 into 0
+                ratio_unlearned = (1.0 - g1) / np.maximum(1.0 - p_buf[s1 : s1 + following], 1e-300)
                 acc_ratio_unlearned[:following] += q * ratio_unlearned
                 acc_ratio[:following] += ratio - q * ratio
                 forget = cp.forget[:following]
