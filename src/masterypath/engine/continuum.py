@@ -182,11 +182,17 @@ def placement(
 def placement_frame(frame: pl.DataFrame, *, share: float = 0.8) -> pl.DataFrame:
     """Batch placement: ``frame`` (student_id, domain_id, level, is_proficient), one row per
     target of the domain, to (student_id, domain_id, completed, placement)."""
-    by_level = (
-        frame.group_by(["student_id", "domain_id", "level"])
-        .agg(pl.col("is_proficient").fill_null(False).cast(pl.Float64).mean().alias("share"))
-        .sort(["student_id", "domain_id", "level"])
+    shares = frame.group_by(["student_id", "domain_id", "level"]).agg(
+        pl.col("is_proficient").fill_null(False).cast(pl.Float64).mean().alias("share")
     )
+    return placement_from_shares(shares, share=share)
+
+
+def placement_from_shares(shares: pl.DataFrame, *, share: float = 0.8) -> pl.DataFrame:
+    """Batch placement from (student_id, domain_id, level, share): the share of the level's
+    targets the student is proficient on, one row per level (the same formula as
+    ``placement``). Useful when targets are counted rather than listed one by one."""
+    by_level = shares.sort(["student_id", "domain_id", "level"])
     keys = ["student_id", "domain_id"]
     by_level = by_level.with_columns(
         (pl.col("share") >= share - 1e-12).cast(pl.Int8).cum_min().over(keys).alias("__done"),
