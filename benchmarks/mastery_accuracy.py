@@ -16,6 +16,7 @@ sequence format (length / skill ids / 0-1 responses, trailing commas allowed).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -125,10 +126,8 @@ def evaluate(name: str, train: pl.DataFrame, test: pl.DataFrame) -> dict[str, di
     model_f = bkt.bkt_fit(train.rename(rename), order="order", seed=42, forgets=True)
     predictions["bkt with forgets (ours)"] = bkt.bkt_predict(
         test.rename(rename), model_f, order="order")["p_correct"].to_numpy()
-    try:
+    with contextlib.suppress(ImportError):
         predictions.update(pybkt_predictions(train, test))
-    except ImportError:
-        pass
     results = {
         method: {"auc": metrics.auc(y, p), "rmse": metrics.rmse(y, p),
                  "log_loss": metrics.log_loss(y, p)}
@@ -150,12 +149,13 @@ def pybkt_predictions(train: pl.DataFrame, test: pl.DataFrame) -> dict[str, np.n
     codes = {s: f"s{i:04d}" for i, s in enumerate(sorted(set(train["skill"]) | set(test["skill"])))}
     out = {}
     for label, forgets in (("pyBKT", False), ("pyBKT with forgets", True)):
-        frames = []
-        for part in (train, test):
-            frames.append(pd.DataFrame({
+        frames = [
+            pd.DataFrame({
                 "order_id": np.arange(part.height), "user_id": part["user"].to_numpy(),
                 "skill_name": [codes[s] for s in part["skill"].to_list()],
-                "correct": part["correct"].to_numpy().astype(int)}))
+                "correct": part["correct"].to_numpy().astype(int)})
+            for part in (train, test)
+        ]
         model = Model(seed=42, num_fits=5)
         model.fit(data=frames[0], forgets=forgets)
         predicted = model.predict(data=frames[1]).set_index("order_id")["correct_predictions"]
@@ -194,7 +194,8 @@ def main() -> None:
             if args.test:
                 sets.append((path.name, read_any(path), read_any(args.test)))
             else:
-                sets.append((f"{path.name} (80/20 students, seed 42)", *split_students(read_any(path))))
+                name = f"{path.name} (80/20 students, seed 42)"
+                sets.append((name, *split_students(read_any(path))))
     else:
         sets = default_sets()
     print(f"machine: {_common.machine()}")

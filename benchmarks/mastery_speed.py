@@ -20,8 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import _common
 import numpy as np
+
+import _common
 
 BENCH_PYTHON = _common.ROOT / ".venv-bench" / "bin" / "python"
 
@@ -151,34 +152,32 @@ def main() -> None:
         results["pybkt"] = summarise(pybkt_runs)
     print(f"synthetic BKT: {args.students:,} students, {rows:,} rows, 20 skills; "
           f"medians of {args.runs} runs (min-max); {_common.machine()}")
-    print("| tool | fit s | predict s | fit+predict s | whole process s | peak MiB | held-out AUC |")
+    print("| tool | fit s | predict s | fit+predict s | whole process s | peak MiB "
+          "| held-out AUC |")
     print("|---|---|---|---|---|---|---|")
     for name in ("ours", "pybkt"):
         summary = results.get(name)
         if not isinstance(summary, dict):
             continue
 
-        def cell(key: str, digits: int = 2, s: dict[str, float] = summary) -> str:
-            return f"{s[key]:.{digits}f} ({s[key + '_min']:.{digits}f}-{s[key + '_max']:.{digits}f})"
+        def cell(key: str, s: dict[str, float] = summary) -> str:
+            return f"{s[key]:.2f} ({s[key + '_min']:.2f}-{s[key + '_max']:.2f})"
 
-        both = [a + b for a, b in zip([r["fit_s"] for r in (ours_runs if name == "ours" else
-                                                             pybkt_runs)],
-                                      [r["predict_s"] for r in (ours_runs if name == "ours" else
-                                                                pybkt_runs)], strict=True)]
-        summary["fit_predict_s"] = statistics.median(both)
-        print(f"| {name} | {cell('fit_s')} | {cell('predict_s')} | {summary['fit_predict_s']:.2f} | "
-              f"{cell('process_s')} | {summary['peak_mib']:.0f} | {summary['auc']:.4f} |")
-    if isinstance(results.get("pybkt"), dict) and isinstance(results.get("ours"), dict):
-        ours, ref = results["ours"], results["pybkt"]
-        assert isinstance(ours, dict) and isinstance(ref, dict)
+        runs = ours_runs if name == "ours" else pybkt_runs
+        summary["fit_predict_s"] = statistics.median(r["fit_s"] + r["predict_s"] for r in runs)
+        print(f"| {name} | {cell('fit_s')} | {cell('predict_s')} | "
+              f"{summary['fit_predict_s']:.2f} | {cell('process_s')} | "
+              f"{summary['peak_mib']:.0f} | {summary['auc']:.4f} |")
+    ours, ref = results.get("ours"), results.get("pybkt")
+    if isinstance(ours, dict) and isinstance(ref, dict):
         ratios = {"fit_predict_speedup": ref["fit_predict_s"] / ours["fit_predict_s"],
                   "process_speedup": ref["process_s"] / ours["process_s"],
                   "memory_ratio": ours["peak_mib"] / ref["peak_mib"],
                   "auc_difference": ours["auc"] - ref["auc"]}
         results["ratios"] = ratios
         print(f"fit+predict {ratios['fit_predict_speedup']:.1f}x faster, whole process "
-              f"{ratios['process_speedup']:.1f}x, memory {ratios['memory_ratio']:.2f} of pyBKT's, "
-              f"AUC difference {ratios['auc_difference']:+.4f}")
+              f"{ratios['process_speedup']:.1f}x, memory {ratios['memory_ratio']:.2f} of "
+              f"pyBKT's, AUC difference {ratios['auc_difference']:+.4f}")
     rates = batch_throughput(args.batch_students or args.students, repeats=3)
     results["batch_rows_per_s"] = rates
     print("\n| method | batch rows/s (estimate(), unsorted-safe, 1 thread) |\n|---|---|")
