@@ -29,7 +29,7 @@ def machine() -> str:
 def synthetic_bkt(
     students: int, skills: int = 20, min_attempts: int = 20, max_attempts: int = 40,
     seed: int = 42,
-) -> dict[str, NDArray[np.int64] | NDArray[np.int8] | NDArray[np.float64]]:
+) -> dict[str, NDArray[np.int32] | NDArray[np.int64] | NDArray[np.int8] | NDArray[np.float64]]:
     """Responses drawn from BKT itself, rows sorted by (student, skill, attempt).
 
     Every (student, skill) gets 20-40 attempts; per skill the true parameters are drawn once:
@@ -60,11 +60,11 @@ def synthetic_bkt(
     correct = (rng.random(total) < p_correct).astype(np.int8)
     is_test = attempt >= np.ceil(0.8 * lengths[owner]).astype(np.int64)
     return {
-        "user": seq_user[owner],
-        "skill": row_skill,
-        "attempt": attempt,
+        "user": seq_user[owner].astype(np.int32),
+        "skill": row_skill.astype(np.int32),
+        "attempt": attempt.astype(np.int32),
         "correct": correct,
-        "order": np.arange(total, dtype=np.int64),
+        "order": np.arange(total, dtype=np.int32 if total < 2**31 else np.int64),
         "is_test": is_test.astype(np.int8),
         "prior": prior,
         "learn": learn,

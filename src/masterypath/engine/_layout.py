@@ -3,8 +3,9 @@
 Rows arrive sorted by group (a (student, target) pair, or a (skill, student) sequence) and then
 by time. Two layouts make per-group recursions cheap in numpy:
 
-* *segments*: the start offset of every group in the row order, for ``np.add.reduceat`` and
-  friends (closed forms such as the decaying average's weights).
+* *segments*: rows sorted by group (``sort_groups``, a stable integer sort that is skipped when
+  the rows are already sorted) and the start offset of every group, for ``np.add.reduceat``
+  and friends (closed forms such as the decaying average's weights).
 * *packed* (time-major, ragged, no padding): the sequences of one block (a skill) are ranked
   longest first, so at step ``t`` the sequences still running are a prefix ``[0, n_t)`` of the
   columns and their ``t``-th rows are one contiguous slice. A recursion over all sequences then
@@ -14,6 +15,7 @@ by time. Two layouts make per-group recursions cheap in numpy:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,27 +24,6 @@ from numpy.typing import NDArray
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
-
-
-def group_starts(frame: pl.DataFrame, keys: list[str]) -> IntArray:
-    """Offsets where a new group begins in ``frame``, which is sorted by ``keys``.
-
-    The result starts with 0 and has one entry per group; an empty frame has none.
-    """
-    height = frame.height
-    if height == 0:
-        return np.zeros(0, dtype=np.int64)
-    changed = np.zeros(height, dtype=bool)
-    changed[0] = True
-    for key in keys:
-        column = frame.get_column(key)
-        if column.dtype.is_integer() or column.dtype.is_float():
-            values = column.to_numpy()
-            np.logical_or(changed[1:], values[1:] != values[:-1], out=changed[1:])
-        else:
-            ids = column.rle_id().to_numpy()
-            np.logical_or(changed[1:], ids[1:] != ids[:-1], out=changed[1:])
-    return np.flatnonzero(changed).astype(np.int64)
 
 
 def dense_codes(column: pl.Series) -> tuple[IntArray, int]:
@@ -71,42 +52,54 @@ def dense_codes(column: pl.Series) -> tuple[IntArray, int]:
 
 def sort_groups(
     keys: list[pl.Series], order: pl.Series | None = None
-) -> tuple[IntArray, IntArray, list[IntArray]]:
+) -> tuple[IntArray | None, IntArray, list[IntArray]]:
     """Stable permutation that sorts rows by ``keys`` (then ``order``), with group starts.
 
-    Returns ``(permutation, group starts in sorted order, codes of each key per group)``. When
-    ``order`` is None or already non-decreasing, the input order is kept inside each group.
+    Returns ``(permutation, group starts in sorted order, codes of each key per group)``; the
+    permutation is None when the rows are already sorted (a frame read with ``ORDER BY``
+    costs no sort and no copy). When ``order`` is None or already non-decreasing, the input
+    order is kept inside each group.
     """
     height = keys[0].len()
-    combined = np.zeros(height, dtype=np.int64)
     sizes: list[int] = []
-    codes_per_key: list[IntArray] = []
+    combined = np.zeros(height, dtype=np.int64)
     for key in keys:
+        if key.dtype.is_integer() and key.null_count() == 0 and key.len():
+            low, high = int(key.min()), int(key.max())  # type: ignore[arg-type]
+            if high - low <= 4 * height + 1024:
+                # compact integers: shift in place, no code array (memory stays ~8 B/row)
+                sizes.append(high - low + 1)
+                combined *= high - low + 1
+                combined += key.to_numpy()
+                combined -= low
+                continue
         codes, size = dense_codes(key)
-        codes_per_key.append(codes)
         sizes.append(size)
         combined *= size
         combined += codes
+        del codes
+    permutation: IntArray | None = None
     if order is not None and not order.is_sorted():
         by_time = order.arg_sort().to_numpy().astype(np.int64)
         permutation = by_time[np.argsort(combined[by_time], kind="stable")]
-    else:
+        del by_time
+    elif height > 1 and not bool(np.all(combined[1:] >= combined[:-1])):
         permutation = np.argsort(combined, kind="stable").astype(np.int64)
-    sorted_key = combined[permutation]
+    if permutation is not None:
+        combined = combined[permutation]
     if height == 0:
         return permutation, np.zeros(0, dtype=np.int64), [np.zeros(0, np.int64) for _ in keys]
     changed = np.empty(height, dtype=bool)
     changed[0] = True
-    np.not_equal(sorted_key[1:], sorted_key[:-1], out=changed[1:])
+    np.not_equal(combined[1:], combined[:-1], out=changed[1:])
     starts = np.flatnonzero(changed).astype(np.int64)
-    group_codes = [codes[permutation[starts]] for codes in codes_per_key]
-    return permutation, starts, group_codes
-
-
-def group_index(starts: IntArray, height: int) -> IntArray:
-    """Group number of every row, given the group start offsets."""
-    lengths = np.diff(np.append(starts, height))
-    return np.repeat(np.arange(starts.size, dtype=np.int64), lengths)
+    del changed
+    group_key = combined[starts]
+    group_codes: list[IntArray] = []
+    for size in reversed(sizes):
+        group_codes.append(group_key % size)
+        group_key = group_key // size
+    return permutation, starts, group_codes[::-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,58 +128,9 @@ class PackedBlock:
         return int(self.offsets.size - 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Packed:
-    """Packed layout of many sequences in blocks; ``slot[row]`` is the packed slot of a row."""
-
-    blocks: tuple[PackedBlock, ...]
-    slot: IntArray
-
-
-def pack(starts: IntArray, height: int, block_of_group: IntArray, n_blocks: int) -> Packed:
-    """Build the packed layout for rows sorted by (block, group, time).
-
-    ``starts`` are the group start offsets and ``block_of_group`` the block of every group; groups
-    of one block must be contiguous.
-    """
-    lengths = np.diff(np.append(starts, height)).astype(np.int64)
-    n_groups = lengths.size
-    if n_blocks == 1:
-        return _pack_one(starts, lengths, height)
-    blocks: list[PackedBlock] = []
-    rank = np.empty(n_groups, dtype=np.int64)
-    step_base: list[IntArray] = []
-    block_bounds = np.searchsorted(block_of_group, np.arange(n_blocks + 1), side="left")
-    slot_start = 0
-    for block in range(n_blocks):
-        lo, hi = int(block_bounds[block]), int(block_bounds[block + 1])
-        block_lengths = lengths[lo:hi]
-        order = np.argsort(-block_lengths, kind="stable")
-        rank[lo + order] = np.arange(hi - lo, dtype=np.int64)
-        longest = int(block_lengths.max()) if hi > lo else 0
-        # active[t] = number of sequences longer than t
-        histogram = np.bincount(block_lengths, minlength=longest + 1)
-        active = (hi - lo) - np.cumsum(histogram)[:longest]
-        offsets = np.zeros(longest + 1, dtype=np.int64)
-        np.cumsum(active, out=offsets[1:])
-        blocks.append(PackedBlock(start=slot_start, offsets=offsets, columns=lo + order))
-        step_base.append(slot_start + offsets[:-1])
-        slot_start += int(offsets[-1])
-    # slot(row) = block start + offsets[t] + rank(group)
-    group = group_index(starts, height)
-    position = np.arange(height, dtype=np.int64) - starts[group]
-    base_of_group = np.empty(n_groups, dtype=np.int64)
-    max_steps = max((base.size for base in step_base), default=0)
-    table = np.zeros((n_blocks, max(max_steps, 1)), dtype=np.int64)
-    for block, base in enumerate(step_base):
-        table[block, : base.size] = base
-    base_of_group[:] = block_of_group
-    slot = table[base_of_group[group], position] + rank[group]
-    return Packed(blocks=tuple(blocks), slot=slot)
-
-
-def _pack_one(starts: IntArray, lengths: IntArray, height: int) -> Packed:
-    order = np.argsort(-lengths, kind="stable")
+def column_ranks(lengths: IntArray) -> tuple[IntArray, IntArray, IntArray]:
+    """``(offsets, columns, rank)`` of one packed block: sequences ranked longest first."""
+    order = np.argsort(-lengths, kind="stable").astype(np.int64)
     rank = np.empty(lengths.size, dtype=np.int64)
     rank[order] = np.arange(lengths.size, dtype=np.int64)
     longest = int(lengths.max()) if lengths.size else 0
@@ -194,10 +138,24 @@ def _pack_one(starts: IntArray, lengths: IntArray, height: int) -> Packed:
     active = lengths.size - np.cumsum(histogram)[:longest]
     offsets = np.zeros(longest + 1, dtype=np.int64)
     np.cumsum(active, out=offsets[1:])
-    # slot(row) = offsets[position in its group] + rank of its group
-    group = np.repeat(np.arange(lengths.size, dtype=np.int64), lengths)
-    slot = np.arange(height, dtype=np.int64)
-    slot -= starts[group]
-    slot = offsets[slot]
-    slot += rank[group]
-    return Packed(blocks=(PackedBlock(0, offsets, order.astype(np.int64)),), slot=slot)
+    return offsets, order, rank
+
+
+def slots_in_chunks(
+    starts: IntArray, offsets: IntArray, rank: IntArray, height: int, rows: int = 1 << 20
+) -> Iterator[tuple[int, int, IntArray]]:
+    """Packed slots of rows ``[lo, hi)``, a million rows at a time (bounded temporaries).
+
+    ``slot(row) = offsets[row - start(group)] + rank(group)``.
+    """
+    ends = np.append(starts[1:], height)
+    for lo in range(0, height, rows):
+        hi = min(lo + rows, height)
+        first = int(np.searchsorted(starts, lo, side="right")) - 1
+        last = int(np.searchsorted(starts, hi - 1, side="right"))
+        groups = np.arange(first, last, dtype=np.int64)
+        inside = np.minimum(ends[first:last], hi) - np.maximum(starts[first:last], lo)
+        group = np.repeat(groups, inside)
+        row = np.arange(lo, hi, dtype=np.int64)
+        row -= starts[group]
+        yield lo, hi, offsets[row] + rank[group]

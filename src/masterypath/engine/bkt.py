@@ -36,7 +36,7 @@ than ``tol``. All sequences of all skills are processed at once in a packed, tim
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -46,7 +46,14 @@ import numpy as np
 import polars as pl
 from numpy.typing import ArrayLike, NDArray
 
-from masterypath.engine._layout import FloatArray, IntArray, PackedBlock, pack, sort_groups
+from masterypath.engine._layout import (
+    FloatArray,
+    IntArray,
+    PackedBlock,
+    column_ranks,
+    slots_in_chunks,
+    sort_groups,
+)
 
 BoolArray = NDArray[np.bool_]
 
@@ -237,19 +244,26 @@ class _Layout:
     """The packed layout of a sequence set (one block, longest sequences first)."""
 
     block: PackedBlock
-    slot: IntArray  # packed slot of every row
     obs: BoolArray  # observations in packed order
     column_param: IntArray  # parameter set of every column
+    starts: IntArray  # first row of every sequence
+    rank: IntArray  # column of every sequence
+
+    def rows_to_slots(self) -> Iterator[tuple[int, int, IntArray]]:
+        """Packed slots of the rows, a million rows at a time."""
+        return slots_in_chunks(self.starts, self.block.offsets, self.rank, self.obs.size)
 
 
 def _layout_of(sequences: _SequenceSet) -> _Layout:
-    height = int(sequences.obs.size)
     starts = sequences.starts()
-    packed = pack(starts, height, np.zeros(starts.size, dtype=np.int64), 1)
-    block = packed.blocks[0]
-    obs = np.empty(height, dtype=bool)
-    obs[packed.slot] = sequences.obs
-    return _Layout(block, packed.slot, obs, sequences.param_index[block.columns])
+    offsets, columns, rank = column_ranks(sequences.lengths)
+    layout = _Layout(
+        PackedBlock(0, offsets, columns), np.empty(sequences.obs.size, dtype=bool),
+        sequences.param_index[columns], starts, rank,
+    )
+    for lo, hi, slot in layout.rows_to_slots():
+        layout.obs[slot] = sequences.obs[lo:hi]
+    return layout
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,12 +474,18 @@ class _Counts:
 
     @classmethod
     def of(cls, sequences: _SequenceSet, k: int) -> _Counts:
-        row_param = np.repeat(sequences.param_index, sequences.lengths)
+        starts = sequences.starts()
+        per_sequence = (
+            np.add.reduceat(sequences.obs, starts, dtype=np.int64) if starts.size
+            else np.zeros(0, dtype=np.int64)
+        )
         return cls(
             rows=np.bincount(
                 sequences.param_index, weights=sequences.lengths, minlength=k
             ).astype(np.float64),
-            correct=np.bincount(row_param, weights=sequences.obs, minlength=k).astype(np.float64),
+            correct=np.bincount(
+                sequences.param_index, weights=per_sequence, minlength=k
+            ).astype(np.float64),
             sequences=np.bincount(sequences.param_index, minlength=k).astype(np.float64),
         )
 
@@ -555,12 +575,24 @@ def _loglik(
 
 
 def _forward_all(
-    sequences: _SequenceSet, params: _ParamArrays, *, workers: int, chunk_width: int
+    sequences: _SequenceSet, params: _ParamArrays, *, workers: int, chunk_width: int,
+    permutation: IntArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """``P(correct)`` before each row and ``P(mastery)`` after it, in row order."""
+    """``P(correct)`` before each row and ``P(mastery)`` after it.
+
+    Rows come back in the sequence set's order, or, with ``permutation`` (original row of each
+    sorted row), in the original order.
+    """
     layout = _layout_of(sequences)
-    p_correct = np.empty(layout.obs.size)
-    p_mastery = np.empty(layout.obs.size)
+    height = layout.obs.size
+    # the destination row of every packed slot, so each step writes straight into row order
+    row_of_slot = np.empty(height, dtype=np.int64)
+    for lo, hi, slot in layout.rows_to_slots():
+        row_of_slot[slot] = (
+            np.arange(lo, hi, dtype=np.int64) if permutation is None else permutation[lo:hi]
+        )
+    p_correct = np.empty(height)
+    p_mastery = np.empty(height)
 
     def work(chunk: _Chunk) -> None:
         cp = _ColumnParams.gather(params, layout.column_param[chunk.lo : chunk.hi])
@@ -570,14 +602,15 @@ def _forward_all(
         _forward_chunk(layout.obs, chunk, cp, p_buf, q_buf)
         for t, width in enumerate(chunk.widths):
             s = chunk.local_offsets[t]
-            g = chunk.global_start[t]
-            out = p_correct[g : g + width]
-            np.multiply(p_buf[s : s + width], cp.slope[:width], out=out)
-            np.add(out, cp.guess[:width], out=out)
-            p_mastery[g : g + width] = q_buf[s : s + width]
+            rows = row_of_slot[chunk.global_start[t] : chunk.global_start[t] + width]
+            p = p_buf[s : s + width]
+            np.multiply(p, cp.slope[:width], out=p)
+            np.add(p, cp.guess[:width], out=p)
+            p_correct[rows] = p
+            p_mastery[rows] = q_buf[s : s + width]
 
     _map_chunks(_chunks(layout, chunk_width), work, workers)
-    return p_correct[layout.slot], p_mastery[layout.slot]
+    return p_correct, p_mastery
 
 
 def _random_starts(
@@ -604,7 +637,7 @@ def _random_starts(
 
 @dataclass(frozen=True, slots=True)
 class _Prepared:
-    permutation: IntArray  # original row number of each sorted row
+    permutation: IntArray | None  # original row of each sorted row; None: already sorted
     skills: list[Hashable]
     sequences: _SequenceSet  # parameter index = skill number
 
@@ -620,9 +653,12 @@ def _prepare(
     )
     # parameter index = position of the skill among the skills present
     present, skill_of_sequence = np.unique(skill_codes, return_inverse=True)
-    skills = _first_values(skill_column, permutation[starts], skill_of_sequence, present.size)
+    first_rows = starts if permutation is None else permutation[starts]
+    skills = _first_values(skill_column, first_rows, skill_of_sequence, present.size)
     lengths = np.diff(np.append(starts, frame.height)).astype(np.int64)
-    obs = frame.get_column(correct).cast(pl.Boolean).to_numpy()[permutation]
+    obs = frame.get_column(correct).cast(pl.Boolean).to_numpy()
+    if permutation is not None:
+        obs = obs[permutation]
     return _Prepared(
         permutation, skills, _SequenceSet(obs, lengths, skill_of_sequence.astype(np.int64))
     )
@@ -752,13 +788,11 @@ def bkt_predict(
     """
     prepared = _prepare(frame, skill=skill, student=student, correct=correct, order=order)
     params = _ParamArrays.from_params([model.params_for(name) for name in prepared.skills])
-    p_correct_sorted, p_mastery_sorted = _forward_all(
-        prepared.sequences, params, workers=workers, chunk_width=chunk_width
+    p_correct, p_mastery = _forward_all(
+        prepared.sequences, params, workers=workers, chunk_width=chunk_width,
+        permutation=prepared.permutation,
     )
-    p_correct = np.empty(frame.height)
-    p_mastery = np.empty(frame.height)
-    p_correct[prepared.permutation] = p_correct_sorted
-    p_mastery[prepared.permutation] = p_mastery_sorted
+    del prepared
     return frame.with_columns(
         pl.Series("p_correct", p_correct), pl.Series("p_mastery", p_mastery)
     )

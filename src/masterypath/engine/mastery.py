@@ -646,7 +646,7 @@ class _Groups:
     v: FloatArray
     starts: IntArray
     ends: IntArray  # exclusive
-    order: IntArray  # row numbers of the (filtered) input, sorted
+    order: IntArray | None  # row numbers of the (filtered) input, sorted; None: already sorted
     frame: pl.DataFrame  # the sorted, filtered rows (keys and observed_at)
 
     @property
@@ -675,7 +675,7 @@ def _groups(frame: pl.DataFrame, config: MasteryConfig, *, time: str) -> _Groups
     permutation, starts, _ = sort_groups(
         [work.get_column("student_id"), work.get_column("target_id")], work.get_column(time)
     )
-    ordered = work[permutation] if work.height else work
+    ordered = work[permutation] if work.height and permutation is not None else work
     x = ordered.get_column("__x").to_numpy().astype(np.float64, copy=False)
     v = ordered.get_column("__v").to_numpy().astype(np.float64, copy=False)
     ends = np.append(starts[1:], ordered.height).astype(np.int64)
