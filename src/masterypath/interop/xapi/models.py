@@ -1,1 +1,75 @@
-"""Models of this app."""
+"""xAPI 1.0.3: integration clients (HTTP Basic credentials) and the statements they send.
+
+A statement is kept exactly as received plus the properties the LRS sets (`id` when absent,
+`stored`, `authority`, `version`), as JSON text so that key order and numbers stay unchanged.
+Columns beside it index what the Statements resource filters on and record how the statement
+was mapped to evidence.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from masterypath.common.models import BaseModel
+
+
+class XapiClient(BaseModel):
+    """A learning tool allowed to send statements (and to use the REST API).
+
+    The secret is random (32 bytes), so a SHA-256 digest is enough to store it: a slow
+    password hash would cost a third of a second on every statement request.
+    Evidence from this client is recorded on behalf of `owner` (a district administrator),
+    whose district bounds which students and targets statements may map to.
+    """
+
+    name = models.CharField(max_length=120)
+    username = models.CharField(max_length=40, unique=True)
+    secret_sha256 = models.CharField(max_length=64)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="xapi_clients",
+        help_text="The district administrator on whose behalf statements become evidence.",
+    )
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "xAPI / API client"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.username})"
+
+
+class MappingState(models.TextChoices):
+    MAPPED = "mapped", "Mapped to evidence"
+    UNMAPPED = "unmapped", "Waiting to be mapped"
+    IGNORED = "ignored", "Ignored"
+    NOT_APPLICABLE = "n/a", "Not evidence (voiding statement)"
+
+
+class Statement(models.Model):
+    statement_id = models.UUIDField(unique=True)
+    client = models.ForeignKey(XapiClient, on_delete=models.PROTECT, related_name="statements")
+    payload = models.TextField(help_text="The statement as stored (JSON text).")
+    verb_id = models.CharField(max_length=500, db_index=True)
+    # The actor's inverse functional identifier in one canonical string, e.g. "mbox:mailto:a@b".
+    actor_key = models.CharField(max_length=600, db_index=True)
+    activity_id = models.CharField(max_length=1000, blank=True)
+    registration = models.UUIDField(null=True, blank=True)
+    # Newline-delimited, with a newline at both ends, so "\nID\n" matches one whole id.
+    related_activities = models.TextField(blank=True)
+    related_agents = models.TextField(blank=True)
+    timestamp = models.DateTimeField()
+    stored = models.DateTimeField(db_index=True)
+    is_voided = models.BooleanField(default=False)
+    voids = models.UUIDField(null=True, blank=True, help_text="The statement this one voids.")
+    mapping_state = models.CharField(max_length=10, choices=MappingState.choices)
+    mapping_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-stored", "-id"]
+        indexes = [models.Index(fields=["mapping_state", "client"])]
+
+    def __str__(self) -> str:
+        return str(self.statement_id)

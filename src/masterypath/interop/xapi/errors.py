@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import enum
+
+from masterypath.common.errors import ApplicationError
+
+
+class XapiErrorCode(enum.Enum):
+    INVALID = "invalid"  # 400: the statement breaks an xAPI 1.0.3 rule
+    CONFLICT = "conflict"  # 409: same id, different statement
+    NOT_FOUND = "not_found"  # 404
+    VERSION = "version"  # 400: missing or unsupported X-Experience-API-Version
+    MAPPING = "mapping"  # the admin's manual mapping was refused
+
+
+class XapiError(ApplicationError):
+    """An xAPI request was refused; `code` says which status it answers with."""
+
+    STATUS = {
+        XapiErrorCode.INVALID: 400,
+        XapiErrorCode.CONFLICT: 409,
+        XapiErrorCode.NOT_FOUND: 404,
+        XapiErrorCode.VERSION: 400,
+        XapiErrorCode.MAPPING: 400,
+    }
+
+    @property
+    def status(self) -> int:
+        return self.STATUS[self.code]  # type: ignore[index]
+
+
+def invalid(path: str, problem: str) -> XapiError:
+    """A 400 naming the JSON path of the offending property, e.g. `statements[3].result.score`."""
+    return XapiError(XapiErrorCode.INVALID, f"{path}: {problem}", path=path)

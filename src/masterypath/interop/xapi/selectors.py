@@ -1,0 +1,131 @@
+"""Reads of stored statements: the Statements resource's GET and the admin's waiting list."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from masterypath.interop.xapi.errors import XapiError, XapiErrorCode, invalid
+from masterypath.interop.xapi.models import MappingState, Statement
+from masterypath.interop.xapi.validation import (
+    agent_key,
+    is_uuid,
+    parse_timestamp,
+    statement_check,
+)
+
+MAX_LIMIT = 500
+FILTERS = frozenset(
+    {"agent", "verb", "activity", "registration", "related_activities", "related_agents",
+     "since", "until", "limit", "format", "attachments", "ascending", "cursor"}
+)
+
+
+def statement_get(*, statement_id: str, voided: bool) -> Statement:
+    """One statement by id: `voided=False` finds live ones, `voided=True` only voided ones."""
+    row = Statement.objects.filter(statement_id=statement_id, is_voided=voided).first()
+    if row is None:
+        raise XapiError(XapiErrorCode.NOT_FOUND, f"No statement {statement_id}.")
+    return row
+
+
+def _flag(params: dict[str, str], name: str) -> bool:
+    value = params.get(name, "false").lower()
+    if value not in {"true", "false"}:
+        raise invalid(name, "must be true or false")
+    return value == "true"
+
+
+def _agent_param(raw: str) -> str:
+    try:
+        agent = json.loads(raw)
+    except ValueError as error:
+        raise invalid("agent", "must be a JSON Agent or Group") from error
+    if not isinstance(agent, dict):
+        raise invalid("agent", "must be a JSON Agent or Group")
+    statement_check(
+        {"actor": agent, "verb": {"id": "urn:x:v"}, "object": {"id": "urn:x:o"}}, "agent"
+    )
+    key = agent_key(agent)
+    if not key:
+        raise invalid("agent", "needs an identifier (mbox, mbox_sha1sum, openid or account)")
+    return key
+
+
+@dataclass(frozen=True)
+class Page:
+    payloads: list[str]
+    cursor: int | None  # the id to continue after, when there may be more
+
+
+def statements_query(*, params: dict[str, str]) -> Page:
+    """Live statements matching the xAPI filters, newest stored first unless ascending."""
+    unknown = set(params) - FILTERS
+    if unknown:
+        raise invalid(sorted(unknown)[0], "is not a Statements resource parameter")
+    rows: QuerySet[Statement] = Statement.objects.filter(is_voided=False)
+    if "agent" in params:
+        key = _agent_param(params["agent"])
+        if _flag(params, "related_agents"):
+            rows = rows.filter(Q(actor_key=key) | Q(related_agents__contains=f"\n{key}\n"))
+        else:
+            rows = rows.filter(actor_key=key)
+    if "verb" in params:
+        rows = rows.filter(verb_id=params["verb"])
+    if "activity" in params:
+        activity = params["activity"]
+        if _flag(params, "related_activities"):
+            rows = rows.filter(
+                Q(activity_id=activity) | Q(related_activities__contains=f"\n{activity}\n")
+            )
+        else:
+            rows = rows.filter(activity_id=activity)
+    if "registration" in params:
+        rows = rows.filter(registration=_uuid_param(params["registration"]))
+    if "since" in params:
+        rows = rows.filter(stored__gt=parse_timestamp(params["since"], "since"))
+    if "until" in params:
+        rows = rows.filter(stored__lte=parse_timestamp(params["until"], "until"))
+    if params.get("format", "exact") not in {"exact", "ids", "canonical"}:
+        raise invalid("format", "must be exact, ids or canonical")
+    ascending = _flag(params, "ascending")
+    _flag(params, "attachments")
+    limit = _int(params.get("limit", "0"), "limit")
+    limit = MAX_LIMIT if limit == 0 else min(limit, MAX_LIMIT)
+    if "cursor" in params:
+        after = _int(params["cursor"], "cursor")
+        rows = rows.filter(id__gt=after) if ascending else rows.filter(id__lt=after)
+    rows = rows.order_by("id" if ascending else "-id")
+    found = list(rows.values_list("id", "payload")[: limit + 1])
+    more = len(found) > limit
+    found = found[:limit]
+    return Page(payloads=[payload for _, payload in found],
+                cursor=found[-1][0] if more and found else None)
+
+
+def _int(raw: str, name: str) -> int:
+    if not raw.isdigit():
+        raise invalid(name, "must be a non-negative integer")
+    return int(raw)
+
+
+def _uuid_param(raw: str) -> str:
+    if not is_uuid(raw):
+        raise invalid("registration", "must be a UUID")
+    return raw
+
+
+def statements_waiting_for(*, user: Any) -> QuerySet[Statement]:
+    """Unmapped statements from clients owned in the user's district (all for a superuser)."""
+    rows = Statement.objects.filter(mapping_state=MappingState.UNMAPPED, is_voided=False)
+    if user.is_superuser:
+        return rows.select_related("client")
+    staff = getattr(user, "staff", None)
+    if staff is None or user.role != "district_admin":
+        return rows.none()
+    return rows.filter(client__owner__staff__district_id=staff.district_id).select_related(
+        "client"
+    )

@@ -1,0 +1,296 @@
+"""Writes of the xAPI app: clients, storing statements (with voiding), mapping to evidence.
+
+`statements_store` validates everything first, then writes the statements and the evidence
+they map to in one transaction; the view acknowledges only after it commits, so an
+acknowledged statement is durable (PostgreSQL commits are fsynced; see docs/xapi.md for SQLite).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from masterypath.common import events
+from masterypath.common.audit import audit_record
+from masterypath.common.models import AuditAction
+from masterypath.continuum.models import LearningTarget
+from masterypath.evidence.errors import EvidenceError
+from masterypath.evidence.models import Evidence, EvidenceKind, EvidenceSource
+from masterypath.evidence.services import evidence_record, evidence_void
+from masterypath.interop.xapi.errors import XapiError, XapiErrorCode, invalid
+from masterypath.interop.xapi.mapping import Plan, plans_for
+from masterypath.interop.xapi.models import MappingState, Statement, XapiClient
+from masterypath.interop.xapi.validation import Checked, statement_check
+from masterypath.roster.models import Student
+
+LRS_HOME = "https://masterypath.invalid/xapi/clients"
+# Properties the LRS itself sets; a re-sent statement is "the same" when the rest is equal.
+_LRS_PROPERTIES = ("stored", "authority", "version")
+
+
+def secret_digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class NewClient:
+    client: XapiClient
+    password: str
+
+    @property
+    def api_token(self) -> str:
+        return f"{self.client.username}.{self.password}"
+
+
+@transaction.atomic
+def xapi_client_create(*, actor: Any, name: str, owner: Any = None) -> NewClient:
+    """A new client with random credentials; the password is returned once, stored hashed."""
+    if not name.strip():
+        raise XapiError(XapiErrorCode.INVALID, "A client needs a name.")
+    password = secrets.token_urlsafe(32)
+    client = XapiClient.objects.create(
+        name=name.strip(), username=f"xc-{secrets.token_hex(6)}",
+        secret_sha256=secret_digest(password), owner=owner,
+    )
+    audit_record(actor=actor, action=AuditAction.CREATE, subject=client, detail={"name": name})
+    return NewClient(client=client, password=password)
+
+
+def authority_of(client: XapiClient) -> dict[str, Any]:
+    return {
+        "objectType": "Agent", "name": client.name,
+        "account": {"homePage": LRS_HOME, "name": client.username},
+    }
+
+
+def _same(stored: dict[str, Any], new: dict[str, Any]) -> bool:
+    keep = [k for k in new if k not in _LRS_PROPERTIES]
+    if "timestamp" not in new:
+        keep.append("timestamp")  # the LRS filled it in; the sender did not choose it
+    left = {k: v for k, v in stored.items() if k not in _LRS_PROPERTIES and k in keep}
+    right = {k: v for k, v in new.items() if k in keep}
+    if "timestamp" not in new:
+        left.pop("timestamp", None)
+        right.pop("timestamp", None)
+    return json.dumps(left, sort_keys=True) == json.dumps(right, sort_keys=True)
+
+
+@dataclass
+class _Prepared:
+    row: Statement
+    received: dict[str, Any]
+    checked: Checked
+
+
+def _prepare(
+    client: XapiClient, statements: list[Any], *, put_id: str | None, batch: bool
+) -> list[_Prepared]:
+    now = timezone.now()
+    stored_text = now.isoformat()
+    authority = authority_of(client)
+    prepared: list[_Prepared] = []
+    seen: set[str] = set()
+    for index, received in enumerate(statements):
+        path = f"statements[{index}]" if batch else "statement"
+        checked = statement_check(received, path)
+        if put_id is not None:
+            if "id" in received and str(uuid.UUID(received["id"])) != put_id:
+                raise invalid(f"{path}.id", "differs from the statementId parameter")
+            statement_id = put_id
+        else:
+            statement_id = str(uuid.UUID(received["id"])) if "id" in received else str(uuid.uuid4())
+        if statement_id in seen:
+            raise invalid(f"{path}.id", f"{statement_id} appears twice in this request")
+        seen.add(statement_id)
+        payload = {"id": statement_id, **received} if "id" not in received else dict(received)
+        payload["stored"] = stored_text
+        payload["authority"] = authority
+        payload.setdefault("version", "1.0.0")
+        timestamp = checked.timestamp
+        if timestamp is None:
+            payload["timestamp"] = stored_text
+            timestamp = now
+        row = Statement(
+            statement_id=statement_id, client=client, payload=json.dumps(payload),
+            verb_id=checked.verb_id[:500], actor_key=checked.actor_key[:600],
+            activity_id=checked.activity_id[:1000], registration=checked.registration,
+            related_activities=_joined(checked.related_activities),
+            related_agents=_joined(checked.related_agents),
+            timestamp=timestamp, stored=now, voids=checked.voids,
+            mapping_state=MappingState.NOT_APPLICABLE if checked.voids else MappingState.UNMAPPED,
+        )
+        prepared.append(_Prepared(row=row, received=received, checked=checked))
+    return prepared
+
+
+def _joined(values: list[str]) -> str:
+    unique = [v for v in dict.fromkeys(values) if v]
+    return "\n" + "\n".join(unique) + "\n" if unique else ""
+
+
+def statements_store(
+    *, client: XapiClient, statements: list[Any], put_id: str | None = None, batch: bool = False
+) -> list[str]:
+    """Validate, then store `statements` all or none; returns their ids in order.
+
+    A statement whose id is already stored with the same content is accepted again and
+    changes nothing; with different content the request fails with 409.
+    """
+    prepared = _prepare(client, statements, put_id=put_id, batch=batch)
+    plans = plans_for(
+        owner=client.owner,
+        statements=[p.received for p in prepared if not p.checked.voids],
+    )
+    try:
+        with transaction.atomic():
+            _write(client, prepared, plans)
+    except IntegrityError:
+        # Some id exists already: the slow path sorts repeats from conflicts.
+        with transaction.atomic():
+            _write(client, _without_repeats(prepared), plans=None)
+    return [str(p.row.statement_id) for p in prepared]
+
+
+def _without_repeats(prepared: list[_Prepared]) -> list[_Prepared]:
+    ids = [p.row.statement_id for p in prepared]
+    existing = {
+        str(row.statement_id): row
+        for row in Statement.objects.filter(statement_id__in=ids).select_for_update()
+    }
+    fresh = []
+    for item in prepared:
+        old = existing.get(str(item.row.statement_id))
+        if old is None:
+            fresh.append(item)
+        elif not _same(json.loads(old.payload), item.received):
+            raise XapiError(
+                XapiErrorCode.CONFLICT,
+                f"Statement {item.row.statement_id} already exists with different content.",
+            )
+    return fresh
+
+
+def _write(client: XapiClient, prepared: list[_Prepared], plans: list[Plan] | None) -> None:
+    if not prepared:
+        return
+    voiding = [p for p in prepared if p.checked.voids]
+    if voiding:
+        _check_voids(voiding, prepared)
+    if plans is None:
+        plans = plans_for(
+            owner=client.owner, statements=[p.received for p in prepared if not p.checked.voids]
+        )
+    mapped: list[tuple[_Prepared, Plan]] = []
+    plan_iter = iter(plans)
+    for item in prepared:
+        if item.checked.voids:
+            continue
+        plan = next(plan_iter)
+        if plan.score is not None:
+            mapped.append((item, plan))
+            item.row.mapping_state = MappingState.MAPPED
+        else:
+            item.row.mapping_note = plan.note[:300]
+    Statement.objects.bulk_create([p.row for p in prepared])
+    for item, plan in mapped:
+        _record(client, item.row, plan)
+    if voiding:
+        _apply_voids(client, [str(p.checked.voids) for p in voiding])
+
+
+def _record(client: XapiClient, row: Statement, plan: Plan) -> None:
+    if plan.student is None or plan.target is None or plan.score is None:
+        return
+    try:
+        evidence_record(
+            actor=client.owner, student=plan.student, target=plan.target, score=plan.score,
+            observed_at=row.timestamp, kind=EvidenceKind.FORMATIVE, source=EvidenceSource.XAPI,
+            source_id=str(row.statement_id), comment=f"xAPI {row.verb_id} via {client.name}",
+        )
+    except EvidenceError as error:
+        Statement.objects.filter(pk=row.pk).update(
+            mapping_state=MappingState.UNMAPPED, mapping_note=str(error)[:300]
+        )
+
+
+def _check_voids(voiding: list[_Prepared], prepared: list[_Prepared]) -> None:
+    targets = {str(p.checked.voids) for p in voiding}
+    in_request = {str(p.row.statement_id) for p in prepared if p.checked.voids}
+    stored_voiding = set(
+        Statement.objects.filter(statement_id__in=targets, voids__isnull=False).values_list(
+            "statement_id", flat=True
+        )
+    )
+    for item in voiding:
+        target = str(item.checked.voids)
+        if target in in_request or uuid.UUID(target) in stored_voiding:
+            raise invalid(
+                f"statement {item.row.statement_id}.object.id",
+                "a voiding statement cannot itself be voided",
+            )
+
+
+def _apply_voids(client: XapiClient, targets: list[str]) -> None:
+    Statement.objects.filter(statement_id__in=targets).update(is_voided=True)
+    evidence = Evidence.objects.filter(
+        source=EvidenceSource.XAPI, source_id__in=targets, is_voided=False
+    )
+    for item in evidence:
+        try:
+            evidence_void(
+                actor=client.owner, evidence=item, reason="Voided by an xAPI voiding statement."
+            )
+        except EvidenceError:
+            continue  # the owner lost access; the statement stays voided, the evidence stays
+
+
+@transaction.atomic
+def statement_map(
+    *, actor: Any, statement: Statement, student: Student, target: LearningTarget,
+    score: Decimal, observed_at: datetime | None = None,
+) -> Evidence:
+    """An administrator maps a waiting statement to evidence by hand."""
+    statement = Statement.objects.select_for_update().get(pk=statement.pk)
+    if statement.mapping_state not in {MappingState.UNMAPPED, MappingState.IGNORED}:
+        raise XapiError(XapiErrorCode.MAPPING, "This statement is not waiting to be mapped.")
+    if statement.is_voided:
+        raise XapiError(XapiErrorCode.MAPPING, "This statement has been voided.")
+    try:
+        evidence = evidence_record(
+            actor=actor, student=student, target=target, score=score,
+            observed_at=observed_at or statement.timestamp, kind=EvidenceKind.FORMATIVE,
+            source=EvidenceSource.XAPI, source_id=str(statement.statement_id),
+            comment=f"xAPI {statement.verb_id}, mapped by hand",
+        )
+    except EvidenceError as error:
+        raise XapiError(XapiErrorCode.MAPPING, str(error)) from error
+    statement.mapping_state = MappingState.MAPPED
+    statement.mapping_note = f"Mapped by {actor.username}."
+    statement.save(update_fields=["mapping_state", "mapping_note"])
+    transaction.on_commit(
+        lambda: events.publish("xapi.statement_mapped", statement_id=statement.pk)
+    )
+    return evidence
+
+
+@transaction.atomic
+def statement_ignore(*, actor: Any, statement: Statement) -> Statement:
+    """An administrator decides a waiting statement is not evidence."""
+    if statement.mapping_state != MappingState.UNMAPPED:
+        raise XapiError(XapiErrorCode.MAPPING, "This statement is not waiting to be mapped.")
+    statement.mapping_state = MappingState.IGNORED
+    statement.mapping_note = f"Ignored by {actor.username}."
+    statement.save(update_fields=["mapping_state", "mapping_note"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, subject=statement,
+                 detail={"mapping": "ignored"})
+    return statement
+
