@@ -59,6 +59,12 @@ class Assessment(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Exit tickets may let students rate themselves; those answers are kept apart from
+    # teacher evidence (kind self_assessment, source student).
+    allows_self_assessment = models.BooleanField(db_default=False, default=False)
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
 
     class Meta:
         ordering = ["-assessed_on", "title"]
@@ -90,6 +96,23 @@ class Evidence(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField(blank=True, db_default="")
+    # Where the score came from, when it came from a rubric row, an observation or student work.
+    criterion = models.ForeignKey(
+        "continuum.RubricCriterion", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="evidence",
+    )
+    observation = models.ForeignKey(
+        "evidence.Observation", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="evidence",
+    )
+    artifact = models.ForeignKey(
+        "evidence.Artifact", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="evidence",
+    )
+    # A re-score voids the old entry and records a new one that points back at it.
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
     is_voided = models.BooleanField(db_default=False)
     voided_reason = models.TextField(blank=True, db_default="")
     voided_by = models.ForeignKey(
@@ -104,6 +127,7 @@ class Evidence(models.Model):
         indexes = [
             models.Index(fields=["student", "target", "observed_at"]),
             models.Index(fields=["target", "observed_at"]),
+            models.Index(fields=["assessment", "student"]),
         ]
         constraints = [
             models.CheckConstraint(condition=DOK_CONSTRAINT, name="evidence_dok"),
@@ -129,9 +153,20 @@ class Observation(BaseModel):
     observed_at = models.DateTimeField()
     note = models.TextField()
     targets = models.ManyToManyField(LearningTarget, related_name="observations", blank=True)
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="observations"
+    )
+    # "<form submission id>:<student id>": a form sent twice adds nothing the second time.
+    source_id = models.CharField(max_length=255, blank=True, db_default="")
 
     class Meta:
         ordering = ["-observed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "source_id"], condition=~Q(source_id=""),
+                name="observation_source_id_unique",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.note[:60]
@@ -149,6 +184,7 @@ class Artifact(BaseModel):
     file = models.FileField(upload_to="artifacts/%Y/%m/")
     content_type = models.CharField(max_length=120, blank=True)
     size_bytes = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True, db_default="")
     dok = models.PositiveSmallIntegerField(null=True, blank=True)
     targets = models.ManyToManyField(LearningTarget, related_name="artifacts", blank=True)
 
@@ -158,3 +194,35 @@ class Artifact(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ScoreImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "Previewed"
+    COMMITTED = "committed", "Imported"
+
+
+class ScoreImport(BaseModel):
+    """A CSV of scores a teacher uploaded for a section: previewed first, imported on confirm.
+
+    The file's text is kept so that the confirmed import writes exactly what the preview showed.
+    """
+
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="score_imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    content = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=16, choices=ScoreImportStatus.choices, default=ScoreImportStatus.PREVIEWED
+    )
+    row_count = models.PositiveIntegerField(default=0)
+    added_count = models.PositiveIntegerField(default=0)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
-from masterypath.evidence.models import Evidence
-from masterypath.roster.models import Student
+from masterypath.continuum.models import LearningTarget
+from masterypath.evidence.models import Artifact, Assessment, Evidence, EvidenceSource, Observation
+from masterypath.roster.models import EnrollmentRole, Section, Student
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,109 @@ def target_progress_for_student(*, student: Student) -> list[TargetProgress]:
         )
     rows.sort(key=lambda row: (row.domain_title, row.level_label, row.code))
     return rows
+
+
+def section_target_ids(*, section: Section) -> set[int]:
+    """Ids of the learning targets a section may be scored on: its course's frameworks."""
+    return set(
+        LearningTarget.objects.filter(
+            competency__domain__framework__courses=section.course_id, is_retired=False
+        ).values_list("id", flat=True)
+    )
+
+
+def target_list_for_section(*, section: Section, level: int | None = None) -> list[LearningTarget]:
+    """Targets of the section's course frameworks (optionally at one continuum level), in
+    framework, domain, competency order, with their framework and scale loaded."""
+    targets = LearningTarget.objects.filter(
+        competency__domain__framework__courses=section.course_id, is_retired=False
+    )
+    if level is not None:
+        targets = targets.filter(level__lte=level).filter(
+            Q(level=level) | Q(level_high__gte=level)
+        )
+    return list(
+        targets.select_related("competency__domain__framework")
+        .order_by("competency__domain__framework__title", "competency__domain__position",
+                  "competency__domain__code", "competency__position", "competency__code",
+                  "level", "position", "code")
+    )
+
+
+def student_list_for_scoring(*, section: Section) -> list[Student]:
+    """The section's students in roster order."""
+    return list(
+        Student.objects.filter(
+            enrollments__section=section, enrollments__role=EnrollmentRole.STUDENT
+        ).order_by("family_name", "given_name", "id")
+    )
+
+
+def assessment_list_for_section(*, section: Section) -> list[Assessment]:
+    return list(
+        Assessment.objects.filter(section=section)
+        .annotate(scored=Count("evidence", filter=Q(evidence__is_voided=False)))
+        .prefetch_related("targets")
+        .order_by("-assessed_on", "-id")
+    )
+
+
+def assessment_live_scores(
+    *, assessment: Assessment, source: str = EvidenceSource.TEACHER,
+) -> dict[tuple[int, int, int | None], Evidence]:
+    """The live entry of each cell of an assessment: (student, target, criterion) -> evidence."""
+    cells: dict[tuple[int, int, int | None], Evidence] = {}
+    rows = Evidence.objects.filter(assessment=assessment, is_voided=False, source=source)
+    for evidence in rows.order_by("recorded_at", "id"):
+        cells[(evidence.student_id, evidence.target_id, evidence.criterion_id)] = evidence
+    return cells
+
+
+def evidence_history(*, student: Student, target: LearningTarget) -> list[Evidence]:
+    """Every entry of a student on a target, voided ones included, newest first."""
+    return list(
+        Evidence.objects.filter(student=student, target=target)
+        .select_related("assessment", "recorded_by", "voided_by", "criterion", "artifact",
+                        "observation")
+        .order_by("-observed_at", "-id")
+    )
+
+
+def observation_list_for_student(*, student: Student, limit: int = 20) -> list[Observation]:
+    return list(
+        Observation.objects.filter(student=student)
+        .select_related("author", "section")
+        .prefetch_related("targets", "evidence")
+        .order_by("-observed_at", "-id")[:limit]
+    )
+
+
+def artifact_list_for_student(*, student: Student) -> list[Artifact]:
+    return list(
+        Artifact.objects.filter(student=student)
+        .select_related("uploaded_by")
+        .prefetch_related("targets", "evidence__target")
+        .order_by("-created_at", "-id")
+    )
+
+
+def artifact_list_for_section(*, section: Section) -> list[Artifact]:
+    return list(
+        Artifact.objects.filter(
+            student__enrollments__section=section,
+            student__enrollments__role=EnrollmentRole.STUDENT,
+        )
+        .select_related("student", "uploaded_by")
+        .prefetch_related("targets", "evidence__target")
+        .order_by("-created_at", "-id")
+    )
+
+
+def target_ids_for_student(*, student: Student) -> set[int]:
+    """Targets of the frameworks of every course the student is enrolled in."""
+    return set(
+        LearningTarget.objects.filter(
+            competency__domain__framework__courses__sections__enrollments__student=student,
+            is_retired=False,
+        ).values_list("id", flat=True)
+    )

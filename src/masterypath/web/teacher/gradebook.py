@@ -1,0 +1,94 @@
+"""The standards gradebook of a section: students x targets, each cell the current mastery.
+
+Columns are the targets of the course's frameworks at one continuum level (the course's grade
+by default), grouped by domain and competency. A fixed number of queries whatever the size:
+students, targets, scale levels, then the mastery selector's own fixed set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from masterypath.continuum.models import LearningTarget, PerformanceLevel
+from masterypath.evidence.selectors import student_list_for_scoring, target_list_for_section
+from masterypath.mastery.selectors import MasteryCell, mastery_cells_for_section
+from masterypath.roster.models import Section, Student
+
+MAX_LEVEL = 12
+
+
+@dataclass(frozen=True)
+class Span:
+    title: str
+    span: int
+
+
+@dataclass(frozen=True)
+class Cell:
+    student: Student
+    target: LearningTarget
+    mastery: MasteryCell | None
+    band: str  # css class: m-none, m-1 (lowest) .. m-4 (top level)
+
+    @property
+    def dom_id(self) -> str:
+        return f"gb-{self.student.pk}-{self.target.pk}"
+
+
+@dataclass
+class Gradebook:
+    section: Section
+    level: int
+    targets: list[LearningTarget]
+    domains: list[Span] = field(default_factory=list)
+    competencies: list[Span] = field(default_factory=list)
+    rows: list[tuple[Student, list[Cell]]] = field(default_factory=list)
+    proficient_counts: list[int] = field(default_factory=list)
+
+
+def _bands(targets: list[LearningTarget]) -> dict[int, list[float]]:
+    """Per scale, its level values ascending (one query)."""
+    scale_ids = {t.competency.domain.framework.scale_id for t in targets}
+    values: dict[int, list[float]] = {}
+    for level in PerformanceLevel.objects.filter(scale_id__in=scale_ids).order_by("value"):
+        values.setdefault(level.scale_id, []).append(float(level.value))
+    return values
+
+
+def _band(mastery: MasteryCell | None, levels: list[float]) -> str:
+    if mastery is None or mastery.value is None or not levels:
+        return "m-none"
+    rank = sum(1 for value in levels if mastery.value + 1e-9 >= value)
+    from_top = len(levels) - max(rank, 1)
+    return f"m-{max(4 - from_top, 1)}"
+
+
+def gradebook_build(*, section: Section, level: int | None = None,
+                    targets: list[LearningTarget] | None = None) -> Gradebook:
+    """The gradebook at `level` (default: the course's lowest grade), or for given targets."""
+    if level is None:
+        level = section.course.grade_low if section.course.grade_low is not None else 0
+    if targets is None:
+        targets = target_list_for_section(section=section, level=level)
+    students = student_list_for_scoring(section=section)
+    cells = mastery_cells_for_section(section=section, target_ids=[t.pk for t in targets])
+    bands = _bands(targets)
+    book = Gradebook(section=section, level=level, targets=targets)
+    for title, group in groupby(targets, key=lambda t: t.competency.domain):
+        book.domains.append(Span(str(title), len(list(group))))
+    for title, group in groupby(targets, key=lambda t: t.competency):
+        book.competencies.append(Span(str(title), len(list(group))))
+    proficient = [0] * len(targets)
+    for student in students:
+        row = []
+        for index, target in enumerate(targets):
+            mastery = cells.get((student.pk, target.pk))
+            levels = bands.get(target.competency.domain.framework.scale_id, [])
+            row.append(Cell(student=student, target=target, mastery=mastery,
+                            band=_band(mastery, levels)))
+            if mastery is not None and mastery.is_proficient:
+                proficient[index] += 1
+        book.rows.append((student, row))
+    book.proficient_counts = proficient
+    return book
