@@ -1,0 +1,197 @@
+"""Read a OneRoster 1.1 / 1.2 CSV bundle (a folder or a zip) into rows with line numbers.
+
+The reader checks the shape only: the manifest, which files it lists, headers and row widths.
+What the values mean is checked by the importer, which reports every issue with its file, line
+and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from masterypath.interop.oneroster.errors import Issue, OneRosterErrorCode, OneRosterImportError
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+ROSTER_FILES = ("orgs", "academicSessions", "courses", "classes", "users", "enrollments",
+                "demographics", "roles", "userProfiles")
+GRADEBOOK_FILES = ("categories", "lineItems", "results", "scoreScales",
+                   "lineItemLearningObjectiveIds", "resultLearningObjectiveIds")
+KNOWN_FILES = (*ROSTER_FILES, *GRADEBOOK_FILES, "resources", "classResources",
+               "courseResources", "userResources", "lineItemScoreScales", "resultScoreScales")
+REQUIRED_COLUMNS = {
+    "orgs": ("sourcedId", "name", "type"),
+    "academicSessions": ("sourcedId", "title", "type", "startDate", "endDate", "schoolYear"),
+    "courses": ("sourcedId", "title", "orgSourcedId"),
+    "classes": ("sourcedId", "title", "courseSourcedId", "schoolSourcedId", "termSourcedIds"),
+    "users": ("sourcedId", "enabledUser", "givenName", "familyName"),
+    "enrollments": ("sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"),
+    "demographics": ("sourcedId",),
+    "roles": ("userSourcedId", "roleType", "role", "orgSourcedId"),
+    "userProfiles": ("sourcedId", "userSourcedId"),
+    "categories": ("sourcedId", "title"),
+    "lineItems": ("sourcedId", "title", "classSourcedId"),
+    "results": ("sourcedId", "lineItemSourcedId", "studentSourcedId", "scoreStatus"),
+    "scoreScales": ("sourcedId", "title"),
+    "lineItemLearningObjectiveIds": ("lineItemSourcedId", "source", "learningObjectiveIds"),
+    "resultLearningObjectiveIds": ("resultSourcedId", "source", "learningObjectiveId", "score"),
+}
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "").strip()
+
+
+@dataclass
+class Table:
+    name: str
+    mode: str
+    header: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+
+@dataclass
+class Bundle:
+    source: str
+    version: str
+    manifest: dict[str, str]
+    tables: dict[str, Table]
+    warnings: list[Issue] = field(default_factory=list)
+
+    def rows(self, name: str) -> list[Row]:
+        table = self.tables.get(name)
+        return table.rows if table else []
+
+    def mode(self, name: str) -> str:
+        table = self.tables.get(name)
+        return table.mode if table else "absent"
+
+
+def _files_of(location: str | Path) -> dict[str, bytes]:
+    """Lower-cased base name (without .csv) -> bytes, from a folder or a zip."""
+    path = Path(location)
+    files: dict[str, bytes] = {}
+    if path.is_dir():
+        for entry in sorted(path.iterdir()):
+            if entry.suffix.lower() == ".csv" and entry.is_file():
+                if entry.stat().st_size > MAX_FILE_BYTES:
+                    raise OneRosterImportError(OneRosterErrorCode.UNREADABLE, [Issue(
+                        entry.name, 0, "", "File over 200 MB.")])
+                files[entry.stem.lower()] = entry.read_bytes()
+        return files
+    if not path.exists():
+        raise OneRosterImportError(OneRosterErrorCode.UNREADABLE, [Issue(
+            str(path), 0, "", "No such file or folder.")])
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                name = info.filename.rsplit("/", 1)[-1]
+                if info.is_dir() or not name.lower().endswith(".csv") or name.startswith("."):
+                    continue
+                if info.file_size > MAX_FILE_BYTES:
+                    raise OneRosterImportError(OneRosterErrorCode.UNREADABLE, [Issue(
+                        name, 0, "", "File over 200 MB.")])
+                files[name[:-4].lower()] = archive.read(info)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise OneRosterImportError(OneRosterErrorCode.UNREADABLE, [Issue(
+            path.name, 0, "", f"Neither a folder nor a readable zip file ({error}).")]) from error
+    return files
+
+
+def _parse_csv(name: str, data: bytes, issues: list[Issue]) -> tuple[list[str], list[Row]]:
+    file = f"{name}.csv"
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        issues.append(Issue(file, 0, "", f"Not UTF-8 text (byte {error.start})."))
+        return [], []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    rows: list[Row] = []
+    header: list[str] = []
+    try:
+        for record in reader:
+            line = reader.line_num
+            if not header:
+                header = [column.strip() for column in record]
+                continue
+            if not any(value.strip() for value in record):
+                continue
+            extra = record[len(header):]
+            if len(record) > len(header) and any(value.strip() for value in extra):
+                issues.append(Issue(file, line, "", f"{len(record)} values but the header has "
+                                                    f"{len(header)} columns."))
+                continue
+            values = {column: (record[i] if i < len(record) else "")
+                      for i, column in enumerate(header) if column}
+            rows.append(Row(line, values))
+    except csv.Error as error:
+        issues.append(Issue(file, reader.line_num, "", f"Not valid CSV: {error}."))
+    return header, rows
+
+
+def read_bundle(location: str | Path) -> Bundle:
+    """Read and shape-check a bundle; raises OneRosterImportError listing every issue."""
+    files = _files_of(location)
+    issues: list[Issue] = []
+    warnings: list[Issue] = []
+    if "manifest" not in files:
+        raise OneRosterImportError(OneRosterErrorCode.NOT_A_BUNDLE, [Issue(
+            "manifest.csv", 0, "", "manifest.csv is missing: this is not a OneRoster CSV bundle "
+            f"(found: {', '.join(sorted(files)) or 'no CSV files'}).")])
+    manifest_header, manifest_rows = _parse_csv("manifest", files["manifest"], issues)
+    if manifest_header[:2] != ["propertyName", "value"]:
+        issues.append(Issue("manifest.csv", 1, "", "The header must be propertyName,value."))
+    manifest = {row.get("propertyName"): row.get("value") for row in manifest_rows}
+    version = manifest.get("oneroster.version", "")
+    if version not in {"1.0", "1.1", "1.2"}:
+        issues.append(Issue("manifest.csv", 0, "value",
+                            f"oneroster.version must be 1.0, 1.1 or 1.2, not {version!r}."))
+    tables: dict[str, Table] = {}
+    canonical = {name.lower(): name for name in KNOWN_FILES}
+    for key, data in files.items():
+        if key == "manifest":
+            continue
+        name = canonical.get(key)
+        if name is None:
+            warnings.append(Issue(f"{key}.csv", 0, "", "Not a OneRoster file; ignored."))
+            continue
+        mode = manifest.get(f"file.{name}", "").lower()
+        if mode not in {"bulk", "delta"}:
+            warnings.append(Issue(f"{name}.csv", 0, "", f"The manifest lists this file as "
+                                  f"{mode or 'missing'}; ignored."))
+            continue
+        if name not in REQUIRED_COLUMNS:
+            warnings.append(Issue(f"{name}.csv", 0, "", "Not used by masterypath; ignored."))
+            continue
+        header, rows = _parse_csv(name, data, issues)
+        missing = [c for c in REQUIRED_COLUMNS[name] if c not in header]
+        if missing:
+            issues.append(Issue(f"{name}.csv", 1, ", ".join(missing),
+                                "Required column(s) missing from the header."))
+        if "" in header:
+            warnings.append(Issue(f"{name}.csv", 1, "", "Unnamed column(s) in the header; "
+                                  "ignored."))
+        tables[name] = Table(name=name, mode=mode, header=header, rows=rows)
+    for property_name, value in manifest.items():
+        if property_name and property_name.startswith("file.") and value.lower() in {
+                "bulk", "delta"}:
+            name = property_name[5:]
+            if name in REQUIRED_COLUMNS and name not in tables:
+                issues.append(Issue(f"{name}.csv", 0, "", f"The manifest lists this file as "
+                                    f"{value} but the bundle does not hold it."))
+    if issues:
+        raise OneRosterImportError(OneRosterErrorCode.INVALID, issues, warnings)
+    return Bundle(source=str(location), version=version, manifest=manifest, tables=tables,
+                  warnings=warnings)
