@@ -135,3 +135,20 @@ def test_batch_min_evidence_and_bkt_next_attempt() -> None:
     assert rows[2]["status"] == "insufficient_evidence"
     assert 0.0 < rows[1]["value"] < 1.0
     assert 0.0 < rows[1]["p_correct_next"] < 1.0
+
+
+def test_decaying_average_closed_form_over_blocks_and_long_sequences() -> None:
+    """Blocks of whole groups and 5,000-row sequences (powers underflow) match the recursion."""
+    rng = np.random.default_rng(0)
+    lengths = np.array([1, 7, 5000, 3, 12, 1, 40])
+    x = rng.choice([1.0, 2.0, 3.0, 4.0], size=int(lengths.sum()))
+    v = rng.choice([0.5, 1.0, 2.0], size=x.size)
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    ends = starts + lengths
+    got = mastery._decaying_batch(x, v, starts, ends, 0.99, block_rows=5)
+    for g, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
+        state = mastery.initial_state("decaying_average")
+        config = MasteryConfig(method="decaying_average", weight=0.99)
+        for score, weight in zip(x[lo:hi], v[lo:hi], strict=True):
+            state = mastery.update(state, score, config=config, evidence_weight=weight)
+        assert got[g] == pytest.approx(state.value, rel=1e-9)

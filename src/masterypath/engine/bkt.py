@@ -687,7 +687,7 @@ def bkt_fit(
     frame: pl.DataFrame, *, skill: str = "skill_id", student: str = "student_id",
     correct: str = "correct", order: str | None = None,
     forgets: bool = False, restarts: int = 5, seed: int = 0, sample: int = 2000,
-    max_iter: int = 100, tol: float = 1e-4, min_rows: int = 30,
+    max_iter: int = 100, tol: float = 1e-4, short_iter: int = 20, min_rows: int = 30,
     bounds: BktBounds | None = None, defaults: BktParams = DEFAULT_BKT_PARAMS,
     workers: int = 1, chunk_width: int = 16384,
 ) -> BktModel:
@@ -698,8 +698,10 @@ def bkt_fit(
     Rows are grouped with a stable integer sort; if ``order`` is already non-decreasing (rows in
     time order) it is not sorted again.
     Skills with fewer than ``min_rows`` responses keep ``defaults``. ``restarts`` starts (the
-    first is ``defaults``, the others drawn with ``seed``) run EM on at most ``sample`` random
-    sequences per skill; the start with the best sample log-likelihood continues on all of them.
+    first is ``defaults``, the others drawn with ``seed``) run a short EM (at most
+    ``short_iter`` iterations, tolerance 1e-3) on at most ``sample`` random sequences per skill;
+    the start with the best sample log-likelihood continues on all of them until no parameter
+    moves by ``tol`` (or ``max_iter``).
     ``workers`` threads share the work (numpy releases the GIL inside its loops).
     """
     bounds = bounds or BktBounds()
@@ -739,8 +741,9 @@ def bkt_fit(
             [starts[r] for _ in range(fitted.size) for r in range(restarts)]
         )
         sample_iterations, loglik = _em(
-            sample_set, sample_params, forgets=forgets, bounds=bounds, max_iter=max_iter,
-            tol=tol, workers=workers, chunk_width=chunk_width, want_loglik=True,
+            sample_set, sample_params, forgets=forgets, bounds=bounds,
+            max_iter=min(max_iter, short_iter), tol=max(tol, 1e-3), workers=workers,
+            chunk_width=chunk_width, want_loglik=True,
         )
         best = np.argmax(loglik.reshape(fitted.size, restarts), axis=1)
         best += np.arange(fitted.size) * restarts
@@ -749,12 +752,12 @@ def bkt_fit(
             getattr(final, name)[fitted] = getattr(chosen_params, name)
         iterations[fitted] = sample_iterations[best]
         sample_loglik[fitted] = loglik[best]
-        # 2. the best start continues on all sequences of skills larger than the sample
-        larger = np.zeros(n_skills, dtype=bool)
-        larger[fitted] = counts.sequences[fitted] > sample
-        if larger.any():
+        # 2. the best start continues on all sequences of the skill until it converges
+        chosen_skills = np.zeros(n_skills, dtype=bool)
+        chosen_skills[fitted] = True
+        if chosen_skills.any():
             full_iterations, _ = _em(
-                sequences.subset(larger[sequences.param_index]), final, forgets=forgets,
+                sequences.subset(chosen_skills[sequences.param_index]), final, forgets=forgets,
                 bounds=bounds, max_iter=max_iter, tol=tol, workers=workers,
                 chunk_width=chunk_width, want_loglik=False,
             )

@@ -642,44 +642,68 @@ def state_value(state: MasteryState, *, config: MasteryConfig | None = None) -> 
 
 @dataclass(frozen=True, slots=True)
 class _Groups:
-    x: FloatArray
-    v: FloatArray
+    x: FloatArray  # scores, sorted by group then time
+    v: FloatArray  # evidence weights, same order
+    unit_weights: bool  # every v is 1: the weighted formulas skip their products
     starts: IntArray
     ends: IntArray  # exclusive
-    order: IntArray | None  # row numbers of the (filtered) input, sorted; None: already sorted
-    frame: pl.DataFrame  # the sorted, filtered rows (keys and observed_at)
+    frame: pl.DataFrame  # the counted rows, in input order
+    first_rows: IntArray  # row in ``frame`` of each group's first and last evidence
+    last_rows: IntArray
 
     @property
     def lengths(self) -> IntArray:
         return self.ends - self.starts
 
 
-def _weight_expression(frame: pl.DataFrame, config: MasteryConfig) -> pl.Expr:
-    weight = pl.col("weight").cast(pl.Float64) if "weight" in frame.columns else pl.lit(1.0)
+def _weight_expression(frame: pl.DataFrame, config: MasteryConfig) -> pl.Expr | None:
+    """The evidence weight v of each row, or None when every row weighs 1."""
+    weight: pl.Expr | None = None
+    if "weight" in frame.columns:
+        weight = pl.col("weight").cast(pl.Float64)
     if "kind" in frame.columns and config.kind_weights:
-        weight = weight * pl.col("kind").replace_strict(
+        kind = pl.col("kind").replace_strict(
             dict(config.kind_weights), default=1.0, return_dtype=pl.Float64
         )
+        weight = kind if weight is None else weight * kind
     if "dok" in frame.columns and config.dok_weights:
-        weight = weight * pl.col("dok").replace_strict(
+        dok = pl.col("dok").replace_strict(
             dict(config.dok_weights), default=1.0, return_dtype=pl.Float64
         )
-    return weight.alias("__v")
+        weight = dok if weight is None else weight * dok
+    return weight
 
 
 def _groups(frame: pl.DataFrame, config: MasteryConfig, *, time: str) -> _Groups:
-    work = frame.select(
-        "student_id", "target_id", time, pl.col("score").cast(pl.Float64).alias("__x"),
-        _weight_expression(frame, config),
-    ).filter(pl.col("__v") > 0)
+    weight = _weight_expression(frame, config)
+    v_all: FloatArray | None = None
+    if weight is not None:
+        v_all = frame.select(weight.fill_null(1.0)).to_series().to_numpy().astype(
+            np.float64, copy=False
+        )
+        if (v_all <= 0).any():
+            keep = v_all > 0
+            frame = frame.filter(pl.Series(keep))
+            v_all = v_all[keep]
+        if bool(np.all(v_all == 1.0)):
+            v_all = None
     permutation, starts, _ = sort_groups(
-        [work.get_column("student_id"), work.get_column("target_id")], work.get_column(time)
+        [frame.get_column("student_id"), frame.get_column("target_id")], frame.get_column(time)
     )
-    ordered = work[permutation] if work.height and permutation is not None else work
-    x = ordered.get_column("__x").to_numpy().astype(np.float64, copy=False)
-    v = ordered.get_column("__v").to_numpy().astype(np.float64, copy=False)
-    ends = np.append(starts[1:], ordered.height).astype(np.int64)
-    return _Groups(x, v, starts, ends, permutation, ordered)
+    x = frame.get_column("score").cast(pl.Float64).to_numpy()
+    height = frame.height
+    ends = np.append(starts[1:], height).astype(np.int64)
+    if permutation is None:
+        first_rows, last_rows = starts, ends - 1
+        v = np.ones(height) if v_all is None else v_all
+    else:
+        x = x[permutation]
+        first_rows, last_rows = permutation[starts], permutation[ends - 1]
+        v = np.ones(height) if v_all is None else v_all[permutation]
+    return _Groups(
+        x.astype(np.float64, copy=False), v, v_all is None, starts, ends, frame, first_rows,
+        last_rows,
+    )
 
 
 def _segment_sum(values: FloatArray, starts: IntArray) -> FloatArray:
@@ -708,13 +732,16 @@ def _batch_values(
     scale = config.scale
     extra: FloatArray | None = None
     if method == "mean":
-        value = _segment_sum(v * x, starts) / _segment_sum(v, starts)
+        if groups.unit_weights:
+            value = _segment_sum(x, starts) / groups.lengths
+        else:
+            value = _segment_sum(v * x, starts) / _segment_sum(v, starts)
     elif method == "highest":
         value = np.maximum.reduceat(x, starts)
     elif method == "most_recent":
         value = x[last].copy()
     elif method == "decaying_average":
-        value = _decaying_batch(x, v, starts, ends, config.weight)
+        value = _decaying_batch(x, None if groups.unit_weights else v, starts, ends, config.weight)
     elif method == "weighted_average":
         total_vx, total_v = _segment_sum(v * x, starts), _segment_sum(v, starts)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -751,21 +778,36 @@ def _batch_values(
 
 
 def _decaying_batch(
-    x: FloatArray, v: FloatArray, starts: IntArray, ends: IntArray, weight: float
+    x: FloatArray, v: FloatArray | None, starts: IntArray, ends: IntArray, weight: float,
+    block_rows: int = 1 << 16,
 ) -> FloatArray:
     """Closed form per group: ``sum c_i x_i / sum c_i``, ``c_i = v_i w^[i>1] (1-w)^(n-i)``.
 
     Powers come from one table indexed by the distance to the group's end; terms that
-    underflow to 0 weigh less than 1e-300 of the latest row, so they do not matter.
+    underflow to 0 weigh less than 1e-300 of the latest row, so they do not matter. Rows are
+    processed in blocks of whole groups that fit in cache.
     """
     lengths = ends - starts
     longest = int(lengths.max())
     table = weight * np.power(1.0 - weight, np.arange(longest, dtype=np.float64))
-    distance = np.repeat(ends - 1, lengths) - np.arange(x.size, dtype=np.int64)
-    c = table[distance]
-    c *= v
-    c[starts] /= weight
-    return _segment_sum(c * x, starts) / _segment_sum(c, starts)
+    value = np.empty(starts.size)
+    cuts = np.unique(np.searchsorted(starts, np.arange(0, x.size, block_rows), side="left"))
+    cuts = np.append(cuts, starts.size)
+    for g0, g1 in zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True):
+        if g0 >= g1:
+            continue
+        lo, hi = int(starts[g0]), int(ends[g1 - 1])
+        local_starts = starts[g0:g1] - lo
+        distance = np.repeat(ends[g0:g1] - 1 - lo, lengths[g0:g1])
+        distance -= np.arange(hi - lo, dtype=np.int64)
+        c = table[distance]
+        if v is not None:
+            c *= v[lo:hi]
+        c[local_starts] /= weight
+        total = np.add.reduceat(c, local_starts)
+        c *= x[lo:hi]
+        value[g0:g1] = np.add.reduceat(c, local_starts) / total
+    return value
 
 
 def _median_batch(
@@ -865,7 +907,7 @@ def estimate(
     ``p_correct_next``.
     """
     groups = _groups(frame, config, time=time)
-    keys = groups.frame.select("student_id", "target_id")[groups.starts]
+    keys = groups.frame.select("student_id", "target_id")[groups.first_rows]
     bkt_params: list[BktParams] | None = None
     target_index: IntArray | None = None
     if config.method == "bkt" and bkt_model is not None and groups.starts.size:
@@ -877,19 +919,20 @@ def estimate(
     value, p_next = _batch_values(groups, config, bkt_params, target_index)
     count = groups.lengths
     value = np.where(count >= max(config.min_evidence, 1), value, np.nan)
-    status = np.where(
-        np.isnan(value), Status.INSUFFICIENT_EVIDENCE.value, Status.ESTIMATED.value
-    )
     result = keys.with_columns(
         pl.Series("value", value).fill_nan(None),
-        pl.Series("status", status),
         pl.Series("n_evidence", count.astype(np.int64)),
-        groups.frame.get_column(time).gather(groups.ends - 1).alias("last_observed_at")
+        groups.frame.get_column(time).gather(groups.last_rows).alias("last_observed_at")
         if groups.starts.size else pl.Series("last_observed_at", [], dtype=frame.schema[time]),
-    )
+    ).with_columns(
+        pl.when(pl.col("value").is_null())
+        .then(pl.lit(Status.INSUFFICIENT_EVIDENCE.value))
+        .otherwise(pl.lit(Status.ESTIMATED.value))
+        .alias("status")
+    ).select("student_id", "target_id", "value", "status", "n_evidence", "last_observed_at")
     if p_next is not None:
         result = result.with_columns(pl.Series("p_correct_next", p_next))
-    if result.height < frame.height:
+    if groups.frame.height < frame.height:
         # groups whose evidence all weighs 0 still get a row: no value, no counted evidence
         every_group = frame.select("student_id", "target_id").unique()
         if every_group.height > result.height:
