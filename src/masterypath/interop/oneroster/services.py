@@ -204,8 +204,8 @@ class _Import:
                                                source_id=source_id, grade_low=low,
                                                grade_high=high)
                 self.counts["schools created"] += 1
-            elif (school.name, school.grade_low, school.grade_high) != (name, low, high):
-                school.name, school.grade_low, school.grade_high = name, low, high
+            elif school.name != name:
+                school.name = name  # the grade span is set once; staff may refine it
                 school.save()
                 self.counts["schools updated"] += 1
             self.schools[source_id] = school
@@ -789,7 +789,9 @@ class _Import:
                 self.error(file, result, "scoreDate", "scoreDate (or the line item's dueDate) "
                                                       "is required for evidence.")
                 continue
-            source_id = f"{result.get('sourcedId')}:{target.case_uuid or target.code}"[:255]
+            # Scoped by district: two districts may import the same bundle.
+            source_id = (f"d{self.district.pk}:{result.get('sourcedId')}:"
+                         f"{target.case_uuid or target.code}")[:255]
             if source_id in existing:
                 continue
             existing.add(source_id)
