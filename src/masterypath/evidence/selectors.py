@@ -186,3 +186,14 @@ def target_ids_for_student(*, student: Student) -> set[int]:
             is_retired=False,
         ).values_list("id", flat=True)
     )
+
+
+def default_level_for_section(*, section: Section) -> int:
+    """The continuum level a section works at: its course's grade, else most students' grade."""
+    if section.course.grade_low is not None:
+        return section.course.grade_low
+    commonest = (
+        Student.objects.filter(enrollments__section=section, enrollments__role="student")
+        .values("grade_level").annotate(n=Count("id")).order_by("-n", "grade_level").first()
+    )
+    return max(int(commonest["grade_level"]), 0) if commonest else 0

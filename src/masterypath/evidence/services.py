@@ -273,12 +273,14 @@ def _is_enrolled(student: Student, section: Section) -> bool:
     ).exists()
 
 
-def _cell_live(assessment: Assessment, student: Student, target: LearningTarget,
+def _cell_live(actor: Any, assessment: Assessment, student: Student, target: LearningTarget,
                criterion: RubricCriterion | None, source: EvidenceSource) -> Evidence | None:
+    """The actor's own live entry in a cell: a re-score replaces only one's own score, so two
+    teachers scoring the same student at once both keep their evidence."""
     return (
         Evidence.objects.select_for_update()
         .filter(assessment=assessment, student=student, target=target, criterion=criterion,
-                source=source, is_voided=False)
+                source=source, recorded_by=actor, is_voided=False)
         .order_by("-recorded_at", "-id").first()
     )
 
@@ -320,17 +322,20 @@ def assessment_score(
         )
     score = Decimal(score)
     _check_score(target, score)
-    previous = _cell_live(assessment, student, target, criterion, EvidenceSource.TEACHER)
+    previous = _cell_live(actor, assessment, student, target, criterion,
+                          EvidenceSource.TEACHER)
     if previous is not None and previous.score == score:
         return CellSave(evidence=previous, replaced=None, is_unchanged=True)
-    if previous is not None:
-        evidence_void(actor=actor, evidence=previous, reason=f"Changed to {score.normalize()}.")
+    # Record first, then void: subscribers see the new entry before the old one goes, so an
+    # incremental update never folds the same entry twice.
     evidence = _create(
         actor=actor, student=student, target=target, score=score,
         observed_at=_noon_of(assessment.assessed_on), kind=assessment.kind,
         source=EvidenceSource.TEACHER, assessment=assessment, dok=assessment.dok,
         criterion=criterion, replaces=previous,
     )
+    if previous is not None:
+        evidence_void(actor=actor, evidence=previous, reason=f"Changed to {score.normalize()}.")
     return CellSave(evidence=evidence, replaced=previous, is_unchanged=False)
 
 
@@ -340,16 +345,17 @@ def assessment_score_undo(*, actor: Any, evidence: Evidence) -> Evidence | None:
 
     Returns the live entry of the cell afterwards (None when the cell is empty again).
     """
-    evidence_void(actor=actor, evidence=evidence, reason=UNDO_REASON)
     previous = evidence.replaces
-    if previous is None:
-        return None
-    return _create(
-        actor=actor, student=evidence.student, target=evidence.target, score=previous.score,
-        observed_at=previous.observed_at, kind=previous.kind, source=previous.source,
-        assessment=previous.assessment, dok=previous.dok, criterion=previous.criterion,
-        replaces=evidence, comment=previous.comment,
-    )
+    restored = None
+    if previous is not None:
+        restored = _create(
+            actor=actor, student=evidence.student, target=evidence.target,
+            score=previous.score, observed_at=previous.observed_at, kind=previous.kind,
+            source=previous.source, assessment=previous.assessment, dok=previous.dok,
+            criterion=previous.criterion, replaces=evidence, comment=previous.comment,
+        )
+    evidence_void(actor=actor, evidence=evidence, reason=UNDO_REASON)
+    return restored
 
 
 @transaction.atomic
@@ -374,16 +380,16 @@ def self_assessment_record(
         )
     score = Decimal(score)
     _check_score(target, score)
-    previous = _cell_live(assessment, student, target, None, EvidenceSource.STUDENT)
+    previous = _cell_live(actor, assessment, student, target, None, EvidenceSource.STUDENT)
     if previous is not None and previous.score == score:
         return CellSave(evidence=previous, replaced=None, is_unchanged=True)
-    if previous is not None:
-        evidence_void(actor=actor, evidence=previous, reason="Changed by the student.")
     evidence = _create(
         actor=actor, student=student, target=target, score=score, observed_at=timezone.now(),
         kind=EvidenceKind.SELF_ASSESSMENT, source=EvidenceSource.STUDENT, assessment=assessment,
         replaces=previous,
     )
+    if previous is not None:
+        evidence_void(actor=actor, evidence=previous, reason="Changed by the student.")
     return CellSave(evidence=evidence, replaced=previous, is_unchanged=False)
 
 

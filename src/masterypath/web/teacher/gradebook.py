@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from masterypath.continuum.models import LearningTarget, PerformanceLevel
-from masterypath.evidence.selectors import student_list_for_scoring, target_list_for_section
+from masterypath.evidence.selectors import (
+    default_level_for_section,
+    student_list_for_scoring,
+    target_list_for_section,
+)
 from masterypath.mastery.selectors import MasteryCell, mastery_cells_for_section
 from masterypath.roster.models import Section, Student
 
@@ -68,7 +72,7 @@ def gradebook_build(*, section: Section, level: int | None = None,
                     targets: list[LearningTarget] | None = None) -> Gradebook:
     """The gradebook at `level` (default: the course's lowest grade), or for given targets."""
     if level is None:
-        level = section.course.grade_low if section.course.grade_low is not None else 0
+        level = default_level_for_section(section=section)
     if targets is None:
         targets = target_list_for_section(section=section, level=level)
     students = student_list_for_scoring(section=section)

@@ -83,7 +83,7 @@ def _level(request: HttpRequest, section: Section) -> int:
     raw = request.GET.get("level", "")
     if raw.lstrip("-").isdigit():
         return max(0, min(MAX_LEVEL, int(raw)))
-    return section.course.grade_low if section.course.grade_low is not None else 0
+    return selectors.default_level_for_section(section=section)
 
 
 def _section_nav(section: Section, active: str) -> dict[str, Any]:
