@@ -152,3 +152,39 @@ def test_decaying_average_closed_form_over_blocks_and_long_sequences() -> None:
         for score, weight in zip(x[lo:hi], v[lo:hi], strict=True):
             state = mastery.update(state, score, config=config, evidence_weight=weight)
         assert got[g] == pytest.approx(state.value, rel=1e-9)
+
+
+@pytest.mark.parametrize("method", mastery.METHODS)
+@settings(max_examples=10)
+@given(groups=st.lists(SCORES, min_size=1, max_size=4), seed=st.integers(0, 2**16))
+def test_running_values_equal_calculate_on_every_prefix(
+    method: str, groups: list[list[float]], seed: int
+) -> None:
+    """value_after of row i is calculate() on the group's rows up to i; value_before shifts it."""
+    frame = _frame(groups, np.random.default_rng(seed))
+    config = MasteryConfig(method=method, **CONFIG_KW)
+    result = mastery.running_values(frame, config=config)
+    counted = frame.filter(pl.col("kind") != "formative")
+    assert result.height == counted.height
+    previous_key, previous_value = None, None
+    for row in result.to_dicts():
+        rows = frame.filter(
+            (pl.col("student_id") == row["student_id"]) & (pl.col("target_id") == row["target_id"])
+            & (pl.col("observed_at") <= row["observed_at"])
+        ).sort("observed_at")
+        expected = mastery.calculate(
+            method, rows["score"].to_list(), kinds=rows["kind"].to_list(),
+            doks=rows["dok"].to_list(), config=config, min_evidence=1,
+        )
+        if expected is None:
+            assert row["value_after"] is None
+        else:
+            assert row["value_after"] == pytest.approx(expected, rel=1e-9, abs=1e-9)
+        key = (row["student_id"], row["target_id"])
+        if key == previous_key:
+            assert row["value_before"] == (
+                pytest.approx(previous_value) if previous_value is not None else None
+            )
+        else:
+            assert row["value_before"] is None
+        previous_key, previous_value = key, row["value_after"]
