@@ -19,7 +19,6 @@ import argparse
 import contextlib
 import json
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -80,45 +79,60 @@ def split_students(frame: pl.DataFrame, seed: int = 42) -> tuple[pl.DataFrame, p
 
 
 SCALE = mastery.Scale(0.0, 1.0, 1.0)
-SEQUENCE_METHODS: dict[str, Callable[[np.ndarray], float | None]] = {
-    "mean": mastery.mean,
-    "highest": mastery.highest,
-    "most_recent": mastery.most_recent,
-    "median": mastery.median,
-    "mode_of_last (k=3)": lambda x: mastery.mode_of_last(x, 3),
-    "weighted_average (0.65)": lambda x: mastery.weighted_average(x, 0.65),
-    "decaying_average (0.65)": lambda x: mastery.decaying_average(x, 0.65),
-    "decaying_average (0.5)": lambda x: mastery.decaying_average(x, 0.5),
-    "n_mastery (n=3)": lambda x: mastery.n_mastery(x, 3, 1.0),
-    "power_law": lambda x: SCALE.clip(mastery.power_law(x)),
-    "best_fit": lambda x: SCALE.clip(mastery.best_fit(x)),
+METHODS: dict[str, mastery.MasteryConfig] = {
+    "mean": mastery.MasteryConfig(method="mean", scale=SCALE),
+    "highest": mastery.MasteryConfig(method="highest", scale=SCALE),
+    "most_recent": mastery.MasteryConfig(method="most_recent", scale=SCALE),
+    "median": mastery.MasteryConfig(method="median", scale=SCALE),
+    "mode_of_last (k=3)": mastery.MasteryConfig(method="mode_of_last", k=3, scale=SCALE),
+    "weighted_average (0.65)": mastery.MasteryConfig(method="weighted_average", scale=SCALE),
+    "decaying_average (0.65)": mastery.MasteryConfig(method="decaying_average", scale=SCALE),
+    "decaying_average (0.5)": mastery.MasteryConfig(
+        method="decaying_average", weight=0.5, scale=SCALE
+    ),
+    "n_mastery (n=3)": mastery.MasteryConfig(method="n_mastery", n=3, scale=SCALE),
+    "power_law": mastery.MasteryConfig(method="power_law", scale=SCALE),
+    "best_fit": mastery.MasteryConfig(method="best_fit", scale=SCALE),
 }
 
 
 def sequence_predictions(test: pl.DataFrame, skill_mean: dict[str, float],
-                         overall: float) -> dict[str, np.ndarray]:
-    """Each method's prediction of every test row from the earlier rows of its sequence."""
-    ordered = test.with_row_index("__row")
-    out = {name: np.empty(test.height) for name in SEQUENCE_METHODS}
-    for (_, skill), group in ordered.group_by(["user", "skill"], maintain_order=True):
-        x = group.get_column("correct").to_numpy().astype(np.float64)
-        rows = group.get_column("__row").to_numpy()
-        prior = skill_mean.get(str(skill), overall)
-        for name, method in SEQUENCE_METHODS.items():
-            predictions = out[name]
-            predictions[rows[0]] = prior
-            for i in range(1, x.size):
-                value = method(x[:i])
-                predictions[rows[i]] = prior if value is None else value
+                         overall: float, max_quadratic: int) -> dict[str, np.ndarray]:
+    """Each method's prediction of every test row from the earlier rows of its sequence.
+
+    Uses ``mastery.running_values``; the first response of a sequence (no earlier rows, or
+    no value, as n-mastery before n proficient scores) gets the skill's training mean.
+    """
+    frame = test.with_row_index("observed_at").select(
+        pl.col("user").alias("student_id"), pl.col("skill").alias("target_id"),
+        "observed_at", pl.col("correct").cast(pl.Float64).alias("score"),
+    )
+    prior = test.get_column("skill").replace_strict(
+        skill_mean, default=overall, return_dtype=pl.Float64
+    ).to_numpy()
+    longest = int(frame.group_by("student_id", "target_id").len()["len"].max() or 0)
+    out: dict[str, np.ndarray] = {}
+    for name, config in METHODS.items():
+        if config.method in {"median", "mode_of_last", "best_fit"} and longest > max_quadratic:
+            continue  # prefix by prefix: quadratic in the longest sequence
+        running = mastery.running_values(frame, config=config)
+        rows = running.get_column("observed_at").to_numpy()
+        before = running.get_column("value_before").to_numpy().astype(np.float64)
+        predictions = prior.copy()
+        known = ~np.isnan(before)
+        predictions[rows[known]] = before[known]
+        out[name] = predictions
     return out
 
 
-def evaluate(name: str, train: pl.DataFrame, test: pl.DataFrame) -> dict[str, dict[str, float]]:
+def evaluate(
+    name: str, train: pl.DataFrame, test: pl.DataFrame, max_quadratic: int = 400
+) -> dict[str, dict[str, float]]:
     started = time.perf_counter()
     skill_mean = dict(train.group_by("skill").agg(pl.col("correct").mean()).iter_rows())
     overall = float(train.get_column("correct").mean() or 0.5)  # type: ignore[arg-type]
     y = test.get_column("correct").to_numpy()
-    predictions = sequence_predictions(test, skill_mean, overall)
+    predictions = sequence_predictions(test, skill_mean, overall, max_quadratic)
     rename = {"user": "student_id", "skill": "skill_id"}
     model = bkt.bkt_fit(train.rename(rename), order="order", seed=42)
     predictions["bkt (ours)"] = bkt.bkt_predict(test.rename(rename), model, order="order")[

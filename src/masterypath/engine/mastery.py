@@ -988,10 +988,11 @@ def calculate_batch(frame: pl.DataFrame, method: str, **params: Any) -> pl.DataF
 
 
 def _cumulative(values: FloatArray, starts: IntArray, lengths: IntArray) -> FloatArray:
-    """Running sums that restart at every group."""
-    total = np.cumsum(values)
-    before = np.concatenate(([0.0], total[starts[1:] - 1])) if starts.size else np.zeros(0)
-    running: FloatArray = total - np.repeat(before, lengths)
+    """Running sums that restart at every group (summed per group: no cancellation)."""
+    owner = np.repeat(np.arange(starts.size, dtype=np.int64), lengths)
+    running: FloatArray = pl.DataFrame({"g": owner, "a": values}).select(
+        pl.col("a").cum_sum().over("g")
+    ).to_series().to_numpy()
     return running
 
 
@@ -1072,7 +1073,7 @@ def running_values(
         sty = _cumulative(v * lt * ly, starts, lengths)
         det = sv * stt - st * st
         with np.errstate(invalid="ignore", divide="ignore"):
-            b = np.where(np.abs(det) <= 1e-12 * np.maximum(sv * stt, 1.0), 0.0,
+            b = np.where(np.abs(det) <= 1e-15 * np.maximum(sv * stt, 1.0), 0.0,
                          (sv * sty - st * sy) / det)
             after = np.where(position == 1, x, np.exp((sy - b * st) / sv + b * lt))
     elif method == "bkt":
