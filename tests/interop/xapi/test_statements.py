@@ -215,3 +215,11 @@ def test_command_creates_a_client_whose_credentials_work(capsys: pytest.CaptureF
         HTTP_AUTHORIZATION=basic(username, password), **VERSION,
     )
     assert response.status_code == 200
+
+
+def test_nul_characters_are_refused_on_both_databases(lrs: Lrs) -> None:
+    """A NUL in a statement or a filter answers 400 (PostgreSQL text cannot store it)."""
+    response = lrs.post(statement(actor={"account": {"homePage": "https://x.org",
+                                                     "name": "a\u0000b"}}))
+    assert response.status_code == 400
+    assert lrs.get(verb="https://x.org/\u0000").status_code == 400
