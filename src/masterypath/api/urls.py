@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from masterypath.api.docs import asset
+from masterypath.api.main import api
+
+urlpatterns = [
+    path("v1/assets/<str:name>", asset, name="api-asset"),
+    path("v1/", api.urls),
+]

@@ -121,15 +121,20 @@ def _prepare(
             timestamp = now
         row = Statement(
             statement_id=statement_id, client=client, payload=json.dumps(payload),
-            verb_id=checked.verb_id[:500], actor_key=checked.actor_key[:600],
-            activity_id=checked.activity_id[:1000], registration=checked.registration,
-            related_activities=_joined(checked.related_activities),
-            related_agents=_joined(checked.related_agents),
+            verb_id=_text(checked.verb_id, 500), actor_key=_text(checked.actor_key, 600),
+            activity_id=_text(checked.activity_id, 1000), registration=checked.registration,
+            related_activities=_text(_joined(checked.related_activities), None),
+            related_agents=_text(_joined(checked.related_agents), None),
             timestamp=timestamp, stored=now, voids=checked.voids,
             mapping_state=MappingState.NOT_APPLICABLE if checked.voids else MappingState.UNMAPPED,
         )
         prepared.append(_Prepared(row=row, received=received, checked=checked))
     return prepared
+
+
+def _text(value: str, limit: int | None) -> str:
+    """Index columns hold no NUL (PostgreSQL text cannot); the payload keeps it, JSON-escaped."""
+    return value.replace("\x00", "")[:limit]
 
 
 def _joined(values: list[str]) -> str:

@@ -86,6 +86,9 @@ def _decode(request: HttpRequest) -> Any:
         raise XapiError(XapiErrorCode.INVALID, "Send statements as application/json.")
     if len(request.body) > MAX_BODY_BYTES:
         raise XapiError(XapiErrorCode.INVALID, "The request body is larger than 10 MiB.")
+    if b"\\u0000" in request.body:
+        # PostgreSQL text cannot hold NUL; refusing it keeps both databases alike.
+        raise XapiError(XapiErrorCode.INVALID, "Strings must not contain the NUL character.")
     try:
         return json.loads(request.body)
     except ValueError as error:
@@ -112,6 +115,8 @@ def _put(request: HttpRequest, client: Any) -> HttpResponse:
 
 def _get(request: HttpRequest) -> HttpResponse:
     params = {key: request.GET[key] for key in request.GET}
+    if any("\x00" in key or "\x00" in value for key, value in params.items()):
+        raise XapiError(XapiErrorCode.INVALID, "Parameters must not contain the NUL character.")
     consistent = timezone.now().isoformat()
     for name, voided in (("statementId", False), ("voidedStatementId", True)):
         if name in params:

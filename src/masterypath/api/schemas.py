@@ -1,0 +1,112 @@
+"""Response and request bodies of the REST API."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from masterypath.evidence.models import EvidenceKind
+
+# PostgreSQL text cannot hold NUL characters: refuse them with 422 rather than fail.
+NO_NUL = r"^[^\x00]*$"
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str = ""
+
+
+class StudentOut(Schema):
+    id: int
+    local_id: str
+    source_id: str
+    given_name: str
+    family_name: str
+    preferred_name: str
+    grade_level: int
+    school_id: int
+    is_active: bool
+
+
+class SectionOut(Schema):
+    id: int
+    title: str
+    period: str
+    source_id: str
+    school_id: int
+    course_id: int
+    course_title: str = Field(alias="course.title")
+    session_id: int
+
+
+class FrameworkOut(Schema):
+    id: int
+    title: str
+    version: str
+    publisher: str
+    subject: str
+    case_uuid: str
+    case_uri: str
+    district_id: int | None
+
+
+class TargetOut(Schema):
+    id: int
+    code: str
+    statement: str
+    level: int
+    level_high: int | None
+    dok_ceiling: int | None
+    case_uuid: str
+    case_uri: str
+    competency_id: int
+    is_retired: bool
+
+
+class EvidenceOut(Schema):
+    id: int
+    student_id: int
+    target_id: int
+    target_code: str = Field(alias="target.code")
+    score: Decimal
+    observed_at: datetime
+    kind: str
+    dok: int | None
+    source: str
+    source_id: str
+    comment: str
+    is_voided: bool
+    voided_reason: str
+
+
+class EvidenceIn(Schema):
+    student_id: int = Field(ge=1, le=2**62)
+    target_id: int = Field(ge=1, le=2**62)
+    score: Decimal = Field(ge=-1000, le=1000, max_digits=6, decimal_places=2)
+    observed_at: datetime
+    kind: EvidenceKind = EvidenceKind.FORMATIVE
+    dok: int | None = Field(default=None, ge=1, le=4)
+    comment: str = Field(default="", max_length=5000, pattern=NO_NUL)
+
+
+class VoidIn(Schema):
+    reason: str = Field(min_length=1, max_length=2000, pattern=NO_NUL)
+
+
+class MasteryOut(Schema):
+    target_id: int
+    code: str
+    value: float | None
+    level_label: str
+    is_proficient: bool
+    evidence_count: int
+    method: str
+    status: str
+    last_observed_at: datetime | None
+
+
+class PlacementOut(Schema):
+    domain_id: int
+    placed_on: date
+    completed: float
+    level: float
