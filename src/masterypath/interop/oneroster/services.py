@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from masterypath.common import events
 from masterypath.common.audit import audit_record, audit_record_many
+from masterypath.common.bulk import bulk_insert, db_datetime
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import LearningTarget
 from masterypath.evidence.models import Assessment, Evidence, EvidenceKind, EvidenceSource
@@ -305,6 +306,7 @@ class _Import:
         rows = self.live("courses", self.bundle.rows("courses"))
         self.course_map = {c.source_id: c for c in Course.objects.filter(
             district=self.district).exclude(source_id="")}
+        new_courses: list[Course] = []
         for row in rows:
             if self.deleted("courses", row):
                 continue
@@ -325,13 +327,14 @@ class _Import:
             }
             course = self.course_map.get(source_id)
             if course is None:
-                course = Course.objects.create(district=self.district, source_id=source_id,
-                                               **values)
-                self.counts["courses created"] += 1
+                course = Course(district=self.district, source_id=source_id, **values)
+                new_courses.append(course)
             elif _assign(course, values):
                 course.save()
                 self.counts["courses updated"] += 1
             self.course_map[source_id] = course
+        Course.objects.bulk_create(new_courses, batch_size=2000)
+        self.counts["courses created"] += len(new_courses)
         self.step(len(self.bundle.rows("courses")), "Courses")
 
     def classes(self) -> None:
@@ -339,6 +342,7 @@ class _Import:
         rows = self.live("classes", self.bundle.rows("classes"))
         self.section_map = {s.source_id: s for s in Section.objects.filter(
             school__district=self.district).exclude(source_id="")}
+        new_sections: list[Section] = []
         for row in rows:
             if self.deleted("classes", row):
                 continue
@@ -360,12 +364,14 @@ class _Import:
                       "period": row.get("periods")[:20]}
             section = self.section_map.get(source_id)
             if section is None:
-                section = Section.objects.create(source_id=source_id, **values)
-                self.counts["sections created"] += 1
+                section = Section(source_id=source_id, **values)
+                new_sections.append(section)
             elif _assign(section, values):
                 section.save()
                 self.counts["sections updated"] += 1
             self.section_map[source_id] = section
+        Section.objects.bulk_create(new_sections, batch_size=2000)
+        self.counts["sections created"] += len(new_sections)
         self.step(len(self.bundle.rows("classes")), "Classes")
 
     # --- users ----------------------------------------------------------------------------
@@ -416,6 +422,9 @@ class _Import:
         self.staff_map = dict(staff)
         self.guardian_map = dict(guardians)
         self.agents: list[tuple[str, str, Row]] = []
+        self.new_guardians: list[Guardian] = []
+        self.new_staff: list[Staff] = []
+        self.changed_guardians: list[Guardian] = []
         local_ids: dict[str, int] = {}
         deactivate: set[str] = set()
         for row in rows:
@@ -428,7 +437,7 @@ class _Import:
                 self.error(file, row, "role", "The user has no role (users.csv role column "
                            "or roles.csv).")
                 continue
-            role, org, _kind = user_roles[0]
+            role, _org, _kind = user_roles[0]
             role_key = role.replace(" ", "").lower()
             orgs = [o for _r, o, _k in user_roles if o]
             if self.deleted("users", row):
@@ -476,6 +485,14 @@ class _Import:
         gone = Student.objects.filter(district=self.district, source_id__in=deactivate,
                                       is_active=True).update(is_active=False)
         self.counts["students deactivated"] += gone
+        Staff.objects.bulk_create(self.new_staff, batch_size=2000)
+        self.counts["staff created"] += len(self.new_staff)
+        Guardian.objects.bulk_create(self.new_guardians, batch_size=2000)
+        Guardian.objects.bulk_update(self.changed_guardians,
+                                     ["given_name", "family_name", "email", "phone"],
+                                     batch_size=2000)
+        self.counts["guardians created"] += len(self.new_guardians)
+        self.counts["guardians updated"] += len(self.changed_guardians)
         self._links()
         self.step(len(all_rows), "People")
 
@@ -510,7 +527,8 @@ class _Import:
         values: dict[str, Any] = {
             "school": school, "local_id": local_id, "given_name": row.get("givenName")[:100],
             "middle_name": row.get("middleName")[:100], "family_name": row.get("familyName")[:100],
-            "preferred_name": (row.get("preferredGivenName") or row.get("preferredFirstName"))[:100],
+            "preferred_name": (row.get("preferredGivenName")
+                               or row.get("preferredFirstName"))[:100],
             "grade_level": grades[0],
             "is_active": row.get("enabledUser").lower() in TRUE | {""}
             and row.get("status").lower() != "tobedeleted",
@@ -566,14 +584,14 @@ class _Import:
                 self.error(file, row, "orgSourcedIds", f"No school among {orgs or 'none'} is in "
                            "orgs.csv nor already imported.")
                 return
-        values = {"role": role, "school": school if role != StaffRole.DISTRICT_ADMIN else school,
+        values = {"role": role, "school": school,
                   "given_name": row.get("givenName")[:100],
                   "family_name": row.get("familyName")[:100], "email": row.get("email")[:254]}
         source_id = row.get("sourcedId")
         person = existing.get(source_id)
         if person is None:
-            person = Staff.objects.create(district=self.district, source_id=source_id, **values)
-            self.counts["staff created"] += 1
+            person = Staff(district=self.district, source_id=source_id, **values)
+            self.new_staff.append(person)
         elif _assign(person, values):
             person.save()
             self.counts["staff updated"] += 1
@@ -586,12 +604,10 @@ class _Import:
         source_id = row.get("sourcedId")
         guardian = existing.get(source_id)
         if guardian is None:
-            guardian = Guardian.objects.create(district=self.district, source_id=source_id,
-                                               **values)
-            self.counts["guardians created"] += 1
+            guardian = Guardian(district=self.district, source_id=source_id, **values)
+            self.new_guardians.append(guardian)
         elif _assign(guardian, values):
-            guardian.save()
-            self.counts["guardians updated"] += 1
+            self.changed_guardians.append(guardian)
         self.guardian_map[source_id] = guardian
         self._guardian_roles = getattr(self, "_guardian_roles", {})
         role = (row.get("role") or "parent").replace(" ", "").lower()
@@ -700,7 +716,12 @@ class _Import:
             present = {r.get("sourcedId") for r in all_rows}
             removed |= {sid for sid in existing if sid not in present}
         removed -= {v.source_id for v in creates} | {u.source_id for u in updates}
-        Enrollment.objects.bulk_create(creates, batch_size=5000)
+        now = db_datetime(timezone.now())
+        bulk_insert(Enrollment, ["section", "role", "student", "staff", "source_id",
+                                 "begins_on", "ends_on", "is_primary", "created_at",
+                                 "updated_at"],
+                    ((e.section_id, e.role, e.student_id, e.staff_id, e.source_id, e.begins_on,
+                      e.ends_on, e.is_primary, now, now) for e in creates))
         Enrollment.objects.bulk_update(updates, ["section", "role", "student", "staff",
                                                  "begins_on", "ends_on", "is_primary",
                                                  "source_id"], batch_size=2000)
@@ -893,10 +914,16 @@ def _split(raw: str) -> list[str]:
 
 
 def _assign(obj: Any, values: dict[str, Any]) -> bool:
+    """Set changed fields; foreign keys compare by id so that no related row is fetched."""
     changed = False
     for name, value in values.items():
-        current = getattr(obj, name)
-        if current != value:
+        field = obj._meta.get_field(name)
+        if field.is_relation:
+            current = getattr(obj, field.attname)
+            wanted = value.pk if value is not None else None
+        else:
+            current, wanted = getattr(obj, name), value
+        if current != wanted:
             setattr(obj, name, value)
             changed = True
     return changed
