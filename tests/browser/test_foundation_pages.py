@@ -52,7 +52,7 @@ def test_home_page_of_each_role(page: Any, live_server: Any, browser_world: Worl
 def test_teacher_opens_a_section_then_a_student(page: Any, live_server: Any,
                                                 browser_world: World) -> None:
     sign_in(page, live_server.url, user_of(browser_world, "teacher_a").username, PASSWORD)
-    page.get_by_role("link", name="Math 4 · Period 1").click()
+    page.get_by_role("link", name="Math 4 · Period 1", exact=True).click()
     assert page.get_by_role("heading", level=1).inner_text() == "Math 4 · Period 1"
     assert_accessible(page, "section-detail")
     page.get_by_role("link", name="Lopez, Ana").click()

@@ -49,13 +49,15 @@ def test_home_requires_sign_in(db: None) -> None:
     assert response["Location"].startswith("/login/")
 
 
-def test_student_home_shows_own_targets_and_latest_evidence(world: World) -> None:
-    """The latest score (3, after an earlier 2) and the count of evidence are shown."""
+def test_student_home_shows_own_targets_with_mastery(world: World) -> None:
+    """Scores 2 then 3 give the decaying average 2.65, shown as Proficient, from 2 evidence."""
     html = _home_for(world, "s1")
     assert "My learning targets" in html
-    assert world.targets[0].code in html
-    row = html[html.index(world.targets[0].code):]
-    assert ">3<" in row.split("</tr>")[0]
+    assert "My continuum" in html
+    row = html[html.index(world.targets[0].code):].split("</tr>")[0]
+    assert ">2.65<" in row
+    assert "Proficient" in row
+    assert "<td>2</td>" in row
     assert "Chen" not in html  # another student's name never appears
 
 

@@ -39,6 +39,7 @@ from masterypath.demo import district_frameworks as authored
 from masterypath.demo.people import draw_adult_name, draw_race, draw_student, surname_for
 from masterypath.demo.standards import StandardRow, ela_standards, math_standards
 from masterypath.evidence.models import Assessment, Evidence, EvidenceKind, EvidenceSource
+from masterypath.mastery.services import mastery_recompute
 from masterypath.roster.models import (
     Course,
     Enrollment,
@@ -72,7 +73,7 @@ SCHOOLS = [
 ]
 SUBJECTS = ("math", "ela", "science")
 # Assessments per section in a full school year, and targets each one scores per student.
-ASSESSMENTS_PER_YEAR = {"math": 18, "ela": 18, "science": 8, "habits": 10}
+ASSESSMENTS_PER_YEAR = {"math": 28, "ela": 28, "science": 12, "habits": 12}
 TARGETS_PER_ASSESSMENT = {"math": 3, "ela": 3, "science": 3, "habits": 2}
 KIND_SHARES = {
     EvidenceKind.FORMATIVE: 0.40, EvidenceKind.SUMMATIVE: 0.20, EvidenceKind.EXIT_TICKET: 0.15,
@@ -89,6 +90,7 @@ COURSE_TITLES = {
 EVIDENCE_COLUMNS = ["student", "target", "score", "observed_at", "kind", "dok", "source",
                     "recorded_by", "assessment", "recorded_at"]
 SCORES = {value: Decimal(value) for value in range(1, 5)}
+PROFICIENT = 3
 SUBJECT_TITLES = {"math": "Mathematics", "ela": "English Language Arts", "science": "Science"}
 
 
@@ -236,8 +238,10 @@ class DemoBuilder:
                              is_proficient=True),
         ])
         # Per subject: {level: [target ids]} for the evidence model.
-        self.pools: dict[str, dict[int, list[int]]] = {}
-        self.level_resolvers: dict[str, np.ndarray] = {}
+        self.continua: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        # (student index, domain) -> index of the next target on the student's pathway
+        self.pointer: dict[tuple[int, str], int] = {}
+        self.running: dict[tuple[int, int], float] = {}  # (student index, target index) -> DA
         self.frameworks: dict[str, Framework] = {}
         self._standards_framework(
             "math", "Common Core State Standards for Mathematics", "Mathematics",
@@ -293,10 +297,7 @@ class DemoBuilder:
             )
             for index, row in enumerate(rows) if row.parent_code is not None
         ])
-        pool: dict[int, list[int]] = defaultdict(list)
-        for target in parents:
-            pool[target.level].append(target.pk)
-        self._set_pool(key, pool)
+        self._set_continuum(key, parents)
 
     def _authored_framework(
         self, key: str, title: str, area: str, domains: dict[str, tuple[str, str]],
@@ -344,19 +345,24 @@ class DemoBuilder:
                     for a in group if a.level == lower for b in group if b.level == upper
                 )
         TargetLink.objects.bulk_create(links)
-        pool: dict[int, list[int]] = defaultdict(list)
-        for target in rows:
-            for level in range(target.level, (target.level_high or target.level) + 1):
-                pool[level].append(target.pk)
-        self._set_pool(key, pool)
+        self._set_continuum(key, rows)
 
-    def _set_pool(self, key: str, pool: dict[int, list[int]]) -> None:
-        """Targets by level, and for each grade 0-12 the nearest level at or below it."""
-        self.pools[key] = dict(pool)
-        self.level_resolvers[key] = np.array([
-            max((level for level in pool if level <= grade), default=min(pool))
-            for grade in range(13)
-        ])
+    def _set_continuum(self, key: str, targets: list[LearningTarget]) -> None:
+        """Each target's mastery point, ascending: target j of the n targets of a level (or a
+        band of `width` levels) is mastered at level + width * (j + 0.5) / n."""
+        groups: dict[tuple[int, int], list[LearningTarget]] = defaultdict(list)
+        for target in targets:
+            groups[(target.level, target.level_high or target.level)].append(target)
+        points: list[tuple[float, int]] = []
+        for (low, high), members in groups.items():
+            width = high - low + 1
+            points.extend(
+                (low + width * (j + 0.5) / len(members), target.pk)
+                for j, target in enumerate(members)
+            )
+        points.sort()
+        self.continua[key] = (np.array([p for p, _ in points]),
+                              np.array([t for _, t in points], dtype=np.int64))
 
     # -- people ----------------------------------------------------------------------------
     def build_staff(self) -> None:
@@ -495,7 +501,7 @@ class DemoBuilder:
         profile = self._choice(PROFILE_SHARES)
         if profile == "behind" and student.grade_level < 3:
             profile = "steady"
-        base = rng.normal(-0.15, 0.45)
+        base = rng.normal(0.1, 0.45)
         # Modest, realistic opportunity gaps, which the equity reports should find.
         if student.is_economically_disadvantaged:
             base -= 0.25
@@ -504,7 +510,8 @@ class DemoBuilder:
         start = {d: base + rng.normal(0, 0.25) for d in ("math", "ela", "science", "habits")}
         if student.is_english_learner:
             start["ela"] -= 0.5
-        rate = {d: max(0.3, rng.normal(1.0, 0.15)) for d in start}
+        # About 1.2 levels a calendar year: one level per ten-month school year.
+        rate = {d: max(0.3, rng.normal(1.2, 0.15)) for d in start}
         late_rate = dict(rate)
         break_at = 99.0
         if profile == "behind":
@@ -670,37 +677,48 @@ class DemoBuilder:
         self, *, domain: str, group: list[int], grade: int, t_years: float, when: Any,
         dok: int, kind: str, recorded_by: int | None,
     ) -> tuple[list[tuple[Any, ...]], set[int]]:
-        """Scores of every student of a section on targets near their own continuum level.
+        """Scores of every student of a section on the next targets of their own pathway.
 
-        Competency-based: 60% of the work sits at the student's own level, the rest at grade
-        level. Each student scores a run of neighbouring targets (one cluster). The expected
-        score rises with the gap between the student's latent level and the target's level:
-        2.5 + 1.5 tanh(1.2 (L - level - 0.3)), plus noise, rounded onto the 1-4 scale.
+        Competency-based pacing: each student works through the continuum's targets in order
+        (by mastery point: target j of the n targets of a level, or of a band of `width`
+        levels, is mastered at level + width * (j + 0.5) / n), starting a little below their
+        latent level. An assessment scores the student's current target and the next ones; the
+        student moves past a target once proficient on it. The expected score rises with the
+        latent level L minus the target's mastery point m: 2.5 + 1.5 tanh(2.5 (L - m + 0.05)),
+        plus noise, rounded onto the 1-4 scale. (`grade` is kept for other sampling rules.)
         """
         rng = self.rng
-        pool = self.pools[domain]
-        resolve = self.level_resolvers[domain]
-        per_student = TARGETS_PER_ASSESSMENT[domain]
-        size = len(group)
-        latent = np.array([self.latent[i].level(domain, t_years) for i in group])
-        own = np.clip(np.floor(latent), 0, 12).astype(int)
-        wanted = np.where(rng.random(size) < 0.6, own, grade)
-        levels = resolve[wanted]
-        gaps = latent - levels - 0.3
-        expected = 2.5 + 1.5 * np.tanh(1.2 * gaps)[:, None]
-        scores = np.clip(np.rint(expected + rng.normal(0, 0.55, size=(size, per_student))), 1, 4)
-        starts = rng.integers(0, 1 << 30, size=size)
+        points, ids = self.continua[domain]
+        per_student = min(TARGETS_PER_ASSESSMENT[domain], len(points))
+        latent = [self.latent[i].level(domain, t_years) for i in group]
+        noise = rng.normal(0, 0.5, size=(len(group), per_student))
         rows: list[tuple[Any, ...]] = []
         used: set[int] = set()
+        last = len(points) - 1
         for position, student_index in enumerate(group):
-            candidates = pool[int(levels[position])]
-            count = min(per_student, len(candidates))
+            level = latent[position]
+            key = (student_index, domain)
+            if key not in self.pointer:
+                self.pointer[key] = int(np.searchsorted(points, level - 0.3))
+            start = min(self.pointer[key], last - per_student + 1)
             student_id = self.students[student_index].pk
-            for offset in range(count):
-                target_id = candidates[(int(starts[position]) + offset) % len(candidates)]
+            advancing = True
+            for offset in range(per_student):
+                index = start + offset
+                expected = 2.5 + 1.5 * math.tanh(2.5 * (level - points[index] + 0.05))
+                score = int(np.clip(round(expected + noise[position, offset]), 1, 4))
+                # The pathway moves on once the decaying average (w = 0.65) rounds to 3 or more.
+                previous = self.running.get((student_index, index))
+                running = score if previous is None else 0.35 * previous + 0.65 * score
+                self.running[(student_index, index)] = running
+                if advancing and running >= PROFICIENT - 0.5:
+                    self.pointer[key] = max(self.pointer[key], index + 1)
+                else:
+                    advancing = False
+                target_id = int(ids[index])
                 used.add(target_id)
-                rows.append((student_id, target_id, SCORES[int(scores[position, offset])],
-                             when, kind, dok, EvidenceSource.DEMO.value, recorded_by))
+                rows.append((student_id, target_id, SCORES[score], when, kind, dok,
+                             EvidenceSource.DEMO.value, recorded_by))
         return rows, used
 
 
@@ -722,10 +740,13 @@ def seed_demo(*, seed: int = 42, students: int = 900, as_of: date = DEFAULT_AS_O
     say("courses, sections and enrollments")
     evidence_count = builder.build_evidence()
     say("evidence")
+    mastery = mastery_recompute(district=builder.district, as_of=as_of)
+    say("mastery estimates and placements")
     audit_record(actor=None, action=AuditAction.IMPORT, subject=builder.district,
                  detail={"seed": seed, "students": students, "evidence": evidence_count})
     return SeedReport(
-        counts={"students": len(builder.students), "evidence": evidence_count},
+        counts={"students": len(builder.students), "evidence": evidence_count,
+                "estimates": mastery["estimates"]},
         logins={str(role): username for role, username in DEMO_LOGINS.items()},
     )
 

@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from masterypath.accounts.models import Role
 from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
-from masterypath.evidence.selectors import evidence_list_for_student, target_progress_for_student
+from masterypath.evidence.selectors import evidence_list_for_student
+from masterypath.mastery.selectors import mastery_list_for_student, standings_for_student
 from masterypath.roster.access import access_section_by_id, access_student_by_id
 from masterypath.roster.models import Student
 from masterypath.roster.selectors import (
@@ -30,7 +32,8 @@ def _student_record_context(request: HttpRequest, student: Student) -> dict[str,
     )
     return {
         "student": student,
-        "progress": target_progress_for_student(student=student),
+        "standings": standings_for_student(student=student, as_of=timezone.localdate()),
+        "mastery": mastery_list_for_student(student=student),
         "recent_evidence": evidence_list_for_student(student=student, limit=20),
     }
 

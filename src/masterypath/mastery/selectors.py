@@ -1,0 +1,192 @@
+"""Reads of mastery for pages, the API and the recompute job."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import polars as pl
+from django.db.models import QuerySet
+
+from masterypath.continuum.models import Domain, LearningTarget
+from masterypath.engine.continuum import Growth, growth
+from masterypath.engine.evaluation import MethodScore, compare_methods
+from masterypath.evidence.models import Evidence
+from masterypath.mastery.config import PolicyBook, TargetScale, targets_with_scales
+from masterypath.mastery.models import METHOD_LABELS, MasteryEstimate, Placement
+from masterypath.roster.models import EnrollmentRole, Section, Student
+from masterypath.schools.models import District
+
+EVIDENCE_SCHEMA = {
+    "student_id": pl.Int64, "target_id": pl.Int64, "observed_at": pl.Datetime("us", "UTC"),
+    "score": pl.Float64, "kind": pl.Utf8, "dok": pl.Int64,
+}
+
+
+def evidence_frame(evidence: QuerySet[Evidence]) -> pl.DataFrame:
+    """Counted (not voided) evidence as a frame for the engine, in one query."""
+    rows = evidence.filter(is_voided=False).values_list(
+        "student_id", "target_id", "observed_at", "score", "kind", "dok"
+    )
+    return pl.DataFrame(
+        [(s, t, at, float(score), kind, dok) for s, t, at, score, kind, dok in rows],
+        schema=EVIDENCE_SCHEMA, orient="row",
+    )
+
+
+@dataclass(frozen=True)
+class MasteryCell:
+    student_id: int
+    target_id: int
+    value: float | None
+    level_label: str
+    is_proficient: bool
+    evidence_count: int
+    method: str
+    explanation: str
+
+
+def _explanation(method: str, config_weight: float, scores: list[float],
+                 value: float | None, status: str) -> str:
+    label = METHOD_LABELS.get(method, method)
+    if status == "override":
+        return f"Teacher judgement: {value:g}" if value is not None else "Teacher judgement"
+    if value is None:
+        return f"{label}: not enough evidence yet ({len(scores)} score(s))"
+    if method in {"decaying_average", "weighted_average"}:
+        label = f"{label} (w = {config_weight:g})"
+    shown = ", ".join(f"{score:g}" for score in scores[-8:])
+    more = f"{len(scores) - 8} earlier and " if len(scores) > 8 else ""
+    return f"{label} of {more}{shown} \u2192 {value:.2f}"
+
+
+def mastery_cells_for_section(
+    *, section: Section, target_ids: Iterable[int] | None = None
+) -> dict[tuple[int, int], MasteryCell]:
+    """Current mastery of every student of the section on every target with an estimate.
+
+    A fixed number of queries whatever the size: students, estimates, evidence scores, targets
+    with scales, policies.
+    """
+    student_ids = list(
+        Student.objects.filter(
+            enrollments__section=section, enrollments__role=EnrollmentRole.STUDENT
+        ).values_list("pk", flat=True)
+    )
+    estimates = MasteryEstimate.objects.filter(student_id__in=student_ids)
+    evidence = Evidence.objects.filter(student_id__in=student_ids, is_voided=False)
+    if target_ids is not None:
+        wanted = list(target_ids)
+        estimates = estimates.filter(target_id__in=wanted)
+        evidence = evidence.filter(target_id__in=wanted)
+    else:
+        frameworks = section.course.frameworks.all()
+        estimates = estimates.filter(target__competency__domain__framework__in=frameworks)
+        evidence = evidence.filter(target__competency__domain__framework__in=frameworks)
+    scores: dict[tuple[int, int], list[float]] = defaultdict(list)
+    for student_id, target_id, score in evidence.order_by("observed_at", "id").values_list(
+        "student_id", "target_id", "score"
+    ):
+        scores[(student_id, target_id)].append(float(score))
+    rows = list(estimates)
+    targets = targets_with_scales({row.target_id for row in rows})
+    book = PolicyBook(district_id=section.school.district_id)
+    cells = {}
+    for row in rows:
+        target = targets[row.target_id]
+        scale = book.scale_for(target)
+        config = book.config_for(target)
+        key = (row.student_id, row.target_id)
+        cells[key] = MasteryCell(
+            student_id=row.student_id, target_id=row.target_id, value=row.value,
+            level_label=scale.label_for(row.value),
+            is_proficient=scale.is_proficient(row.value),
+            evidence_count=row.evidence_count, method=row.method,
+            explanation=_explanation(row.method, config.weight, scores.get(key, []), row.value,
+                                     row.status),
+        )
+    return cells
+
+
+@dataclass(frozen=True)
+class TargetMastery:
+    target: LearningTarget
+    value: float | None
+    level_label: str
+    is_proficient: bool
+    evidence_count: int
+    status: str
+    last_observed_at: datetime | None
+
+
+def mastery_list_for_student(*, student: Student) -> list[TargetMastery]:
+    """Every estimate of the student with its target, ordered by domain, level and code."""
+    rows = list(MasteryEstimate.objects.filter(student=student))
+    targets = targets_with_scales({row.target_id for row in rows})
+    book = PolicyBook(district_id=student.district_id)
+    result = []
+    for row in rows:
+        target = targets[row.target_id]
+        scale: TargetScale = book.scale_for(target)
+        result.append(TargetMastery(
+            target=target, value=row.value, level_label=scale.label_for(row.value),
+            is_proficient=scale.is_proficient(row.value),
+            evidence_count=row.evidence_count, status=row.status,
+            last_observed_at=row.last_observed_at,
+        ))
+    result.sort(key=lambda r: (r.target.competency.domain.framework.title, r.target.level,
+                               r.target.code))
+    return result
+
+
+@dataclass(frozen=True)
+class DomainStanding:
+    domain: Domain
+    level: float
+    completed: float
+    placed_on: date
+    growth: Growth
+    grade_level: int
+
+
+def standings_for_student(*, student: Student, as_of: date) -> list[DomainStanding]:
+    """Latest placement per domain with growth (levels per month, pace, projection, slowing)."""
+    history: dict[int, list[Placement]] = defaultdict(list)
+    for placement in Placement.objects.filter(student=student, placed_on__lte=as_of).order_by(
+        "placed_on"
+    ):
+        history[placement.domain_id].append(placement)
+    domains = Domain.objects.in_bulk(list(history))
+    standings = []
+    for domain_id, points in history.items():
+        latest = points[-1]
+        standings.append(DomainStanding(
+            domain=domains[domain_id], level=latest.level, completed=latest.completed,
+            placed_on=latest.placed_on,
+            growth=growth([(p.placed_on, p.level) for p in points], as_of=as_of,
+                          grade_level=float(student.grade_level)),
+            grade_level=student.grade_level,
+        ))
+    standings.sort(key=lambda s: (s.domain.framework_id, s.domain.position))
+    return standings
+
+
+def method_comparison_for_district(*, district: District) -> list[MethodScore]:
+    """Every method's one-step-ahead accuracy on the district's evidence (one scale assumed:
+    the most common scale among the evidence's targets; other targets are left out)."""
+    frame = evidence_frame(Evidence.objects.filter(student__district=district))
+    if frame.height == 0:
+        return []
+    targets = targets_with_scales(frame.get_column("target_id").unique().to_list())
+    book = PolicyBook(district_id=district.pk)
+    by_scale: dict[int, list[int]] = defaultdict(list)
+    for target in targets.values():
+        by_scale[target.competency.domain.framework.scale_id].append(target.pk)
+    target_ids = max(by_scale.values(), key=len)
+    scale = book.scale_for(targets[target_ids[0]]).engine_scale
+    return compare_methods(
+        frame.filter(pl.col("target_id").is_in(target_ids)), scale_proficient=scale.proficient,
+        scale_minimum=scale.minimum, scale_maximum=scale.maximum,
+    )
