@@ -95,13 +95,38 @@
     delete el.dataset.sent;
   });
 
-  document.addEventListener("htmx:afterSettle", function (event) {
-    // After an undo, put the focus back in the cell it changed.
-    var trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
-    if (!trigger || !trigger.dataset || !trigger.dataset.undoCell) { return; }
-    var cell = document.getElementById(trigger.dataset.undoCell);
+  document.addEventListener("htmx:responseError", function (event) {
+    var status = document.getElementById("score-status");
+    if (!status) { return; }
+    var code = event.detail.xhr ? event.detail.xhr.status : 0;
+    status.innerHTML = "";
+    var message = document.createElement("span");
+    message.className = "error";
+    message.textContent = "Not saved (error " + code + "). Reload the page and try again.";
+    status.appendChild(message);
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    var status = document.getElementById("score-status");
+    if (status) { status.textContent = "Not saved: the connection failed. Try again."; }
+  });
+
+  // After an undo, put the focus back in the cell it changed.
+  var focusAfterUndo = null;
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button.undo");
+    if (button) { focusAfterUndo = button.dataset.undoCell; }
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!focusAfterUndo) { return; }
+    var cell = document.getElementById(focusAfterUndo);
     var input = cell && cell.querySelector("input[data-cell]");
-    if (input) { input.focus(); input.select(); }
+    if (input) {
+      focusAfterUndo = null;
+      input.focus();
+      input.select();
+    }
   });
 
   if (document.readyState === "loading") {
