@@ -1,4 +1,3 @@
-# ruff: noqa: N999 - the command is named `xapi-client` as the documentation writes it
 """`masterypath xapi-client create NAME [--owner USERNAME]`: credentials for a learning tool."""
 
 from __future__ import annotations
