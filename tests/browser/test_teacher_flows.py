@@ -86,7 +86,8 @@ def test_gradebook_shows_the_class_and_explains_a_cell_on_focus(
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowDown")
     focused = page.evaluate("document.activeElement.getAttribute('aria-describedby')")
-    assert focused and page.locator(f"#{focused}").is_visible()
+    assert focused
+    assert page.locator(f"#{focused}").is_visible()
     assert_accessible(page, "teacher-gradebook")
 
 

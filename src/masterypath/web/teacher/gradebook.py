@@ -8,7 +8,11 @@ students, targets, scale levels, then the mastery selector's own fixed set.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 from itertools import groupby
+
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from masterypath.continuum.models import LearningTarget, PerformanceLevel
 from masterypath.evidence.selectors import (
@@ -49,6 +53,41 @@ class Gradebook:
     competencies: list[Span] = field(default_factory=list)
     rows: list[tuple[Student, list[Cell]]] = field(default_factory=list)
     proficient_counts: list[int] = field(default_factory=list)
+
+    def row_html(self) -> list[tuple[Student, SafeString]]:
+        """Each row's cells as HTML. 2,000 cells through the template engine cost ~1 s; the
+        same markup built here costs a few ms (every text is escaped)."""
+        student_marker, target_marker = 987654321, 987654322
+        pattern = reverse("teacher:evidence-history",
+                          args=[self.section.pk, student_marker, target_marker])
+        pattern = pattern.replace(str(student_marker), "{s}").replace(str(target_marker), "{t}")
+        level = f"?level={self.level}"
+        result = []
+        for student, cells in self.rows:
+            given = escape(student.given_name)
+            parts = []
+            for cell in cells:
+                mastery = cell.mastery
+                href = pattern.format(s=student.pk, t=cell.target.pk) + level
+                if mastery is not None and mastery.value is not None:
+                    value = f'<span class="v">{mastery.value:.1f}</span>'
+                else:
+                    value = '<span class="v">&ndash;</span>'
+                if mastery is not None:
+                    count = f'<span class="n">{mastery.evidence_count}</span>'
+                    tip = escape(f"{mastery.level_label or 'Not enough evidence'} · "
+                                 f"{mastery.evidence_count} evidence · {mastery.explanation}")
+                else:
+                    count, tip = "", "No evidence yet"
+                dom_id = cell.dom_id
+                parts.append(
+                    f'<td class="{cell.band}"><a data-cell href="{href}" '
+                    f'aria-describedby="{dom_id}">{value}{count}<span class="visually-hidden"> '
+                    f'{given} on {escape(cell.target.code)}</span></a><span class="tip" '
+                    f'role="tooltip" id="{dom_id}">{tip}</span></td>'
+                )
+            result.append((student, mark_safe("".join(parts))))  # noqa: S308 - escaped above
+        return result
 
 
 def _bands(targets: list[LearningTarget]) -> dict[int, list[float]]:
