@@ -6,7 +6,7 @@ by time. Two layouts make per-group recursions cheap in numpy:
 * *segments*: rows sorted by group (``sort_groups``, a stable integer sort that is skipped when
   the rows are already sorted) and the start offset of every group, for ``np.add.reduceat``
   and friends (closed forms such as the decaying average's weights).
-* *packed* (time-major, ragged, no padding): the sequences of one block (a skill) are ranked
+* *packed* (time-major, ragged, no padding): sequences (of all skills together) are ranked
   longest first, so at step ``t`` the sequences still running are a prefix ``[0, n_t)`` of the
   columns and their ``t``-th rows are one contiguous slice. A recursion over all sequences then
   costs one short loop over ``t`` with whole-slice numpy operations, and memory equals the

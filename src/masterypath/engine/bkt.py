@@ -374,12 +374,12 @@ class _Stats:
         return cls(*(np.zeros(k) for _ in range(6)))
 
     def add(self, other: _Stats) -> None:
-        self.gamma_first.__iadd__(other.gamma_first)
-        self.gamma.__iadd__(other.gamma)
-        self.gamma_correct.__iadd__(other.gamma_correct)
-        self.gamma_last.__iadd__(other.gamma_last)
-        self.xi_learn.__iadd__(other.xi_learn)
-        self.xi_forget.__iadd__(other.xi_forget)
+        for mine, theirs in (
+            (self.gamma_first, other.gamma_first), (self.gamma, other.gamma),
+            (self.gamma_correct, other.gamma_correct), (self.gamma_last, other.gamma_last),
+            (self.xi_learn, other.xi_learn), (self.xi_forget, other.xi_forget),
+        ):
+            np.add(mine, theirs, out=mine)
 
 
 def _e_step_chunk(
