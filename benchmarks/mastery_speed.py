@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -76,8 +77,10 @@ def child_pybkt(path: str) -> dict[str, float]:
 def run_child(python: Path | str, which: str, path: str, workers: int) -> dict[str, float]:
     command = [str(python), __file__, "--child", which, "--data-file", path,
                "--workers", str(workers)]
+    # the same number of threads for both: ours (workers) and pyBKT's OpenMP
+    env = {**os.environ, "OMP_NUM_THREADS": str(workers)}
     started = time.perf_counter()
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    output = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
     result: dict[str, float] = json.loads(output.strip().splitlines()[-1])
     result["wall_s"] = time.perf_counter() - started
     return result
@@ -118,7 +121,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=2, help="our threads (pyBKT: OpenMP)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="threads for ours and for pyBKT's OpenMP (OMP_NUM_THREADS)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--no-pybkt", action="store_true")
     parser.add_argument("--batch-students", type=int, default=None,
