@@ -22,7 +22,9 @@ from urllib.request import Request, urlopen
 
 from masterypath.interop.case.errors import CaseErrorCode, CaseImportError, Problem
 
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
 MAX_BYTES = 50 * 1024 * 1024
 CSV_HIERARCHY = "smartLevel"
 
@@ -298,7 +300,8 @@ def normalise(source: str, raw: Any, *, strict: bool) -> CasePackage:
     definitions = raw.get("CFDefinitions")
     package.definitions = definitions if isinstance(definitions, dict) else {}
     rubrics = raw.get("CFRubrics") or []
-    package.rubrics = [r for r in rubrics if isinstance(r, dict)] if isinstance(rubrics, list) else []
+    if isinstance(rubrics, list):
+        package.rubrics = [r for r in rubrics if isinstance(r, dict)]
     if reader.errors:
         raise CaseImportError(CaseErrorCode.INVALID, reader.errors, warnings=reader.warnings)
     package.warnings = reader.warnings

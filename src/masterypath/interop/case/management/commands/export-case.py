@@ -1,4 +1,4 @@
-# ruff: noqa: N999 - the command is spelled `export-case`, like `import-case`
+
 """`masterypath export-case FRAMEWORK_ID OUT.json`: a framework as a CASE 1.1 CFPackage."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: N999 - the command is spelled `import-case`, as documented
+
 """`masterypath import-case FILE_OR_DIR_OR_URL`: import CASE packages as frameworks."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: N999 - the command is spelled `export-oneroster`, like `import-oneroster`
+
 """`masterypath export-oneroster --district ID OUT.zip`: the district as a OneRoster 1.2 bundle."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# ruff: noqa: N999 - the command is spelled `import-oneroster`, as documented
+
 """`masterypath import-oneroster DIR_OR_ZIP --district ID`: apply a OneRoster CSV bundle."""
 
 from __future__ import annotations
