@@ -43,7 +43,8 @@ def test_only_district_admins_see_the_imports_pages(world: World, key: str) -> N
 
 def test_signed_out_visitors_are_sent_to_sign_in() -> None:
     response = Client().get("/district/imports/")
-    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
 
 
 def test_admin_uploads_a_case_package_and_sees_the_result(world: World) -> None:
@@ -57,7 +58,8 @@ def test_admin_uploads_a_case_package_and_sees_the_result(world: World) -> None:
     framework = Framework.objects.get(case_uuid="bbc88b2e-cf0e-11e7-8986-0d6dd40bd034")
     assert framework.district == world.staff["admin_d1"].district
     page = client.get(response["Location"])
-    assert page.status_code == 200 and b"Succeeded" in page.content
+    assert page.status_code == 200
+    assert b"Succeeded" in page.content
     assert client.get(f"/district/imports/jobs/{job.pk}/progress/").status_code == 200
 
 
@@ -89,7 +91,8 @@ def test_wrong_file_type_is_refused_on_the_form(world: World) -> None:
     client = _client(world, "admin_d1")
     response = client.post("/district/imports/oneroster/",
                            {"bundle": SimpleUploadedFile("users.csv", b"a,b")})
-    assert response.status_code == 400 and b"Choose a .zip file" in response.content
+    assert response.status_code == 400
+    assert b"Choose a .zip file" in response.content
     assert not Job.objects.exists()
 
 

@@ -36,8 +36,10 @@ def test_inline_job_runs_to_success_with_its_result(settings: Any) -> None:
     settings.JOBS_MODE = "inline"
     job = job_enqueue(kind="test.count", params={"n": 3})
     assert job.status == JobStatus.SUCCEEDED
-    assert job.result == {"n": 3} and job.percent == 100
-    assert job.started_at and job.finished_at
+    assert job.result == {"n": 3}
+    assert job.percent == 100
+    assert job.started_at
+    assert job.finished_at
 
 
 def test_refused_job_keeps_each_error_and_a_crash_is_reported(settings: Any) -> None:

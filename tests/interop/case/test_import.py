@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 
 MATH_DRAFT = "opensalt/ccss-math-asn-cfpackage-draft2016.json"
 RP6 = "opensalt/what-standards-could-be-ccss-6RP.json"
-SBAC2 = "sbac-case-v1p0/sbac-pkg2-english-language-arts-specification-grade-3-claim-2-targets-1a-and-1b.json"
+SBAC2 = ("sbac-case-v1p0/"
+         "sbac-pkg2-english-language-arts-specification-grade-3-claim-2-targets-1a-and-1b.json")
 ELA_CSV = "opensalt/ccsso_ela_item.csv"
 
 
@@ -89,7 +90,8 @@ def test_sbac_claim_target_and_measured_skills_map_onto_the_continuum() -> None:
 
 
 def test_duplicate_item_in_sbac_package_is_refused_strictly_and_repaired_leniently() -> None:
-    name = "sbac-case-v1p0/sbac-pkg1-english-language-arts-specification-grade-3-claim-1-target-1.json"
+    name = ("sbac-case-v1p0/"
+            "sbac-pkg1-english-language-arts-specification-grade-3-claim-1-target-1.json")
     with pytest.raises(CaseImportError) as caught:
         _import(name)
     assert "appears twice" in caught.value.problems[0].message
@@ -119,7 +121,8 @@ def test_lenient_mode_imports_the_ccss_math_draft_and_reports_its_guesses() -> N
     targets = LearningTarget.objects.filter(competency__domain__framework_id=result.framework_id)
     assert targets.count() == 517  # 393 standards + 124 components
     component = targets.get(code="CCSS.Math.Content.3.NF.A.3a")
-    assert component.parent is not None and component.parent.code == "CCSS.Math.Content.3.NF.A.3"
+    assert component.parent is not None
+    assert component.parent.code == "CCSS.Math.Content.3.NF.A.3"
     assert component.level == 3
     assert targets.get(code="CCSS.Math.Content.K.CC.A.1").level == 0
     assert component.case_uuid == stable_uuid(
@@ -156,7 +159,9 @@ def test_newer_version_updates_in_place_and_replaced_by_retires() -> None:
     second = case_packages_import(packages=case_packages_read(
         sources=[("v2.json", json.dumps(newer).encode())], strict=False), district=None)[0]
     assert second.framework_id == first.framework_id
-    assert second.created == 0 and second.updated == 1 and second.retired == 1
+    assert second.created == 0
+    assert second.updated == 1
+    assert second.retired == 1
     revised = LearningTarget.objects.get(case_uuid=item["identifier"])
     assert revised.statement == "Understand ratios (revised)."
     assert LearningTarget.objects.get(case_uuid=old_target["identifier"]).is_retired

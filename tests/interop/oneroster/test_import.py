@@ -82,7 +82,8 @@ def test_every_shared_sample_set_imports_or_fails_cleanly(name: str, expected: A
     for file, column in expected:
         assert any(i.file == file and i.column == column for i in issues), issues
     assert all(i.line > 0 for i in issues if i.file != "manifest.csv")
-    assert not Student.objects.exists() and not School.objects.exists()
+    assert not Student.objects.exists()
+    assert not School.objects.exists()
 
 
 def test_edfi_bundle_maps_people_demographics_and_classes() -> None:
@@ -91,7 +92,9 @@ def test_edfi_bundle_maps_people_demographics_and_classes() -> None:
     assert district.source_id == "255901"
     mary = Student.objects.get(district=district, source_id="604863")
     assert (mary.given_name, mary.family_name, mary.grade_level) == ("Mary", "Archer", 9)
-    assert mary.sex == "F" and mary.is_asian and mary.is_hispanic_latino
+    assert mary.sex == "F"
+    assert mary.is_asian
+    assert mary.is_hispanic_latino
     assert str(mary.birth_on) == "1997-05-30"
     assert Section.objects.filter(school__district=district).count() == 2
     # Ed-Fi enrolls each student once per semester: one enrollment spans the year.
@@ -136,7 +139,8 @@ def test_gradebook_results_per_objective_become_evidence_once(tmp_path: Path) ->
         ("4.NF.1", Decimal("3.00")), ("4.NF.1", Decimal("4.00")), ("4.NF.2", Decimal("3.00"))]
     assert ana.get(target__code="4.NF.2").kind == EvidenceKind.SUMMATIVE
     ben = evidence.get(student__local_id="4002")
-    assert ben.comment == "Needs a number line" and ben.kind == EvidenceKind.FORMATIVE
+    assert ben.comment == "Needs a number line"
+    assert ben.kind == EvidenceKind.FORMATIVE
     assert _import(GRADEBOOK, district)["counts"] == {}
     assert evidence.count() == 4
     guardian = Guardian.objects.get(district=district)
@@ -158,7 +162,8 @@ def test_score_off_the_target_scale_is_reported_with_file_line_and_column(
     assert (issue.file, issue.line, issue.column) == ("resultLearningObjectiveIds.csv", 3,
                                                        "score")
     assert "off the scale" in issue.message
-    assert not Student.objects.exists() and not Evidence.objects.exists()
+    assert not Student.objects.exists()
+    assert not Evidence.objects.exists()
 
 
 def test_delta_deactivates_removes_and_skips_stale_rows(tmp_path: Path) -> None:
