@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from masterypath.api import evidence, frameworks, people
+from masterypath.api import evidence, frameworks, mastery, people
 from masterypath.api.auth import AUTH
 from masterypath.api.docs import LocalSwagger
 from masterypath.common.errors import ApplicationError
@@ -28,6 +28,7 @@ api = NinjaAPI(
 api.add_router("/", people.router)
 api.add_router("/", frameworks.router)
 api.add_router("/", evidence.router)
+api.add_router("/", mastery.router)
 
 
 @api.exception_handler(ApplicationError)

@@ -96,17 +96,59 @@ class VoidIn(Schema):
 class MasteryOut(Schema):
     target_id: int
     code: str
+    method: str
     value: float | None
     level_label: str
     is_proficient: bool
-    evidence_count: int
-    method: str
     status: str
+    evidence_count: int
     last_observed_at: datetime | None
+
+
+class GrowthOut(Schema):
+    levels_per_month: float | None
+    pace: float | None
+    projected_on: date | None
+    is_slowing: bool
+    n_placements: int
 
 
 class PlacementOut(Schema):
     domain_id: int
+    domain: str
+    framework_id: int
     placed_on: date
     completed: float
     level: float
+    grade_level: int
+    growth: GrowthOut
+
+
+class GridStudentOut(Schema):
+    id: int
+    given_name: str
+    family_name: str
+
+
+class GridTargetOut(Schema):
+    id: int
+    code: str
+    level: int
+
+
+class GridCellOut(Schema):
+    student_id: int
+    target_id: int
+    method: str
+    value: float | None
+    level_label: str
+    is_proficient: bool
+    evidence_count: int
+    explanation: str
+
+
+class SectionMasteryOut(Schema):
+    section_id: int
+    students: list[GridStudentOut]
+    targets: list[GridTargetOut]
+    cells: list[GridCellOut]
