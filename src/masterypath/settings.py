@@ -79,6 +79,8 @@ DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
+    # First, so that its templates (admin/base_site.html, 404.html) override Django's.
+    "masterypath.web",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -97,7 +99,6 @@ INSTALLED_APPS = [
     "masterypath.interop.oneroster",
     "masterypath.interop.xapi",
     "masterypath.reports",
-    "masterypath.web",
     "masterypath.demo",
 ]
 

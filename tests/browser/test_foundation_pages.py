@@ -72,3 +72,25 @@ def test_keyboard_user_can_sign_out(page: Any, live_server: Any, browser_world: 
     page.get_by_role("button", name="Sign out").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/login/")
+
+
+def test_not_found_page_is_accessible(page: Any, live_server: Any, browser_world: World) -> None:
+    sign_in(page, live_server.url, user_of(browser_world, "s1").username, PASSWORD)
+    response = page.goto(f"{live_server.url}/students/{browser_world.students['s2'].pk}/")
+    assert response.status == 404
+    assert page.get_by_role("heading", level=1).inner_text() == "Not found"
+    assert_accessible(page, "not-found")
+
+
+def test_district_admin_reaches_the_administration(page: Any, live_server: Any,
+                                                   browser_world: World) -> None:
+    user = user_of(browser_world, "admin_d1")
+    user.is_staff = True
+    user.is_superuser = True
+    user.save()
+    sign_in(page, live_server.url, user.username, PASSWORD)
+    page.get_by_role("link", name="Administration").click()
+    assert "Site administration" in page.title()
+    page.get_by_role("link", name="Students").first.click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Select student")
+    assert_accessible(page, "admin-students")

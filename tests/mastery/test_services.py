@@ -184,3 +184,23 @@ def test_future_evidence_is_left_out_of_a_past_recompute(world: World) -> None:
     # s1's 2-day-old score is after as_of: only the 10-day-old 2 counts
     assert counts["evidence"] == 1
     assert _estimate(world, "s1", 0).value == 2.0
+
+
+def test_evidence_already_counted_is_not_folded_twice(world: World) -> None:
+    """A recompute that saw the row, then the row's own event: the count stays right."""
+    student, target = world.students["s2"], world.targets[1]
+    evidence = Evidence.objects.create(student=student, target=target, score=Decimal(3),
+                                       observed_at=timezone.now(), kind=EvidenceKind.QUIZ)
+    mastery_refresh_pair(student_id=student.pk, target_id=target.pk)
+    estimate = mastery_update_for_evidence(evidence_id=evidence.pk)
+    assert estimate.evidence_count == 1
+    assert estimate.value == 3.0
+
+
+def test_self_assessment_is_kept_apart_from_mastery(world: World) -> None:
+    student, target = world.students["s1"], world.targets[0]
+    before = _estimate(world, "s1", 0).value
+    add_evidence(student, target, 4, days_ago=0, kind=EvidenceKind.SELF_ASSESSMENT)
+    assert _estimate(world, "s1", 0).value == before
+    assert mastery_refresh_pair(student_id=student.pk, target_id=target.pk).value == pytest.approx(
+        before)

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from masterypath.continuum.models import Domain, LearningTarget
 from masterypath.engine.continuum import Growth, growth
 from masterypath.engine.evaluation import MethodScore, compare_methods
-from masterypath.evidence.models import Evidence
+from masterypath.evidence.models import Evidence, EvidenceKind
 from masterypath.mastery.config import PolicyBook, TargetScale, targets_with_scales
 from masterypath.mastery.models import METHOD_LABELS, MasteryEstimate, Placement
 from masterypath.roster.models import EnrollmentRole, Section, Student
@@ -23,6 +23,12 @@ EVIDENCE_SCHEMA = {
     "student_id": pl.Int64, "target_id": pl.Int64, "observed_at": pl.Datetime("us", "UTC"),
     "score": pl.Float64, "kind": pl.Utf8, "dok": pl.Int64,
 }
+
+
+def counted_evidence() -> QuerySet[Evidence]:
+    """Evidence that counts toward mastery: not voided, and not a student's self-assessment
+    (kept apart from teacher evidence)."""
+    return Evidence.objects.filter(is_voided=False).exclude(kind=EvidenceKind.SELF_ASSESSMENT)
 
 
 def evidence_frame(evidence: QuerySet[Evidence]) -> pl.DataFrame:
@@ -76,7 +82,7 @@ def mastery_cells_for_section(
         ).values_list("pk", flat=True)
     )
     estimates = MasteryEstimate.objects.filter(student_id__in=student_ids)
-    evidence = Evidence.objects.filter(student_id__in=student_ids, is_voided=False)
+    evidence = counted_evidence().filter(student_id__in=student_ids)
     if target_ids is not None:
         wanted = list(target_ids)
         estimates = estimates.filter(target_id__in=wanted)
@@ -176,7 +182,7 @@ def standings_for_student(*, student: Student, as_of: date) -> list[DomainStandi
 def method_comparison_for_district(*, district: District) -> list[MethodScore]:
     """Every method's one-step-ahead accuracy on the district's evidence (one scale assumed:
     the most common scale among the evidence's targets; other targets are left out)."""
-    frame = evidence_frame(Evidence.objects.filter(student__district=district))
+    frame = evidence_frame(counted_evidence().filter(student__district=district))
     if frame.height == 0:
         return []
     targets = targets_with_scales(frame.get_column("target_id").unique().to_list())

@@ -19,7 +19,7 @@ from masterypath.continuum.models import LearningTarget
 from masterypath.engine import mastery as engine
 from masterypath.engine.bkt import BktModel, BktParams, bkt_fit
 from masterypath.engine.continuum import placement_from_shares
-from masterypath.evidence.models import Evidence
+from masterypath.evidence.models import Evidence, EvidenceKind
 from masterypath.mastery.config import PolicyBook, targets_with_scales
 from masterypath.mastery.errors import MasteryError, MasteryErrorCode
 from masterypath.mastery.models import (
@@ -29,7 +29,7 @@ from masterypath.mastery.models import (
     MasteryOverride,
     Placement,
 )
-from masterypath.mastery.selectors import evidence_frame
+from masterypath.mastery.selectors import counted_evidence, evidence_frame
 from masterypath.roster.access import can_record_evidence_for
 from masterypath.roster.models import Student
 from masterypath.schools.models import District
@@ -84,7 +84,7 @@ def mastery_refresh_pair(*, student_id: int, target_id: int) -> MasteryEstimate:
     student = Student.objects.only("district_id").get(pk=student_id)
     config = _config_for(target, student.district_id)
     rows = list(
-        Evidence.objects.filter(student_id=student_id, target_id=target_id, is_voided=False)
+        counted_evidence().filter(student_id=student_id, target_id=target_id)
         .order_by("observed_at", "id").values_list("score", "kind", "dok", "observed_at")
     )
     scores = [float(score) for score, _, _, _ in rows]
@@ -123,10 +123,15 @@ def mastery_update_for_evidence(*, evidence_id: int) -> MasteryEstimate:
     estimate = MasteryEstimate.objects.filter(
         student_id=evidence.student_id, target_id=evidence.target_id
     ).first()
+    # Fold in O(1) only evidence that is newer than the estimate's last row and that the
+    # estimate cannot have seen yet (it was computed before the evidence was recorded).
     in_order = (
         estimate is not None and estimate.last_observed_at is not None
         and evidence.observed_at >= estimate.last_observed_at
+        and estimate.computed_at < evidence.recorded_at
     )
+    if evidence.kind == EvidenceKind.SELF_ASSESSMENT:
+        return estimate  # a student's self-assessment is kept apart from mastery
     if (
         not evidence.is_voided and estimate is not None and in_order
         and estimate.method == config.method and estimate.state_value is not None
@@ -286,8 +291,8 @@ def mastery_recompute(*, district: District, as_of: date, progress: Progress | N
     """
     say = progress or (lambda step, done, total: None)
     until = timezone.make_aware(datetime.combine(as_of, time.max))
-    frame = evidence_frame(Evidence.objects.filter(student__district=district,
-                                                   observed_at__lte=until))
+    frame = evidence_frame(counted_evidence().filter(student__district=district,
+                                                     observed_at__lte=until))
     say("evidence loaded", 1, 5)
     targets = targets_with_scales(frame.get_column("target_id").unique().to_list())
     book = PolicyBook(district_id=district.pk)
