@@ -11,7 +11,7 @@ from django.utils import timezone
 from masterypath.accounts.models import Role
 from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
-from masterypath.evidence.selectors import evidence_list_for_student
+from masterypath.evidence.selectors import evidence_list_for_student, observation_list_for_student
 from masterypath.mastery.selectors import mastery_list_for_student, standings_for_student
 from masterypath.roster.access import access_section_by_id, access_student_by_id
 from masterypath.roster.models import Student
@@ -30,8 +30,10 @@ def _student_record_context(request: HttpRequest, student: Student) -> dict[str,
     audit_record(
         actor=request.user, action=AuditAction.VIEW, subject=student, student_id=student.pk
     )
+    staff_view = getattr(request.user, "is_staff_member", False)
     return {
         "student": student,
+        "observations": observation_list_for_student(student=student) if staff_view else [],
         "standings": standings_for_student(student=student, as_of=timezone.localdate()),
         "mastery": mastery_list_for_student(student=student),
         "recent_evidence": evidence_list_for_student(student=student, limit=20),
