@@ -96,22 +96,23 @@ def mastery_cells_for_section(
         "student_id", "target_id", "score"
     ):
         scores[(student_id, target_id)].append(float(score))
-    rows = list(estimates)
-    targets = targets_with_scales({row.target_id for row in rows})
+    rows = list(estimates.values_list("student_id", "target_id", "value", "status",
+                                      "evidence_count", "method"))
+    targets = targets_with_scales({row[1] for row in rows})
     book = PolicyBook(district_id=section.school.district_id)
+    per_target = {
+        target_id: (book.scale_for(target), book.config_for(target).weight)
+        for target_id, target in targets.items()
+    }
     cells = {}
-    for row in rows:
-        target = targets[row.target_id]
-        scale = book.scale_for(target)
-        config = book.config_for(target)
-        key = (row.student_id, row.target_id)
+    for student_id, target_id, value, status, count, method in rows:
+        scale, weight = per_target[target_id]
+        key = (student_id, target_id)
         cells[key] = MasteryCell(
-            student_id=row.student_id, target_id=row.target_id, value=row.value,
-            level_label=scale.label_for(row.value),
-            is_proficient=scale.is_proficient(row.value),
-            evidence_count=row.evidence_count, method=row.method,
-            explanation=_explanation(row.method, config.weight, scores.get(key, []), row.value,
-                                     row.status),
+            student_id=student_id, target_id=target_id, value=value,
+            level_label=scale.label_for(value), is_proficient=scale.is_proficient(value),
+            evidence_count=count, method=method,
+            explanation=_explanation(method, weight, scores.get(key, []), value, status),
         )
     return cells
 
