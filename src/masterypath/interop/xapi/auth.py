@@ -13,6 +13,7 @@ import hmac
 import threading
 import time
 
+from masterypath.interop.xapi import mapping
 from masterypath.interop.xapi.models import XapiClient
 from masterypath.interop.xapi.services import secret_digest
 
@@ -59,5 +60,7 @@ def client_for_basic_header(header: str) -> XapiClient | None:
 
 
 def cache_clear() -> None:
+    """Forget verified credentials and the mapping look-ups (tests; after bulk changes)."""
     with _lock:
         _cache.clear()
+    mapping.cache_clear()

@@ -7,6 +7,7 @@ acknowledged statement is durable (PostgreSQL commits are fsynced; see docs/xapi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import secrets
@@ -16,11 +17,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from masterypath.common import events
 from masterypath.common.audit import audit_record
+from masterypath.common.bulk import bulk_insert
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import LearningTarget
 from masterypath.evidence.errors import EvidenceError
@@ -149,14 +151,22 @@ def statements_store(
 
     A statement whose id is already stored with the same content is accepted again and
     changes nothing; with different content the request fails with 409.
+
+    Queries: one statement that maps to no evidence is one `INSERT ... ON CONFLICT DO NOTHING`
+    in autocommit (its own durable transaction); anything else is one transaction with the
+    rows written by `bulk_insert` (COPY on PostgreSQL), then the evidence services. The
+    student and target look-ups are cached per process (see mapping.py).
     """
     prepared = _prepare(client, statements, put_id=put_id, batch=batch)
     plans = plans_for(
         owner=client.owner,
         statements=[p.received for p in prepared if not p.checked.voids],
     )
+    if len(prepared) == 1 and not prepared[0].checked.voids and plans[0].score is None:
+        _store_one(prepared[0], plans[0])
+        return [str(prepared[0].row.statement_id)]
     try:
-        with transaction.atomic():
+        with transaction.atomic(), connection.wrap_database_errors:
             _write(client, prepared, plans)
     except IntegrityError:
         # Some id exists already: the slow path sorts repeats from conflicts.
@@ -165,11 +175,48 @@ def statements_store(
     return [str(p.row.statement_id) for p in prepared]
 
 
-def _without_repeats(prepared: list[_Prepared]) -> list[_Prepared]:
+_COLUMNS = (
+    "statement_id", "client", "payload", "verb_id", "actor_key", "activity_id", "registration",
+    "related_activities", "related_agents", "timestamp", "stored", "is_voided", "voids",
+    "mapping_state", "mapping_note",
+)
+_FIELDS = [Statement._meta.get_field(name) for name in _COLUMNS]
+
+
+def _db_values(row: Statement) -> tuple[Any, ...]:
+    return tuple(
+        field.get_db_prep_save(getattr(row, field.attname), connection) for field in _FIELDS
+    )
+
+
+@functools.cache
+def _insert_one_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(field.column) for field in _FIELDS)
+    marks = ", ".join(["%s"] * len(_FIELDS))
+    return (
+        f"INSERT INTO {quote(Statement._meta.db_table)} ({names}) VALUES ({marks}) "  # noqa: S608
+        f"ON CONFLICT ({quote('statement_id')}) DO NOTHING RETURNING {quote('id')}"
+    )
+
+
+def _store_one(item: _Prepared, plan: Plan) -> None:
+    """One statement that becomes no evidence: a single INSERT, committed on its own (outside
+    an atomic block the connection is in autocommit). An id already stored is a repeat when the
+    content is the same (nothing written), else a 409."""
+    item.row.mapping_note = plan.note[:300]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_one_sql(connection.vendor), _db_values(item.row))
+        inserted = cursor.fetchone()
+    if inserted is None:
+        _without_repeats([item], lock=False)
+
+
+def _without_repeats(prepared: list[_Prepared], *, lock: bool = True) -> list[_Prepared]:
     ids = [p.row.statement_id for p in prepared]
+    rows = Statement.objects.filter(statement_id__in=ids).only("statement_id", "payload")
     existing = {
-        str(row.statement_id): row
-        for row in Statement.objects.filter(statement_id__in=ids).select_for_update()
+        str(row.statement_id): row for row in (rows.select_for_update() if lock else rows)
     }
     fresh = []
     for item in prepared:
@@ -205,7 +252,7 @@ def _write(client: XapiClient, prepared: list[_Prepared], plans: list[Plan] | No
             item.row.mapping_state = MappingState.MAPPED
         else:
             item.row.mapping_note = plan.note[:300]
-    Statement.objects.bulk_create([p.row for p in prepared])
+    bulk_insert(Statement, _COLUMNS, [_db_values(p.row) for p in prepared])
     for item, plan in mapped:
         _record(client, item.row, plan)
     if voiding:
@@ -222,7 +269,7 @@ def _record(client: XapiClient, row: Statement, plan: Plan) -> None:
             source_id=str(row.statement_id), comment=f"xAPI {row.verb_id} via {client.name}",
         )
     except EvidenceError as error:
-        Statement.objects.filter(pk=row.pk).update(
+        Statement.objects.filter(statement_id=row.statement_id).update(
             mapping_state=MappingState.UNMAPPED, mapping_note=str(error)[:300]
         )
 
