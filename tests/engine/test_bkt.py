@@ -94,3 +94,19 @@ def test_predict_keeps_row_order_and_unknown_order_column() -> None:
     assert out["order"].to_list() == frame["order"].to_list()
     first = out.filter(pl.col("order") == 0)
     assert first["p_correct"].to_numpy() == pytest.approx(0.3 * 0.9 + 0.7 * 0.2)
+
+
+def test_final_state_equals_last_row_of_the_forward_filter() -> None:
+    """bkt_final keeps exactly the forward filter's last posterior and next-step prediction."""
+    rng = np.random.default_rng(8)
+    lengths = rng.integers(1, 25, 40)
+    index = rng.integers(0, 2, 40)
+    obs = rng.random(int(lengths.sum())) < 0.5
+    params = [BktParams(0.2, 0.1, 0.25, 0.1, 0.0), BktParams(0.5, 0.3, 0.1, 0.2, 0.05)]
+    _, p_mastery = bkt.bkt_forward(obs, lengths, params, index)
+    final, p_next = bkt.bkt_final(obs, lengths, params, index)
+    last = np.cumsum(lengths) - 1
+    np.testing.assert_allclose(final, p_mastery[last], rtol=1e-12)
+    for g, k in enumerate(index.tolist()):
+        expected = bkt.bkt_p_correct(bkt.bkt_transition(final[g], params[k]), params[k])
+        assert p_next[g] == pytest.approx(expected)

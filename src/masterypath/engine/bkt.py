@@ -821,3 +821,49 @@ def bkt_forward(
     return _forward_all(
         sequences, _ParamArrays.from_params(param_list), workers=workers, chunk_width=16384
     )
+
+
+def bkt_final(
+    correct: ArrayLike, lengths: ArrayLike, params: Sequence[BktParams] | BktParams,
+    param_index: ArrayLike | None = None, *, workers: int = 1,
+) -> tuple[FloatArray, FloatArray]:
+    """Posterior P(mastery) after the last row of every sequence, and P(correct) next.
+
+    The same inputs as ``bkt_forward``; only each sequence's final state is kept (what a
+    mastery estimate stores), so nothing is written per row.
+    """
+    lengths_array = np.asarray(lengths, dtype=np.int64)
+    param_list = [params] if isinstance(params, BktParams) else list(params)
+    index = (
+        np.zeros(lengths_array.size, dtype=np.int64) if param_index is None
+        else np.asarray(param_index, dtype=np.int64)
+    )
+    sequences = _SequenceSet(np.asarray(correct, dtype=bool), lengths_array, index)
+    layout = _layout_of(sequences)
+    arrays = _ParamArrays.from_params(param_list)
+    final_by_column = np.empty(lengths_array.size)
+
+    def work(chunk: _Chunk) -> None:
+        cp = _ColumnParams.gather(arrays, layout.column_param[chunk.lo : chunk.hi])
+        size = chunk.local_offsets[-1]
+        q_buf = np.empty(size)
+        _forward_chunk(layout.obs, chunk, cp, np.empty(size), q_buf)
+        widths = chunk.widths
+        for t, width in enumerate(widths):
+            following = widths[t + 1] if t + 1 < len(widths) else 0
+            if following < width:  # columns whose last row is at step t
+                s = chunk.local_offsets[t]
+                final_by_column[chunk.lo + following : chunk.lo + width] = q_buf[
+                    s + following : s + width
+                ]
+
+    _map_chunks(_chunks(layout, 16384), work, workers)
+    p_mastery = np.empty(lengths_array.size)
+    p_mastery[layout.block.columns] = final_by_column
+    p_learned_next = p_mastery * (1.0 - arrays.forget[index]) + (1.0 - p_mastery) * arrays.learn[
+        index
+    ]
+    p_correct = arrays.guess[index] + p_learned_next * (
+        1.0 - arrays.slip[index] - arrays.guess[index]
+    )
+    return p_mastery, p_correct

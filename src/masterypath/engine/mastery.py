@@ -42,6 +42,7 @@ from masterypath.engine.bkt import (
     BktModel,
     BktParams,
     bkt_filter,
+    bkt_final,
     bkt_forward,
     bkt_p_correct,
     bkt_transition,
@@ -773,12 +774,7 @@ def _batch_values(
     elif method == "bkt":
         params = bkt_params or [config.bkt]
         index = target_index if target_index is not None else np.zeros(n_groups, np.int64)
-        _, p_mastery = bkt_forward(x >= scale.proficient, groups.lengths, params, index)
-        value = p_mastery[last]
-        table = np.array([[p.learn, p.forget, p.slip, p.guess] for p in params])[index]
-        p_next = value * (1 - table[:, 1]) + (1 - value) * table[:, 0]
-        extra = p_next * (1 - table[:, 2]) + (1 - p_next) * table[:, 3]
-        return value, extra
+        return bkt_final(x >= scale.proficient, groups.lengths, params, index)
     else:  # pragma: no cover
         raise ValueError(method)
     return np.clip(value, scale.minimum, scale.maximum), extra
