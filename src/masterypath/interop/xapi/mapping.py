@@ -111,163 +111,142 @@ def _district_of(owner: Any) -> int | None:
     return staff.district_id
 
 
-# Look-ups are remembered per process for CACHE_SECONDS, per owner: a tool sends the same
-# students and activities over and over, so a busy tool costs two queries every half minute
-# instead of two per request. A student or target added (or retired) is seen within that time.
+# The owner's directory: every visible student's keys and every candidate target's
+# identifiers, loaded in two light queries and kept per process for CACHE_SECONDS. A tool
+# sends statements about many learners (most of them unknown to us), so answering each from
+# memory beats two look-up queries per request; a student or target added, moved or retired is
+# seen within CACHE_SECONDS. Student and target objects are fetched only for statements that
+# map to evidence.
 CACHE_SECONDS = 30.0
-_MAX_ENTRIES = 100_000
-_students: dict[tuple[int, str, str], tuple[float, Student | None]] = {}
-_iris: dict[tuple[int, str], tuple[float, list[LearningTarget]]] = {}
+
+
+@dataclass(frozen=True)
+class _Directory:
+    until: float
+    by_name: dict[str, int]  # account name (source_id or local_id) -> student id
+    by_email: dict[str, int]  # lower-cased login email -> student id
+    by_uri: dict[str, int]  # CASE URI -> target id
+    by_uuid: dict[str, int]  # lower-cased CASE UUID -> target id
+    by_code: dict[str, list[int]]  # code -> target ids (more than one: ambiguous)
+
+
+_directories: dict[int, _Directory] = {}
 _lock = threading.Lock()
 
 
 def cache_clear() -> None:
     with _lock:
-        _students.clear()
-        _iris.clear()
+        _directories.clear()
 
 
-def _remember(cache: dict[Any, Any], items: dict[Any, Any], until: float) -> None:
-    with _lock:
-        if len(cache) + len(items) > _MAX_ENTRIES:
-            cache.clear()
-        for key, value in items.items():
-            cache[key] = (until, value)
-
-
-def plans_for(*, owner: Any, statements: Iterable[dict[str, Any]]) -> list[Plan]:
-    """One plan per statement; at most two queries for the whole batch (students, targets),
-    none when every actor and activity id was looked up for this owner in the last 30 s."""
-    statements = list(statements)
-    if owner is None:
-        return [Plan(note="The client has no owner to record evidence for.")] * len(statements)
+def _directory(owner: Any) -> _Directory:
     now = time.monotonic()
-    students: dict[tuple[int, str, str], Student | None] = {}
-    candidates: dict[tuple[int, str], list[LearningTarget]] = {}
-    names, emails, iris = set(), set(), set()
-    for statement in statements:
-        name, email = _actor_names(statement)
-        for kind, key, wanted in (("name", name, names), ("email", email, emails)):
-            cached = _students.get((owner.pk, kind, key)) if key else None
-            if cached is not None and cached[0] > now:
-                students[(owner.pk, kind, key)] = cached[1]
-            elif key:
-                wanted.add(key)
-        for iri in activity_ids(statement):
-            hit = _iris.get((owner.pk, iri))
-            if hit is not None and hit[0] > now:
-                candidates[(owner.pk, iri)] = hit[1]
-            else:
-                iris.add(iri)
-    until = now + CACHE_SECONDS
-    if names or emails:
-        found = _students_by_key(owner, names, emails)
-        _remember(_students, found, until)
-        students.update(found)
-    if iris:
-        found_targets = _targets_by_iri(owner, iris)
-        _remember(_iris, found_targets, until)
-        candidates.update(found_targets)
-    plans = []
-    for statement in statements:
-        name, email = _actor_names(statement)
-        student = students[(owner.pk, "name", name)] if name else None
-        if student is None and email:
-            student = students[(owner.pk, "email", email)]
-        if student is None:
-            plans.append(Plan(note="The actor is not a known student."))
-            continue
-        plans.append(_target_plan(statement, student, owner.pk, candidates))
-    return plans
-
-
-def _students_by_key(
-    owner: Any, names: set[str], emails: set[str]
-) -> dict[tuple[int, str, str], Student | None]:
-    """The owner's visible students by account name (source or local id) and by login email;
-    None for keys that name nobody (remembered too)."""
-    found: dict[tuple[int, str, str], Student | None] = {
-        **{(owner.pk, "name", name): None for name in names},
-        **{(owner.pk, "email", email): None for email in emails},
-    }
-    students = (
-        students_visible_to(owner)
-        .annotate(email_lower=Lower("user__email"))
-        .filter(Q(source_id__in=names) | Q(local_id__in=names) | Q(email_lower__in=emails))
-    )
-    for student in students:
-        for key in (student.source_id, student.local_id):
-            if key in names and found[(owner.pk, "name", key)] is None:
-                found[(owner.pk, "name", key)] = student
-        email = student.email_lower  # type: ignore[attr-defined]
-        if email in emails and found[(owner.pk, "email", email)] is None:
-            found[(owner.pk, "email", email)] = student
-    return found
-
-
-def _targets_by_iri(owner: Any, iris: set[str]) -> dict[tuple[int, str], list[LearningTarget]]:
-    """For each IRI, the targets it may name: by CASE URI, by a CASE UUID inside it, or by the
-    code after its last separator (all candidates; `_resolve` picks)."""
-    uuids = {match.lower() for iri in iris for match in _UUID_IN.findall(iri)}
-    codes = {_last_segment(iri) for iri in iris}
-    query = LearningTarget.objects.filter(
-        Q(case_uuid__in=uuids) | Q(case_uri__in=iris) | Q(code__in=codes), is_retired=False
-    )
+    cached = _directories.get(owner.pk)
+    if cached is not None and cached.until > now:
+        return cached
+    by_name: dict[str, int] = {}
+    by_email: dict[str, int] = {}
+    students = students_visible_to(owner).annotate(email_lower=Lower("user__email"))
+    for pk, source_id, local_id, email in students.values_list(
+        "pk", "source_id", "local_id", "email_lower"
+    ):
+        for key in (source_id, local_id):
+            if key:
+                by_name.setdefault(key, pk)
+        if email:
+            by_email.setdefault(email, pk)
+    targets = LearningTarget.objects.filter(is_retired=False)
     district_id = _district_of(owner)
     if district_id is not None:
-        query = query.filter(
+        targets = targets.filter(
             Q(competency__domain__framework__district_id=district_id)
             | Q(competency__domain__framework__district__isnull=True)
         )
-    targets = list(
-        query.select_related("competency__domain__framework__scale").prefetch_related(
-            "competency__domain__framework__scale__levels"
-        )
-    )
-    result = {}
-    for iri in iris:
-        iri_uuids = {match.lower() for match in _UUID_IN.findall(iri)}
-        code = _last_segment(iri)
-        result[(owner.pk, iri)] = [
-            t for t in targets
-            if t.case_uri == iri or (t.case_uuid and t.case_uuid.lower() in iri_uuids)
-            or t.code == code
-        ]
-    return result
+    by_uri: dict[str, int] = {}
+    by_uuid: dict[str, int] = {}
+    by_code: dict[str, list[int]] = {}
+    for pk, uri, case_uuid, code in targets.values_list("pk", "case_uri", "case_uuid", "code"):
+        if uri:
+            by_uri[uri] = pk
+        if case_uuid:
+            by_uuid[case_uuid.lower()] = pk
+        by_code.setdefault(code, []).append(pk)
+    directory = _Directory(now + CACHE_SECONDS, by_name, by_email, by_uri, by_uuid, by_code)
+    with _lock:
+        _directories[owner.pk] = directory
+    return directory
 
 
-def _resolve(iri: str, candidates: list[LearningTarget]) -> LearningTarget | str | None:
-    """The target an IRI names (CASE URI, then CASE UUID, then code), a note when its code is
-    ambiguous, or None."""
-    for target in candidates:
-        if target.case_uri and target.case_uri == iri:
-            return target
+def _resolve(iri: str, directory: _Directory) -> int | str | None:
+    """The target id an IRI names (CASE URI, then a CASE UUID in it, then its last segment as
+    a code), a note when that code is ambiguous, or None."""
+    if iri in directory.by_uri:
+        return directory.by_uri[iri]
     for match in _UUID_IN.findall(iri):
-        for target in candidates:
-            if target.case_uuid and target.case_uuid.lower() == match.lower():
-                return target
+        if match.lower() in directory.by_uuid:
+            return directory.by_uuid[match.lower()]
     code = _last_segment(iri)
-    same_code = [t for t in candidates if t.code == code]
+    same_code = directory.by_code.get(code, [])
     if len(same_code) > 1:
         return f"The code {code!r} names {len(same_code)} targets."
     return same_code[0] if same_code else None
 
 
-def _target_plan(
-    statement: dict[str, Any], student: Student, owner_pk: int,
-    candidates: dict[tuple[int, str], list[LearningTarget]],
-) -> Plan:
-    note = "Neither the object nor the context names a learning target."
-    for iri in activity_ids(statement):
-        resolved = _resolve(iri, candidates[(owner_pk, iri)])
-        if isinstance(resolved, str):
-            note = resolved
+def plans_for(*, owner: Any, statements: Iterable[dict[str, Any]]) -> list[Plan]:
+    """One plan per statement, from the owner's cached directory; the students and targets
+    of the statements that map are then fetched in two queries for the whole batch."""
+    statements = list(statements)
+    if owner is None:
+        return [Plan(note="The client has no owner to record evidence for.")] * len(statements)
+    directory = _directory(owner)
+    found: list[tuple[int, int, dict[str, Any]] | Plan] = []  # (student, target, statement)
+    for statement in statements:
+        name, email = _actor_names(statement)
+        student_id = directory.by_name.get(name) if name else None
+        if student_id is None and email:
+            student_id = directory.by_email.get(email)
+        if student_id is None:
+            found.append(Plan(note="The actor is not a known student."))
             continue
-        if resolved is None:
+        note = "Neither the object nor the context names a learning target."
+        target_id = None
+        for iri in activity_ids(statement):
+            resolved = _resolve(iri, directory)
+            if isinstance(resolved, str):
+                note = resolved
+            elif resolved is not None:
+                target_id = resolved
+                break
+        found.append((student_id, target_id, statement) if target_id else Plan(note=note))
+    wanted = [item for item in found if isinstance(item, tuple)]
+    students: dict[int, Student] = {}
+    targets: dict[int, LearningTarget] = {}
+    if wanted:
+        students = Student.objects.in_bulk({s for s, _, _ in wanted})
+        targets = (
+            LearningTarget.objects.select_related("competency__domain__framework__scale")
+            .prefetch_related("competency__domain__framework__scale__levels")
+            .in_bulk({t for _, t, _ in wanted})
+        )
+    plans = []
+    for item in found:
+        if isinstance(item, Plan):
+            plans.append(item)
             continue
-        score = score_for(statement, resolved.competency.domain.framework.scale)
-        if score is None:
-            return Plan(student=student, target=resolved,
-                        note="The result has no score and no success to place on the scale.")
-        return Plan(student=student, target=resolved, score=score)
-    return Plan(student=student, note=note)
+        student_id, target_id, statement = item
+        student = students.get(student_id)
+        target = targets.get(target_id)
+        if student is None or target is None:  # deleted since the directory was loaded
+            plans.append(Plan(note="The actor is not a known student."
+                              if student is None else "The learning target no longer exists."))
+        else:
+            score = score_for(statement, target.competency.domain.framework.scale)
+            if score is None:
+                plans.append(Plan(
+                    student=student, target=target,
+                    note="The result has no score and no success to place on the scale."))
+            else:
+                plans.append(Plan(student=student, target=target, score=score))
+    return plans
+
+
