@@ -686,7 +686,7 @@ def _rows_of(starts: IntArray, lengths: IntArray) -> IntArray:
 def bkt_fit(
     frame: pl.DataFrame, *, skill: str = "skill_id", student: str = "student_id",
     correct: str = "correct", order: str | None = None,
-    forgets: bool = False, restarts: int = 5, seed: int = 0, sample: int = 2000,
+    forgets: bool = False, restarts: int = 5, seed: int = 0, sample: int = 500,
     max_iter: int = 100, tol: float = 1e-4, short_iter: int = 20, min_rows: int = 30,
     bounds: BktBounds | None = None, defaults: BktParams = DEFAULT_BKT_PARAMS,
     workers: int = 1, chunk_width: int = 16384,
