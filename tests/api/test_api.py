@@ -207,3 +207,18 @@ def test_every_endpoint_is_documented() -> None:
             "{target_id}", "{id}").replace("{evidence_id}", "{id}")
         for method in operations:
             assert f"{method.upper()} {short}" in text, f"{method.upper()} {short}"
+
+
+def test_date_filters_with_extreme_offsets_are_answered(db: None) -> None:
+    """ISO 8601 allows +19:00; PostgreSQL does not: bounds are converted to UTC first."""
+    from django.test import Client
+
+    from tests.conftest import build_world, user_of
+
+    world = build_world()
+    client = Client()
+    client.force_login(user_of(world, "admin_d1"))
+    response = client.get("/api/v1/students", {"updated_since": "0185-05-16T05:02:47+19:00"})
+    assert response.status_code == 200
+    response = client.get("/api/v1/evidence", {"since": "2000-01-01T00:00:00-18:00"})
+    assert response.status_code == 200

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from masterypath.api.frameworks import targets_visible_to
 from masterypath.api.pagination import Pages
-from masterypath.api.schemas import ErrorOut, EvidenceIn, EvidenceOut, VoidIn
+from masterypath.api.schemas import ErrorOut, EvidenceIn, EvidenceOut, VoidIn, as_utc
 from masterypath.evidence.models import Evidence, EvidenceSource
 from masterypath.evidence.services import evidence_record, evidence_void
 from masterypath.roster.access import access_student_by_id, students_visible_to
@@ -35,9 +35,9 @@ def evidence_list(
     if target_id is not None:
         evidence = evidence.filter(target_id=target_id)
     if since is not None:
-        evidence = evidence.filter(observed_at__gte=since)
+        evidence = evidence.filter(observed_at__gte=as_utc(since))
     if until is not None:
-        evidence = evidence.filter(observed_at__lt=until)
+        evidence = evidence.filter(observed_at__lt=as_utc(until))
     if not include_voided:
         evidence = evidence.filter(is_voided=False)
     return evidence.select_related("target").order_by("-observed_at", "-id")

@@ -9,7 +9,7 @@ from ninja import Path, Query, Router
 from ninja.pagination import paginate
 
 from masterypath.api.pagination import Pages
-from masterypath.api.schemas import NO_NUL, SectionOut, StudentOut
+from masterypath.api.schemas import NO_NUL, SectionOut, StudentOut, as_utc
 from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
 from masterypath.roster.access import (
@@ -40,7 +40,7 @@ def student_list(
             Q(given_name__icontains=q) | Q(family_name__icontains=q) | Q(local_id=q)
         )
     if updated_since is not None:
-        students = students.filter(updated_at__gte=updated_since)
+        students = students.filter(updated_at__gte=as_utc(updated_since))
     return students
 
 

@@ -1,6 +1,6 @@
 """Response and request bodies of the REST API."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
@@ -152,3 +152,13 @@ class SectionMasteryOut(Schema):
     students: list[GridStudentOut]
     targets: list[GridTargetOut]
     cells: list[GridCellOut]
+
+
+def as_utc(value: datetime) -> datetime:
+    """A query bound in UTC: PostgreSQL refuses offsets beyond +-15:59 (e.g. +19:00) that
+    ISO 8601 parsers accept, and a naive value is read in the server's time zone."""
+    from django.utils import timezone
+
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value.astimezone(UTC)
