@@ -97,3 +97,23 @@ def test_a_refused_view_is_not_audited_as_a_read(world: World) -> None:
     client = _client_for(world, "teacher_a")
     client.get(f"/students/{world.students['s3'].pk}/")
     assert not AuditEntry.objects.filter(student_id=world.students["s3"].pk).exists()
+
+
+def test_admin_changes_to_a_student_are_audited(world: World) -> None:
+    user = user_of(world, "admin_d1")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    client = Client()
+    client.force_login(user)
+    student = world.students["s2"]
+    page = client.get(f"/admin/roster/student/{student.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"given_name": "Benjamin", "guardian_links-TOTAL_FORMS": "0",
+                 "guardian_links-INITIAL_FORMS": "0"})
+    response = client.post(f"/admin/roster/student/{student.pk}/change/", data)
+    assert response.status_code == 302, response.content[:2000]
+    entry = AuditEntry.objects.get(action=AuditAction.UPDATE, student_id=student.pk)
+    assert entry.actor == user
+    assert "given_name" in entry.detail["fields"]

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from masterypath.common.admin_audit import AuditedAdmin
+
 from masterypath.roster.models import (
     Course,
     Enrollment,
@@ -18,7 +20,11 @@ class GuardianLinkInline(admin.TabularInline):
 
 
 @admin.register(Student)
-class StudentAdmin(admin.ModelAdmin):
+class StudentAdmin(AuditedAdmin):
+    @staticmethod
+    def student_id_of(obj: Student) -> int | None:
+        return obj.pk
+
     list_display = ("local_id", "family_name", "given_name", "grade_level", "school", "is_active")
     list_filter = ("school", "grade_level", "is_english_learner", "disability")
     search_fields = ("local_id", "state_id", "family_name", "given_name", "source_id")
