@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from masterypath.common.admin_audit import AuditedAdmin
-
 from masterypath.roster.models import (
     Course,
     Enrollment,
