@@ -260,8 +260,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/xapi_bench",
                         help="database URL for our PostgreSQL run ('' to skip)")
     parser.add_argument("--skip-ralph", action="store_true")
