@@ -4,7 +4,7 @@ executemany elsewhere. Values must already be in database form (see `db_datetime
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
@@ -14,6 +14,18 @@ from django.db import connection, models
 def db_datetime(value: datetime) -> Any:
     """An aware datetime in the form the current database backend stores."""
     return connection.ops.adapt_datetimefield_value(value)
+
+
+def db_datetimes(values: list[datetime | None]) -> list[Any]:
+    """`db_datetime` for many values at once (None stays None)."""
+    if connection.vendor == "sqlite":
+        # Django stores SQLite datetimes as naive UTC text.
+        return [
+            None if value is None
+            else value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+            for value in values
+        ]
+    return values
 
 
 def bulk_insert(

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import polars as pl
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import FloatField, QuerySet
+from django.db.models.functions import Cast
 
 from masterypath.continuum.models import Domain, LearningTarget
 from masterypath.engine.continuum import Growth, growth
@@ -32,14 +34,26 @@ def counted_evidence() -> QuerySet[Evidence]:
 
 
 def evidence_frame(evidence: QuerySet[Evidence]) -> pl.DataFrame:
-    """Counted (not voided) evidence as a frame for the engine, in one query."""
-    rows = evidence.filter(is_voided=False).values_list(
-        "student_id", "target_id", "observed_at", "score", "kind", "dok"
-    )
-    return pl.DataFrame(
-        [(s, t, at, float(score), kind, dok) for s, t, at, score, kind, dok in rows],
-        schema=EVIDENCE_SCHEMA, orient="row",
-    )
+    """Counted (not voided) evidence as a frame for the engine, in one query.
+
+    The rows go straight from the cursor into polars (no per-value ORM converters): the score
+    is cast to a float in SQL, and SQLite's text timestamps (stored in UTC) are parsed by polars.
+    """
+    query = evidence.filter(is_voided=False).annotate(
+        score_value=Cast("score", FloatField())
+    ).values_list("student_id", "target_id", "observed_at", "score_value", "kind", "dok")
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    text_times = bool(rows) and isinstance(rows[0][2], str)
+    schema = {**EVIDENCE_SCHEMA, "observed_at": pl.Utf8} if text_times else EVIDENCE_SCHEMA
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    if text_times:
+        frame = frame.with_columns(
+            pl.col("observed_at").str.to_datetime(time_unit="us").dt.replace_time_zone("UTC")
+        )
+    return frame
 
 
 @dataclass(frozen=True)

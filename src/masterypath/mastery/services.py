@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from masterypath.common.audit import audit_record
-from masterypath.common.bulk import bulk_insert, db_datetime
+from masterypath.common.bulk import bulk_insert, db_datetime, db_datetimes
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import LearningTarget
 from masterypath.engine import mastery as engine
@@ -365,21 +365,20 @@ def _estimate_rows(current: pl.DataFrame, configs: dict[int, engine.MasteryConfi
         return []
     if "p_correct_next" not in current.columns:
         current = current.with_columns(pl.lit(None, dtype=pl.Float64).alias("p_correct_next"))
+    times = db_datetimes(current.get_column("last_observed_at").to_list())
     rows = []
-    for student_id, target_id, value, status, count, last, p_next, method in current.select(
-        "student_id", "target_id", "value", "status", "n_evidence", "last_observed_at",
-        "p_correct_next", "method",
-    ).iter_rows():
+    for (student_id, target_id, value, status, count, p_next, method), last in zip(
+        current.select("student_id", "target_id", "value", "status", "n_evidence",
+                       "p_correct_next", "method").iter_rows(), times, strict=True,
+    ):
         config = configs[target_id]
-        resumable = _is_resumable(config) and status != "override" and count
         state_value = state_weight = None
-        if resumable:
+        if _is_resumable(config) and status != "override" and count:
             # Unit weights: the state's value is the value itself (the BKT posterior for bkt);
             # the weight is n for the mean and 1 for the decaying average.
             state_value = value
             state_weight = float(count) if config.method == "mean" else 1.0
-        rows.append((student_id, target_id, method, value, status, count,
-                     db_datetime(last) if last is not None else None, p_next,
+        rows.append((student_id, target_id, method, value, status, count, last, p_next,
                      state_value, state_weight, now))
     return rows
 
