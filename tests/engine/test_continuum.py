@@ -99,3 +99,17 @@ def test_growth_ignores_placements_after_as_of() -> None:
     result = continuum.growth([(as_of, 1.0), (as_of + timedelta(days=30), 2.0)], as_of=as_of)
     assert result.n_placements == 1
     assert result.levels_per_month is None
+
+
+def test_growth_with_a_near_flat_slope_gives_no_projection() -> None:
+    """A tiny positive slope would project beyond date.max: no projected date instead."""
+    from datetime import date, timedelta
+
+    from masterypath.engine.continuum import growth
+
+    start = date(2026, 1, 1)
+    points = [(start + timedelta(days=30 * i), 1.0 + 1e-9 * i) for i in range(6)]
+    result = growth(points, as_of=start + timedelta(days=150), grade_level=9.0)
+    assert result.levels_per_month is not None
+    assert result.levels_per_month > 0
+    assert result.projected_on is None

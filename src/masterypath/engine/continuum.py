@@ -27,6 +27,7 @@ import numpy as np
 import polars as pl
 
 DAYS_PER_MONTH = 365.2425 / 12.0
+MAX_PROJECTION_DAYS = 365.2425 * 50  # projections further out than 50 years are not given
 
 # one-sided 95% critical values of Student's t for 1..30 degrees of freedom
 _T_95 = (
@@ -280,7 +281,10 @@ def growth(
         if current >= grade_level:
             projected = as_of
         elif slope is not None and slope > 0:
-            projected = as_of + timedelta(days=(grade_level - current) / slope * DAYS_PER_MONTH)
+            days = (grade_level - current) / slope * DAYS_PER_MONTH
+            # A near-flat slope projects past any useful horizon (and past date.max): none.
+            if days <= MAX_PROJECTION_DAYS:
+                projected = as_of + timedelta(days=days)
     recent = months > -recent_months
     earlier_fit = _slope(months[~recent], levels[~recent])
     recent_fit = _slope(months[recent], levels[recent])
