@@ -706,7 +706,7 @@ class DemoBuilder:
             for offset in range(per_student):
                 index = start + offset
                 expected = 2.5 + 1.5 * math.tanh(2.5 * (level - points[index] + 0.05))
-                score = int(np.clip(round(expected + noise[position, offset]), 1, 4))
+                score = min(max(round(expected + noise[position, offset]), 1), 4)
                 # The pathway moves on once the decaying average (w = 0.65) rounds to 3 or more.
                 previous = self.running.get((student_index, index))
                 running = score if previous is None else 0.35 * previous + 0.65 * score
