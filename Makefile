@@ -34,7 +34,7 @@ lint: $(VENV)/.dev
 	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy src
+	MASTERYPATH_DEMO=1 $(BIN)/mypy src
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, models
 
@@ -28,6 +28,16 @@ def db_datetimes(values: list[datetime | None]) -> list[Any]:
     return values
 
 
+def concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    """`model`'s concrete field `name` (typed: `get_field` may also return a reverse relation)."""
+    return cast("models.Field[Any, Any]", model._meta.get_field(name))
+
+
+def db_column(field: models.Field[Any, Any]) -> str:
+    """The table column of a concrete field (set once the field is bound to its model)."""
+    return cast(str, field.column)
+
+
 def bulk_insert(
     model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]],
     *, batch_size: int = 5000,
@@ -39,7 +49,7 @@ def bulk_insert(
     """
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    names = ", ".join(quote(model._meta.get_field(column).column) for column in columns)
+    names = ", ".join(quote(db_column(concrete_field(model, column))) for column in columns)
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
