@@ -42,7 +42,8 @@ def students_visible_to(user: Any) -> QuerySet[Student]:
             enrollments__section__in=sections_taught_by(staff)
         ).distinct()
     if role in {Role.COUNSELOR, Role.PRINCIPAL}:
-        return students.filter(school_id=staff.school_id)
+        # A school-less leader's None becomes IS NULL, which matches no (non-null) school_id.
+        return students.filter(school_id=staff.school_id)  # type: ignore[misc]
     if role == Role.DISTRICT_ADMIN:
         return students.filter(district_id=staff.district_id)
     return students.none()
@@ -69,7 +70,7 @@ def sections_visible_to(user: Any) -> QuerySet[Section]:
     if role == Role.TEACHER:
         return sections_taught_by(staff)
     if role in {Role.COUNSELOR, Role.PRINCIPAL}:
-        return sections.filter(school_id=staff.school_id)
+        return sections.filter(school_id=staff.school_id)  # type: ignore[misc]  # as above
     if role == Role.DISTRICT_ADMIN:
         return sections.filter(school__district_id=staff.district_id)
     return sections.none()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet
 
@@ -72,4 +72,5 @@ def school_summaries_for_user(*, user: Any) -> list[SchoolSummary]:
 
 
 def student_grade_counts(*, students: QuerySet[Student]) -> list[dict[str, Any]]:
-    return list(students.values("grade_level").annotate(count=Count("id")).order_by("grade_level"))
+    rows = students.values("grade_level").annotate(count=Count("id")).order_by("grade_level")
+    return cast("list[dict[str, Any]]", list(rows))
