@@ -91,7 +91,7 @@ def _starts_like(extension: str, head: bytes) -> bool:
     return False
 
 
-def check_upload(upload: UploadedFile) -> FileType:
+def check_upload(upload: UploadedFile[bytes]) -> FileType:
     """The file's type if it is allowed and within the size limit; EvidenceError otherwise."""
     name = upload.name or "file"
     limit = artifact_max_bytes()
@@ -129,7 +129,7 @@ def _may_upload_for(actor: Any, student: Student) -> bool:
     return can_record_evidence_for(actor, student)
 
 
-def _digest(upload: UploadedFile) -> str:
+def _digest(upload: UploadedFile[bytes]) -> str:
     sha = hashlib.sha256()
     for chunk in upload.chunks():
         sha.update(chunk)
@@ -142,7 +142,7 @@ def artifact_upload(
     *,
     actor: Any,
     student: Student,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     title: str,
     targets: Sequence[LearningTarget] = (),
     dok: int | None = None,

@@ -23,7 +23,8 @@ METHOD_LABELS = {
     "power_law": "Power law (Marzano)", "best_fit": "Best fit (true score estimator)",
     "bkt": "Bayesian knowledge tracing",
 }
-MethodChoices = models.TextChoices(  # type: ignore[misc]
+# The stubs model only the functional API's member names, not (value, label) pairs.
+MethodChoices = models.TextChoices(  # type: ignore[call-overload]
     "MethodChoices", [(name, (name, METHOD_LABELS[name])) for name in METHODS]
 )
 DEFAULT_METHOD = "decaying_average"

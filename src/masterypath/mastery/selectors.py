@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import polars as pl
 from django.db import connection
@@ -21,7 +22,10 @@ from masterypath.mastery.models import METHOD_LABELS, MasteryEstimate, Placement
 from masterypath.roster.models import EnrollmentRole, Section, Student
 from masterypath.schools.models import District
 
-EVIDENCE_SCHEMA = {
+if TYPE_CHECKING:
+    from polars._typing import PolarsDataType
+
+EVIDENCE_SCHEMA: dict[str, PolarsDataType] = {
     "student_id": pl.Int64, "target_id": pl.Int64, "observed_at": pl.Datetime("us", "UTC"),
     "score": pl.Float64, "kind": pl.Utf8, "dok": pl.Int64,
 }
@@ -47,7 +51,9 @@ def evidence_frame(evidence: QuerySet[Evidence]) -> pl.DataFrame:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     text_times = bool(rows) and isinstance(rows[0][2], str)
-    schema = {**EVIDENCE_SCHEMA, "observed_at": pl.Utf8} if text_times else EVIDENCE_SCHEMA
+    schema: dict[str, PolarsDataType] = (
+        {**EVIDENCE_SCHEMA, "observed_at": pl.Utf8} if text_times else EVIDENCE_SCHEMA
+    )
     frame = pl.DataFrame(rows, schema=schema, orient="row")
     if text_times:
         frame = frame.with_columns(

@@ -6,7 +6,7 @@ import calendar
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from django.db import transaction
@@ -114,9 +114,10 @@ def mastery_refresh_pair(*, student_id: int, target_id: int) -> MasteryEstimate:
     })
 
 
-def mastery_update_for_evidence(*, evidence_id: int) -> MasteryEstimate:
+def mastery_update_for_evidence(*, evidence_id: int) -> MasteryEstimate | None:
     """Fold one new evidence row into its estimate in O(1) when the method allows it, else
-    recompute the pair; then refresh today's placement in the target's domain."""
+    recompute the pair; then refresh today's placement in the target's domain. A student's
+    self-assessment changes nothing and returns the pair's estimate, or None before any."""
     evidence = Evidence.objects.select_related("student").get(pk=evidence_id)
     target = targets_with_scales([evidence.target_id])[evidence.target_id]
     config = _config_for(target, evidence.student.district_id)
@@ -272,7 +273,7 @@ def _fit_bkt(district: District, frame: pl.DataFrame, proficient: pl.DataFrame,
     now = timezone.now()
     BktFit.objects.filter(district=district).delete()
     BktFit.objects.bulk_create([
-        BktFit(district=district, target_id=target_id, prior=fit.params.prior,
+        BktFit(district=district, target_id=cast(int, target_id), prior=fit.params.prior,
                learn=fit.params.learn, guess=fit.params.guess, slip=fit.params.slip,
                forget=fit.params.forget, n_rows=fit.n_rows, is_default=fit.is_default,
                fitted_at=now)

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print JSON instead.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = {}
+        report: dict[str, list[dict[str, Any]]] = {}
         for district in district_argument(options["district"]):
             scores = method_comparison_for_district(district=district)
             report[district.name] = [
