@@ -142,7 +142,7 @@ def case_framework_export(*, framework: Framework) -> dict[str, Any]:
             destination = stored.raw.get("destinationNodeURI")
             d_uri = destination.get("uri", "") if isinstance(destination, dict) else ""
             d_title = destination.get("title", "") if isinstance(destination, dict) else ""
-            association = {
+            association: dict[str, Any] = {
                 "identifier": stored.identifier, "uri": f"urn:uuid:{stored.identifier}",
                 "associationType": stored.association_type,
                 "originNodeURI": link(stored.origin),

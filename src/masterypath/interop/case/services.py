@@ -208,11 +208,11 @@ def _plan(package: CasePackage, warnings: list[Problem]) -> dict[str, _Node]:
     for node in nodes.values():
         if node.role == ItemRole.COMPETENCY:
             up = node.parent
-            top = node.identifier
+            domain_id = node.identifier
             while up:
-                top = up
+                domain_id = up
                 up = nodes[up].parent
-            node.domain = top
+            node.domain = domain_id
     return nodes
 
 

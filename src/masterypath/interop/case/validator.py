@@ -25,7 +25,7 @@ MESSAGE_LIMIT = 300
 def schema_validator(version: str) -> Validator:
     schema = json.loads((SCHEMA_DIR / SCHEMA_FILES[version]).read_text(encoding="utf-8"))
     cls = validator_for(schema, default=Draft201909Validator)
-    return cls(schema, format_checker=FormatChecker())  # type: ignore[no-any-return]
+    return cls(schema, format_checker=FormatChecker())
 
 
 def schema_problems(source: str, raw: Any, *, version: str) -> list[Problem]:

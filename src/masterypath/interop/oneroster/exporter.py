@@ -30,7 +30,7 @@ from masterypath.roster.models import (
 )
 from masterypath.schools.models import AcademicSession, District, School
 
-SEX = {Sex.FEMALE: "female", Sex.MALE: "male", Sex.NON_BINARY: "other"}
+SEX: dict[str, str] = {Sex.FEMALE: "female", Sex.MALE: "male", Sex.NON_BINARY: "other"}
 STAFF_ROLE = {StaffRole.TEACHER: "teacher", StaffRole.COUNSELOR: "counselor",
               StaffRole.PRINCIPAL: "principal",
               StaffRole.DISTRICT_ADMIN: "districtAdministrator"}
@@ -162,11 +162,11 @@ def oneroster_district_export(*, district: District) -> dict[str, list[list[str]
                              "endDate"]]
     for enrollment in Enrollment.objects.filter(section__school__district=district).select_related(
             "section", "student", "staff"):
-        person = enrollment.student or enrollment.staff
+        member = enrollment.student or enrollment.staff
         kind = "student" if enrollment.student else "staff"
         files["enrollments"].append([
             _sid(enrollment, "enrollment"), "", "", _sid(enrollment.section, "class"),
-            school_sid[enrollment.section.school_id], _sid(person, kind), enrollment.role,
+            school_sid[enrollment.section.school_id], _sid(member, kind), enrollment.role,
             _bool(enrollment.is_primary),
             enrollment.begins_on.isoformat() if enrollment.begins_on else "",
             enrollment.ends_on.isoformat() if enrollment.ends_on else ""])

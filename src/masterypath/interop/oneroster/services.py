@@ -10,12 +10,13 @@ than the one already applied is skipped.
 
 from __future__ import annotations
 
+import datetime as dt  # `date` alone inside _Import names its date() method
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -643,8 +644,10 @@ class _Import:
         rows = self.live("enrollments", all_rows)
         existing = {e.source_id: e for e in Enrollment.objects.filter(
             section__school__district=self.district).exclude(source_id="")}
-        pairs = {(e.section_id, e.student_id or -e.staff_id): e for e in Enrollment.objects.filter(
-            section__school__district=self.district).exclude(student=None, staff=None)}
+        # A staff member's key is the negated staff id; the query excludes rows with neither.
+        pairs = {(e.section_id, e.student_id or -cast(int, e.staff_id)): e
+                 for e in Enrollment.objects.filter(section__school__district=self.district)
+                 .exclude(student=None, staff=None)}
         creates: list[Enrollment] = []
         updates: list[Enrollment] = []
         removed: set[str] = set()
@@ -835,8 +838,12 @@ class _Import:
                               student_id_of=lambda e: e.student_id,
                               detail={"source": "oneroster"})
             ids = [e.pk for e in saved]
-            transaction.on_commit(lambda: [events.publish("evidence.recorded", evidence_id=pk)
-                                           for pk in ids])
+
+            def publish_recorded() -> None:
+                for pk in ids:
+                    events.publish("evidence.recorded", evidence_id=pk)
+
+            transaction.on_commit(publish_recorded)
         self.counts["evidence created"] += len(evidence)
         if skipped:
             self.warn(file, None, "scoreStatus", f"{skipped} result(s) not fully or partially "
@@ -863,7 +870,7 @@ class _Import:
                 found[(source, objective)] = found[("case", objective.lower())]
         return found
 
-    def _assessment(self, line_item: Row, categories: dict[str, str], when: date,
+    def _assessment(self, line_item: Row, categories: dict[str, str], when: dt.date,
                     cache: dict[str, Assessment]) -> Assessment:
         source_id = line_item.get("sourcedId")
         if source_id in cache:

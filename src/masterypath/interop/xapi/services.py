@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from masterypath.common import events
 from masterypath.common.audit import audit_record
-from masterypath.common.bulk import bulk_insert
+from masterypath.common.bulk import bulk_insert, concrete_field, db_column
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import LearningTarget
 from masterypath.evidence.errors import EvidenceError
@@ -180,7 +180,7 @@ _COLUMNS = (
     "related_activities", "related_agents", "timestamp", "stored", "is_voided", "voids",
     "mapping_state", "mapping_note",
 )
-_FIELDS = [Statement._meta.get_field(name) for name in _COLUMNS]
+_FIELDS = [concrete_field(Statement, name) for name in _COLUMNS]
 
 
 def _db_values(row: Statement) -> tuple[Any, ...]:
@@ -192,7 +192,7 @@ def _db_values(row: Statement) -> tuple[Any, ...]:
 @functools.cache
 def _insert_one_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
-    names = ", ".join(quote(field.column) for field in _FIELDS)
+    names = ", ".join(quote(db_column(field)) for field in _FIELDS)
     marks = ", ".join(["%s"] * len(_FIELDS))
     return (
         f"INSERT INTO {quote(Statement._meta.db_table)} ({names}) VALUES ({marks}) "  # noqa: S608

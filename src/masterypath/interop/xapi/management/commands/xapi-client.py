@@ -30,8 +30,10 @@ class Command(BaseCommand):
         if action == "list":
             for client in XapiClient.objects.select_related("owner"):
                 state = "active" if client.is_active else "inactive"
-                owner = client.owner.username if client.owner else "-"
-                self.stdout.write(f"{client.username}\t{client.name}\towner {owner}\t{state}")
+                owner_name = client.owner.username if client.owner else "-"
+                self.stdout.write(
+                    f"{client.username}\t{client.name}\towner {owner_name}\t{state}"
+                )
             return
         if action == "deactivate":
             count = XapiClient.objects.filter(username=options["username"]).update(
