@@ -30,7 +30,7 @@ class LocalSwagger(DocsBase):
         return HttpResponse(PAGE.format(title=f"{api.title} {api.version}", base=base))
 
 
-def asset(request: HttpRequest, name: str) -> HttpResponse:
+def asset(request: HttpRequest, name: str) -> HttpResponse | FileResponse:
     if name == "docs-init.js":
         base = request.path.rsplit("assets/", 1)[0]
         return HttpResponse(INIT % f"{base}openapi.json", content_type="text/javascript")

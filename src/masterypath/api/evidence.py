@@ -4,8 +4,9 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Path, Query, Router, Status
+from ninja import Router, Status
 from ninja.pagination import paginate
+from ninja.params import functions as param
 
 from masterypath.api.frameworks import targets_visible_to
 from masterypath.api.pagination import Pages
@@ -16,8 +17,8 @@ from masterypath.roster.access import access_student_by_id, students_visible_to
 
 router = Router(tags=["evidence"])
 
-ID = Path(..., ge=1, le=2**62)
-MAYBE_ID = Query(None, ge=1, le=2**62)
+ID = param.Path(..., ge=1, le=2**62)
+MAYBE_ID = param.Query(None, ge=1, le=2**62)
 
 
 @router.get("/evidence", response=list[EvidenceOut])
@@ -45,7 +46,7 @@ def evidence_list(
 
 @router.post("/evidence", response={201: EvidenceOut, 400: ErrorOut, 403: ErrorOut,
                                     404: ErrorOut})
-def evidence_create(request: HttpRequest, body: EvidenceIn) -> Status:
+def evidence_create(request: HttpRequest, body: EvidenceIn) -> Status[Evidence]:
     """Record one score; the caller must teach or lead the student (403 otherwise)."""
     student = access_student_by_id(request.user, body.student_id)
     target = (

@@ -4,8 +4,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Path, Query, Router
+from ninja import Router
 from ninja.pagination import paginate
+from ninja.params import functions as param
 
 from masterypath.api.pagination import Pages
 from masterypath.api.schemas import NO_NUL, FrameworkOut, TargetOut
@@ -13,7 +14,7 @@ from masterypath.continuum.models import Framework, LearningTarget
 
 router = Router(tags=["frameworks and targets"])
 
-ID = Path(..., ge=1, le=2**62)
+ID = param.Path(..., ge=1, le=2**62)
 
 
 def district_of(user: Any) -> int | None:
@@ -59,7 +60,7 @@ def framework_get(request: HttpRequest, framework_id: int = ID) -> Framework:
 @paginate(Pages)
 def framework_targets(
     request: HttpRequest, framework_id: int = ID,
-    code: str = Query("", max_length=80, pattern=NO_NUL),
+    code: str = param.Query("", max_length=80, pattern=NO_NUL),
     include_retired: bool = False,
 ) -> QuerySet[LearningTarget]:
     """The framework's targets in continuum order; `code` filters by exact code."""

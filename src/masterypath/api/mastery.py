@@ -11,7 +11,8 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Path, Query, Router
+from ninja import Router
+from ninja.params import functions as param
 
 from masterypath.api.schemas import MasteryOut, PlacementOut, SectionMasteryOut
 from masterypath.common.audit import audit_record
@@ -28,9 +29,10 @@ from masterypath.roster.models import EnrollmentRole, Student
 
 router = Router(tags=["mastery"])
 
-ID = Path(..., ge=1, le=2**62)
+ID = param.Path(..., ge=1, le=2**62)
 # Placements are dated school days; far-off dates only make projections overflow.
-AS_OF = Query(None, ge=date(1950, 1, 1), le=date(2200, 12, 31))
+# ninja types the bounds as floats; pydantic compares dates with them just as well.
+AS_OF = param.Query(None, ge=date(1950, 1, 1), le=date(2200, 12, 31))  # type: ignore[arg-type]
 
 
 def _audit_read(request: HttpRequest, student: Student, what: str) -> None:

@@ -5,8 +5,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Path, Query, Router
+from ninja import Router
 from ninja.pagination import paginate
+from ninja.params import functions as param
 
 from masterypath.api.pagination import Pages
 from masterypath.api.schemas import NO_NUL, SectionOut, StudentOut, as_utc
@@ -22,13 +23,13 @@ from masterypath.roster.models import EnrollmentRole, Section, Student
 
 router = Router(tags=["students and sections"])
 
-ID = Path(..., ge=1, le=2**62)
+ID = param.Path(..., ge=1, le=2**62)
 
 
 @router.get("/students", response=list[StudentOut])
 @paginate(Pages)
 def student_list(
-    request: HttpRequest, q: str = Query("", max_length=100, pattern=NO_NUL),
+    request: HttpRequest, q: str = param.Query("", max_length=100, pattern=NO_NUL),
     updated_since: datetime | None = None,
 ) -> QuerySet[Student]:
     """Students the caller may see; `q` searches names and ids; `updated_since` filters."""
