@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -18,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from masterypath.accounts.models import Role
+from masterypath.accounts.models import Role, User
 from masterypath.interop.case.tasks import KIND as CASE_KIND
 from masterypath.interop.oneroster.tasks import KIND as ONEROSTER_KIND
 from masterypath.jobs.models import Job
@@ -38,8 +38,8 @@ class CaseUploadForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def clean_package(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["package"]
+    def clean_package(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["package"]
         if not (upload.name or "").lower().endswith((".json", ".csv")):
             raise forms.ValidationError("Choose a .json or .csv file.")
         if (upload.size or 0) > MAX_UPLOAD:
@@ -50,8 +50,8 @@ class CaseUploadForm(forms.Form):
 class OneRosterUploadForm(forms.Form):
     bundle = forms.FileField(label="OneRoster bundle (.zip with manifest.csv)")
 
-    def clean_bundle(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["bundle"]
+    def clean_bundle(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["bundle"]
         if not (upload.name or "").lower().endswith(".zip"):
             raise forms.ValidationError("Choose a .zip file.")
         if (upload.size or 0) > MAX_UPLOAD:
@@ -63,13 +63,14 @@ def _admin_district_id(request: HttpRequest) -> int:
     user = request.user
     if getattr(user, "role", "") != Role.DISTRICT_ADMIN:
         raise Http404("No such page.")
+    user = cast(User, user)  # only a signed-in User has a role
     staff = Staff.objects.filter(user=user).values_list("district_id", flat=True).first()
     if staff is None:
         raise Http404("No such page.")
     return int(staff)
 
 
-def _store(upload: UploadedFile) -> Path:
+def _store(upload: UploadedFile[bytes]) -> Path:
     folder = Path(settings.DATA_DIR) / "imports" / uuid.uuid4().hex
     folder.mkdir(parents=True)
     safe = "".join(c for c in Path(upload.name or "upload").name if c.isalnum() or c in "._-")

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
 
 from masterypath.continuum.models import LearningTarget, Rubric
 from masterypath.evidence.models import EvidenceKind
+
+if TYPE_CHECKING:
+    from masterypath.roster.models import Student
+
+    _TargetChoices = forms.ModelMultipleChoiceField[LearningTarget]
+else:
+    _TargetChoices = forms.ModelMultipleChoiceField  # not subscriptable at runtime
 
 ASSESSMENT_KINDS = [
     (kind.value, kind.label) for kind in EvidenceKind
@@ -20,9 +27,18 @@ DOK_CHOICES = [("", "Not set"), ("1", "1 · Recall"), ("2", "2 · Skills and con
                ("3", "3 · Strategic thinking"), ("4", "4 · Extended thinking")]
 
 
-class TargetChoiceField(forms.ModelMultipleChoiceField):
+class TargetChoiceField(_TargetChoices):
     def label_from_instance(self, obj: LearningTarget) -> str:
         return f"{obj.code} · {obj.statement[:90]}"
+
+
+def _model_choices(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
+    """`form`'s model choice field `name` (`Form.fields` types its values as plain fields)."""
+    return cast("forms.ModelChoiceField[Any]", form.fields[name])
+
+
+def _person_label(person: Student) -> str:
+    return f"{person.family_name}, {person.given_name}"
 
 
 def _submission_id() -> str:
@@ -43,11 +59,11 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args: Any, targets: list[LearningTarget], rubrics: Any,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["targets"].queryset = LearningTarget.objects.filter(
+        _model_choices(self, "targets").queryset = LearningTarget.objects.filter(
             pk__in=[t.pk for t in targets])
-        self.fields["targets"].choices = [(t.pk, f"{t.code} · {t.statement[:90]}")
+        _model_choices(self, "targets").choices = [(t.pk, f"{t.code} · {t.statement[:90]}")
                                           for t in targets]
-        self.fields["rubric"].queryset = rubrics
+        _model_choices(self, "rubric").queryset = rubrics
         self.fields["assessed_on"].initial = timezone.localdate()
 
 
@@ -61,14 +77,15 @@ class ExitTicketForm(forms.Form):
 
     def __init__(self, *args: Any, targets: list[LearningTarget], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["targets"].queryset = LearningTarget.objects.filter(
+        _model_choices(self, "targets").queryset = LearningTarget.objects.filter(
             pk__in=[t.pk for t in targets])
-        self.fields["targets"].choices = [(t.pk, f"{t.code} · {t.statement[:90]}")
+        _model_choices(self, "targets").choices = [(t.pk, f"{t.code} · {t.statement[:90]}")
                                           for t in targets]
 
 
 class ObservationForm(forms.Form):
-    students = forms.ModelMultipleChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    students: forms.ModelMultipleChoiceField[Student] = forms.ModelMultipleChoiceField(
+        queryset=None, widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     targets = TargetChoiceField(queryset=LearningTarget.objects.none(), required=False,
                                 widget=forms.CheckboxSelectMultiple, label="Targets or habits")
@@ -79,11 +96,12 @@ class ObservationForm(forms.Form):
     def __init__(self, *args: Any, students: Any, targets: list[LearningTarget],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["students"].queryset = students
-        self.fields["students"].label_from_instance = lambda s: f"{s.family_name}, {s.given_name}"
-        self.fields["targets"].queryset = LearningTarget.objects.filter(
+        _model_choices(self, "students").queryset = students
+        # Django documents replacing label_from_instance per instance; stubs see a method.
+        _model_choices(self, "students").label_from_instance = _person_label  # type: ignore[method-assign,assignment]
+        _model_choices(self, "targets").queryset = LearningTarget.objects.filter(
             pk__in=[t.pk for t in targets])
-        self.fields["targets"].choices = [(t.pk, f"{t.code} · {t.statement[:90]}")
+        _model_choices(self, "targets").choices = [(t.pk, f"{t.code} · {t.statement[:90]}")
                                           for t in targets]
 
 
@@ -100,12 +118,11 @@ class ArtifactForm(forms.Form):
         super().__init__(*args, **kwargs)
         if students is not None:
             self.fields["student"] = forms.ModelChoiceField(queryset=students)
-            self.fields["student"].label_from_instance = (
-                lambda s: f"{s.family_name}, {s.given_name}")
+            _model_choices(self, "student").label_from_instance = _person_label  # type: ignore[method-assign,assignment]
             self.order_fields(["student", "title", "file", "targets", "dok"])
-        self.fields["targets"].queryset = LearningTarget.objects.filter(
+        _model_choices(self, "targets").queryset = LearningTarget.objects.filter(
             pk__in=[t.pk for t in targets])
-        self.fields["targets"].choices = [(t.pk, f"{t.code} · {t.statement[:90]}")
+        _model_choices(self, "targets").choices = [(t.pk, f"{t.code} · {t.statement[:90]}")
                                           for t in targets]
 
 

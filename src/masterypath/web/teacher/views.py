@@ -7,7 +7,7 @@ services write, selectors read.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from masterypath.accounts.models import Role
+from masterypath.accounts.models import Role, User
 from masterypath.continuum.models import LearningTarget, Rubric, RubricCriterion
 from masterypath.evidence import selectors
 from masterypath.evidence.access import (
@@ -66,6 +66,11 @@ from masterypath.web.teacher.gradebook import MAX_LEVEL, gradebook_build
 # Requests bigger than the limit plus room for the other form fields are refused before
 # Django reads the body, so a 50 MB upload costs nothing.
 FORM_OVERHEAD_BYTES = 64 * 1024
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user: every page here is behind login_required."""
+    return cast(User, request.user)
 
 
 def _too_large(request: HttpRequest, limit: int) -> str:
@@ -197,7 +202,7 @@ def assessment_score_page(request: HttpRequest, assessment_id: int) -> HttpRespo
         sections_visible_to(request.user).exclude(pk=section.pk)
         .filter(course__frameworks__in=section.course.frameworks.all()).distinct()
         .select_related("session").order_by("-session__starts_on", "title")
-        if request.user.role in {Role.TEACHER, Role.PRINCIPAL, Role.DISTRICT_ADMIN} else []
+        if _user(request).role in {Role.TEACHER, Role.PRINCIPAL, Role.DISTRICT_ADMIN} else []
     )
     context = {
         **_section_nav(section, "assessments"), "assessment": assessment, "columns": columns,
@@ -374,7 +379,7 @@ def work_list(request: HttpRequest, section_id: int) -> HttpResponse:
 def work_detail(request: HttpRequest, artifact_id: int) -> HttpResponse:
     """One piece of work: view it, score it on its targets."""
     artifact = access_artifact_by_id(request.user, artifact_id)
-    if request.user.role not in {Role.TEACHER, Role.PRINCIPAL, Role.DISTRICT_ADMIN}:
+    if _user(request).role not in {Role.TEACHER, Role.PRINCIPAL, Role.DISTRICT_ADMIN}:
         raise Http404("No such work.")
     error = ""
     if request.method == "POST":
@@ -449,7 +454,7 @@ def import_scores(request: HttpRequest, section_id: int) -> HttpResponse:
 @require_POST
 def import_confirm(request: HttpRequest, import_id: int) -> HttpResponse:
     score_import = get_object_or_404(
-        ScoreImport.objects.filter(uploaded_by=request.user,
+        ScoreImport.objects.filter(uploaded_by=_user(request),
                                    section__in=sections_visible_to(request.user)),
         pk=import_id)
     try:
@@ -506,7 +511,7 @@ def evidence_void_view(request: HttpRequest, evidence_id: int) -> HttpResponse:
 def _student_of(request: HttpRequest) -> Student:
     if getattr(request.user, "role", "") != Role.STUDENT:
         raise Http404("Students only.")
-    student = Student.objects.filter(user=request.user).first()
+    student = Student.objects.filter(user=_user(request)).first()
     if student is None:
         raise Http404("Students only.")
     return student
