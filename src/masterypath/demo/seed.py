@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -132,6 +132,11 @@ def _school_days(starts_on: date, ends_on: date) -> list[date]:
             days.append(day)
         day += timedelta(days=1)
     return days
+
+
+def _login_of(person: Student | Guardian | Staff) -> User:
+    """The login the builder attached to `person` (the foreign key itself is nullable)."""
+    return cast(User, person.user)
 
 
 def _grade_label(grade: int) -> str:
@@ -336,7 +341,7 @@ class DemoBuilder:
         by_competency: dict[int, list[LearningTarget]] = defaultdict(list)
         for target in rows:
             by_competency[target.competency_id].append(target)
-        links = []
+        links: list[TargetLink] = []
         for group in by_competency.values():
             levels = sorted({target.level for target in group})
             for lower, upper in itertools.pairwise(levels):
@@ -403,7 +408,7 @@ class DemoBuilder:
                         self.teachers[(school.pk, subject)].append(add(StaffRole.TEACHER, school))
         User.objects.bulk_create(users)
         for member in staff:
-            member.user_id = member.user.pk
+            member.user_id = _login_of(member).pk
         Staff.objects.bulk_create(staff)
         self.staff = staff
 
@@ -472,8 +477,9 @@ class DemoBuilder:
                 guardians.append(guardian)
         self._assign_demo_logins(students, guardians, links)
         User.objects.bulk_create(users, batch_size=1000)
-        for person in [*students, *guardians]:
-            person.user_id = person.user.pk
+        people: list[Student | Guardian] = [*students, *guardians]
+        for person in people:
+            person.user_id = _login_of(person).pk
         Student.objects.bulk_create(students, batch_size=1000)
         Guardian.objects.bulk_create(guardians, batch_size=1000)
         GuardianLink.objects.bulk_create([
@@ -489,9 +495,9 @@ class DemoBuilder:
         """The demo student is a fourth grader whose first guardian is the demo guardian."""
         chosen = next(i for i, s in enumerate(students) if s.grade_level == 4)
         guardian_index = next(g for s, g, _, _ in links if s == chosen)
-        self.usernames.discard(students[chosen].user.username)
-        students[chosen].user.username = DEMO_LOGINS[Role.STUDENT]
-        guardians[guardian_index].user.username = DEMO_LOGINS[Role.GUARDIAN]
+        self.usernames.discard(_login_of(students[chosen]).username)
+        _login_of(students[chosen]).username = DEMO_LOGINS[Role.STUDENT]
+        _login_of(guardians[guardian_index]).username = DEMO_LOGINS[Role.GUARDIAN]
         self.demo_student_index = chosen
 
     def _draw_latent(self, student: Student) -> Latent:
@@ -612,7 +618,7 @@ class DemoBuilder:
         """The demo teacher is the current math teacher of the demo student."""
         for year_index, _, teacher, subject, group in self.sections:
             if year_index == 1 and subject == "math" and self.demo_student_index in group:
-                User.objects.filter(pk=teacher.user_id).update(
+                User.objects.filter(pk=cast(int, teacher.user_id)).update(
                     username=DEMO_LOGINS[Role.TEACHER])
                 return
 
