@@ -113,3 +113,41 @@ def test_growth_with_a_near_flat_slope_gives_no_projection() -> None:
     assert result.levels_per_month is not None
     assert result.levels_per_month > 0
     assert result.projected_on is None
+
+
+def test_break_months_do_not_count_as_time() -> None:
+    """A flat summer (July, August) neither lowers the pace nor reads as slowing down."""
+    from datetime import date
+
+    from masterypath.engine.continuum import growth
+
+    school_months = [(2025, m) for m in (9, 10, 11, 12)] + [(2026, m) for m in range(1, 7)]
+    points = [(date(y, m, 28), 3.0 + 0.1 * i) for i, (y, m) in enumerate(school_months)]
+    points += [(date(2026, 7, 28), points[-1][1]), (date(2026, 8, 28), points[-1][1])]
+    points += [(date(2026, 9, 28), points[-1][1] + 0.1), (date(2026, 10, 28),
+                                                           points[-1][1] + 0.2)]
+    with_break = growth(points, as_of=date(2026, 10, 28), grade_level=8.0,
+                        break_months=frozenset({7, 8}))
+    calendar = growth(points, as_of=date(2026, 10, 28), grade_level=8.0)
+    assert with_break.levels_per_month is not None
+    assert calendar.levels_per_month is not None
+    assert with_break.levels_per_month > calendar.levels_per_month
+    assert abs(with_break.levels_per_month * 365.2425 / 12 / 30 - 0.1) < 0.02
+    assert not with_break.is_slowing
+    assert with_break.projected_on is not None
+    assert with_break.projected_on.month not in {7, 8}
+
+
+def test_earlier_window_ignores_a_fast_start() -> None:
+    """A fast first climb (cold start) then a steady pace is not slowing down when the earlier
+    slope is read over the months just before the recent window."""
+    from datetime import date, timedelta
+
+    from masterypath.engine.continuum import growth
+
+    start = date(2025, 1, 1)
+    levels = [0.0, 0.6, 1.2, 1.8] + [1.8 + 0.1 * i for i in range(1, 12)]
+    points = [(start + timedelta(days=30 * i), level) for i, level in enumerate(levels)]
+    as_of = points[-1][0]
+    assert growth(points, as_of=as_of).is_slowing
+    assert not growth(points, as_of=as_of, earlier_months=6.0).is_slowing

@@ -254,9 +254,41 @@ def _slope(months: np.ndarray, levels: np.ndarray) -> tuple[float, float, float]
     return slope, intercept, math.sqrt(variance / sxx)
 
 
+def _school_days(start: date, end: date, break_months: frozenset[int]) -> float:
+    """Days from ``start`` to ``end`` (``start <= end``) outside the break months."""
+    if not break_months:
+        return float((end - start).days)
+    days = 0
+    day = start
+    while day < end:
+        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        stop = min(following, end)
+        if day.month not in break_months:
+            days += (stop - day).days
+        day = stop
+    return float(days)
+
+
+def _after_school_days(start: date, days: float, break_months: frozenset[int]) -> date:
+    """The date ``days`` school days after ``start`` (break months skipped)."""
+    if len(break_months) >= 12:
+        raise ValueError("break_months must leave some months of school")
+    remaining = days
+    day = start
+    while True:
+        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        span = (following - day).days
+        if day.month not in break_months:
+            if remaining <= span:
+                return day + timedelta(days=remaining)
+            remaining -= span
+        day = following
+
+
 def growth(
     placements: Sequence[tuple[date, float]], *, as_of: date, grade_level: float | None = None,
     school_year_months: float = 10.0, recent_months: float = 3.0, min_points: int = 3,
+    break_months: frozenset[int] = frozenset(), earlier_months: float | None = None,
 ) -> Growth:
     """Levels per month, pace, projection and slowing-down flag from dated placements.
 
@@ -266,11 +298,22 @@ def growth(
     slope`` months when the slope is positive. ``is_slowing``: with at least ``min_points``
     placements before and within the last ``recent_months``, the recent slope is below the
     earlier one by more than ``t_0.95 * sqrt(se_1^2 + se_2^2)`` (Welch-style dof).
+
+    ``earlier_months`` limits the earlier slope to that many months before the recent window
+    (None: all earlier history). A rolling window compares the student with their recent past
+    rather than with their first months in the system, when placements climb fast while
+    evidence accumulates.
+
+    ``break_months`` (e.g. ``{7, 8}`` for a US summer) do not count as time: slopes are per
+    month of school, so a summer without evidence neither lowers the pace nor reads as slowing
+    down, and the projection skips breaks.
     """
     points = sorted((day, level) for day, level in placements if day <= as_of)
     if not points:
         return Growth(None, None, None, None, False, None, None, 0)
-    months = np.array([(day - as_of).days / DAYS_PER_MONTH for day, _ in points])
+    months = np.array([
+        -_school_days(day, as_of, break_months) / DAYS_PER_MONTH for day, _ in points
+    ])
     levels = np.array([level for _, level in points], dtype=np.float64)
     current = float(levels[-1])
     fit = _slope(months, levels)
@@ -284,18 +327,21 @@ def growth(
             days = (grade_level - current) / slope * DAYS_PER_MONTH
             # A near-flat slope projects past any useful horizon (and past date.max): none.
             if days <= MAX_PROJECTION_DAYS:
-                projected = as_of + timedelta(days=days)
+                projected = _after_school_days(as_of, days, break_months)
     recent = months > -recent_months
-    earlier_fit = _slope(months[~recent], levels[~recent])
+    earlier = ~recent
+    if earlier_months is not None:
+        earlier &= months > -(recent_months + earlier_months)
+    earlier_fit = _slope(months[earlier], levels[earlier])
     recent_fit = _slope(months[recent], levels[recent])
     is_slowing = False
     if (
-        earlier_fit and recent_fit and int((~recent).sum()) >= min_points
+        earlier_fit and recent_fit and int(earlier.sum()) >= min_points
         and int(recent.sum()) >= min_points
     ):
         difference = recent_fit[0] - earlier_fit[0]
         se = math.hypot(earlier_fit[2], recent_fit[2])
-        dof = int((~recent).sum()) + int(recent.sum()) - 4
+        dof = int(earlier.sum()) + int(recent.sum()) - 4
         is_slowing = difference < 0 and (
             se == 0.0 or difference / se < -_t_critical(max(dof, 1))
         )

@@ -25,6 +25,10 @@ from masterypath.schools.models import District
 if TYPE_CHECKING:
     from polars._typing import PolarsDataType
 
+# Months without school do not count as time for growth (US summer); see engine.growth.
+SUMMER_BREAK = frozenset({7, 8})
+# Slowing down compares the last 3 school months with the 6 before them.
+EARLIER_MONTHS = 6.0
 EVIDENCE_SCHEMA: dict[str, PolarsDataType] = {
     "student_id": pl.Int64, "target_id": pl.Int64, "observed_at": pl.Datetime("us", "UTC"),
     "score": pl.Float64, "kind": pl.Utf8, "dok": pl.Int64,
@@ -193,6 +197,7 @@ def standings_for_student(*, student: Student, as_of: date) -> list[DomainStandi
             domain=domains[domain_id], level=latest.level, completed=latest.completed,
             placed_on=latest.placed_on,
             growth=growth([(p.placed_on, p.level) for p in points], as_of=as_of,
+                          break_months=SUMMER_BREAK, earlier_months=EARLIER_MONTHS,
                           grade_level=float(student.grade_level)),
             grade_level=student.grade_level,
         ))
