@@ -53,6 +53,7 @@ from masterypath.evidence.services import (
 )
 from masterypath.roster.access import sections_visible_to
 from masterypath.roster.models import Section, Student
+from masterypath.roster.selectors import student_list_for_section
 from masterypath.web.teacher.forms import (
     ArtifactForm,
     AssessmentForm,
@@ -317,8 +318,7 @@ def observation_new(request: HttpRequest, section_id: int) -> HttpResponse:
     section = access_scorable_section_by_id(request.user, section_id)
     level = _level(request, section)
     targets = selectors.target_list_for_section(section=section, level=level)
-    students = Student.objects.filter(enrollments__section=section,
-                                      enrollments__role="student").order_by("family_name")
+    students = student_list_for_section(section=section)
     form = ObservationForm(request.POST or None, students=students, targets=targets)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -348,8 +348,7 @@ def work_list(request: HttpRequest, section_id: int) -> HttpResponse:
     section = access_scorable_section_by_id(request.user, section_id)
     level = _level(request, section)
     targets = selectors.target_list_for_section(section=section, level=level)
-    students = Student.objects.filter(enrollments__section=section,
-                                      enrollments__role="student").order_by("family_name")
+    students = student_list_for_section(section=section)
     error = ""
     if request.method == "POST":
         error = _too_large(request, artifact_max_bytes())
