@@ -61,8 +61,18 @@ def sign_in(page: Any, base_url: str, username: str, password: str) -> None:
     page.goto(f"{base_url}/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state("networkidle")
+    follow(page.get_by_role("button", name="Sign in"))
+
+
+def follow(locator: Any) -> None:
+    """Click a link or submit button, then wait until the page it leads to has loaded.
+
+    Playwright's click returns once a navigation has started; reading the title or the
+    content before the new document loads races the server.
+    """
+    locator.click()
+    locator.page.wait_for_load_state("load")
+    locator.page.wait_for_load_state("networkidle")
 
 
 def assert_accessible(page: Any, name: str) -> None:

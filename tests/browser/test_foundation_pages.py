@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.conftest import World, build_world, user_of
 from tests.factories import PASSWORD
 
@@ -52,10 +52,10 @@ def test_home_page_of_each_role(page: Any, live_server: Any, browser_world: Worl
 def test_teacher_opens_a_section_then_a_student(page: Any, live_server: Any,
                                                 browser_world: World) -> None:
     sign_in(page, live_server.url, user_of(browser_world, "teacher_a").username, PASSWORD)
-    page.get_by_role("link", name="Math 4 · Period 1", exact=True).click()
+    follow(page.get_by_role("link", name="Math 4 · Period 1", exact=True))
     assert page.get_by_role("heading", level=1).inner_text() == "Math 4 · Period 1"
     assert_accessible(page, "section-detail")
-    page.get_by_role("link", name="Lopez, Ana").click()
+    follow(page.get_by_role("link", name="Lopez, Ana"))
     assert page.get_by_role("heading", level=1).inner_text() == "Ana Lopez"
     assert page.get_by_text("4.NF.1").first.is_visible()
     assert_accessible(page, "student-detail")
@@ -89,8 +89,8 @@ def test_district_admin_reaches_the_administration(page: Any, live_server: Any,
     user.is_superuser = True
     user.save()
     sign_in(page, live_server.url, user.username, PASSWORD)
-    page.get_by_role("link", name="Administration").click()
+    follow(page.get_by_role("link", name="Administration"))
     assert "Site administration" in page.title()
-    page.get_by_role("link", name="Students").first.click()
+    follow(page.get_by_role("link", name="Students").first)
     assert page.get_by_role("heading", level=1).inner_text().startswith("Select student")
     assert_accessible(page, "admin-students")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from masterypath.evidence.models import Evidence, EvidenceKind, EvidenceSource
 from masterypath.evidence.services import assessment_create
 from tests import factories as f
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, follow, sign_in
 from tests.conftest import World, build_world, user_of
 from tests.factories import PASSWORD
 
@@ -79,7 +79,7 @@ def test_gradebook_shows_the_class_and_explains_a_cell_on_focus(
 ) -> None:
     world = class_world
     _teacher(page, live_server, world)
-    page.get_by_role("link", name="Gradebook of Math 4 · Period 1").click()
+    follow(page.get_by_role("link", name="Gradebook of Math 4 · Period 1"))
     assert page.get_by_role("heading", level=1).inner_text() == "Gradebook · Math 4 · Period 1"
     first = page.locator("a[data-cell]").first
     first.focus()
@@ -133,7 +133,7 @@ def test_observation_import_and_void_pages(page: Any, live_server: Any,
     bad.write_text("student_id;target_code;score;date\n1;4.NF.1;3;2026-01-01\n")
     page.goto(f"{live_server.url}/teach/sections/{section.pk}/import/")
     page.get_by_label("CSV file").set_input_files(str(bad))
-    page.get_by_role("button", name="Preview").click()
+    follow(page.get_by_role("button", name="Preview"))
     assert "separated by semicolons" in page.content()
     good = tmp_path / "good.csv"
     day = timezone.localdate().isoformat()
@@ -142,12 +142,12 @@ def test_observation_import_and_void_pages(page: Any, live_server: Any,
                     f"{world.students['s1'].local_id},4.NF.2,4,{day}\n"
                     "nobody,4.NF.2,4,2020-01-01\n")
     page.get_by_label("CSV file").set_input_files(str(good))
-    page.get_by_role("button", name="Preview").click()
+    follow(page.get_by_role("button", name="Preview"))
     assert "No student with id" in page.content()
     assert_accessible(page, "teacher-import-errors")
     good.write_text("\n".join(good.read_text().splitlines()[:3]) + "\n")
     page.get_by_label("CSV file").set_input_files(str(good))
-    page.get_by_role("button", name="Preview").click()
+    follow(page.get_by_role("button", name="Preview"))
     assert_accessible(page, "teacher-import-preview")
     page.get_by_role("button", name="Import 2 scores").press("Enter")
     page.wait_for_load_state("networkidle")
@@ -176,18 +176,18 @@ def test_student_uploads_work_and_answers_an_exit_ticket(
     page.goto(f"{live_server.url}/teach/me/exit-tickets/{ticket.pk}/")
     page.get_by_label("3 · Proficient").check()
     assert_accessible(page, "student-exit-ticket")
-    page.get_by_role("button", name="Send my answers").click()
+    follow(page.get_by_role("button", name="Send my answers"))
     assert Evidence.objects.get(assessment=ticket).source == EvidenceSource.STUDENT
     work = tmp_path / "essay.pdf"
     work.write_bytes(b"%PDF-1.4\n%%EOF\n")
     page.goto(f"{live_server.url}/teach/me/work/")
     page.get_by_label("File").set_input_files(str(work))
     page.get_by_label("Title").fill("Fractions essay")
-    page.get_by_role("button", name="Upload").click()
+    follow(page.get_by_role("button", name="Upload"))
     assert "Uploaded" in page.content()
     assert_accessible(page, "student-my-work")
     exe = tmp_path / "game.exe"
     exe.write_bytes(b"MZ\x90\x00")
     page.get_by_label("File").set_input_files(str(exe))
-    page.get_by_role("button", name="Upload").click()
+    follow(page.get_by_role("button", name="Upload"))
     assert ".exe cannot be uploaded" in page.content()
