@@ -1,4 +1,4 @@
-"""The pure computation layer of masterypath: numpy and polars only.
+"""The pure computation layer of masterypath: numpy, polars and numba-compiled loops only.
 
 Nothing here imports Django or another masterypath module, reads settings or the clock, or uses
 global randomness (pass ``as_of`` and ``seed``). Modules:

@@ -17,10 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import polars as pl
 from numpy.typing import NDArray
+
+from masterypath.engine._kernels import runs_if_sorted
 
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
@@ -61,6 +64,9 @@ def sort_groups(
     order is kept inside each group.
     """
     height = keys[0].len()
+    starts = _starts_if_sorted(keys, order)
+    if starts is not None:
+        return None, starts, [dense_codes(key.gather(starts))[0] for key in keys]
     sizes: list[int] = []
     combined = np.zeros(height, dtype=np.int64)
     for key in keys:
@@ -100,6 +106,32 @@ def sort_groups(
         group_codes.append(group_key % size)
         group_key = group_key // size
     return permutation, starts, group_codes[::-1]
+
+
+def _plain_numbers(column: pl.Series) -> NDArray[Any] | None:
+    """The column as a numpy view of integers (dates and times as their physical integers),
+    or None when it is not one (strings, floats, nulls)."""
+    if column.dtype.is_temporal():
+        column = column.to_physical()
+    if not column.dtype.is_integer() or column.null_count():
+        return None
+    return column.to_numpy()
+
+
+def _starts_if_sorted(keys: list[pl.Series], order: pl.Series | None) -> IntArray | None:
+    """Group starts in one compiled pass when two integer keys (and ``order`` inside each
+    group) are already sorted, as a selector's ``ORDER BY`` gives them; else None."""
+    if len(keys) != 2 or keys[0].len() == 0:
+        return None
+    first, second = _plain_numbers(keys[0]), _plain_numbers(keys[1])
+    if first is None or second is None:
+        return None
+    order_values = None
+    if order is not None:
+        order_values = _plain_numbers(order)
+        if order_values is None:
+            return None
+    return runs_if_sorted(first, second, order_values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import ArrayLike, NDArray
 
+from masterypath.engine._kernels import bkt_last_posterior
 from masterypath.engine._layout import (
     FloatArray,
     IntArray,
@@ -830,7 +831,8 @@ def bkt_final(
     """Posterior P(mastery) after the last row of every sequence, and P(correct) next.
 
     The same inputs as ``bkt_forward``; only each sequence's final state is kept (what a
-    mastery estimate stores), so nothing is written per row.
+    mastery estimate stores), so nothing is written per row: one compiled pass over the rows
+    in their own order (``_kernels.bkt_last_posterior``), split between ``workers`` threads.
     """
     lengths_array = np.asarray(lengths, dtype=np.int64)
     param_list = [params] if isinstance(params, BktParams) else list(params)
@@ -838,28 +840,27 @@ def bkt_final(
         np.zeros(lengths_array.size, dtype=np.int64) if param_index is None
         else np.asarray(param_index, dtype=np.int64)
     )
-    sequences = _SequenceSet(np.asarray(correct, dtype=bool), lengths_array, index)
-    layout = _layout_of(sequences)
+    obs = np.asarray(correct, dtype=bool)
     arrays = _ParamArrays.from_params(param_list)
-    final_by_column = np.empty(lengths_array.size)
+    cp = _ColumnParams.gather(arrays, np.arange(len(param_list), dtype=np.int64))
+    ends = np.cumsum(lengths_array)
+    starts = ends - lengths_array
 
-    def work(chunk: _Chunk) -> None:
-        cp = _ColumnParams.gather(arrays, layout.column_param[chunk.lo : chunk.hi])
-        size = chunk.local_offsets[-1]
-        q_buf = np.empty(size)
-        _forward_chunk(layout.obs, chunk, cp, np.empty(size), q_buf)
-        widths = chunk.widths
-        for t, width in enumerate(widths):
-            following = widths[t + 1] if t + 1 < len(widths) else 0
-            if following < width:  # columns whose last row is at step t
-                s = chunk.local_offsets[t]
-                final_by_column[chunk.lo + following : chunk.lo + width] = q_buf[
-                    s + following : s + width
-                ]
+    def work(lo: int, hi: int) -> FloatArray:
+        return bkt_last_posterior(
+            obs, starts[lo:hi], ends[lo:hi], index[lo:hi], cp.prior, cp.lam_correct,
+            cp.lam_wrong, cp.keep, cp.learn,
+        )
 
-    _map_chunks(_chunks(layout, 16384), work, workers)
-    p_mastery = np.empty(lengths_array.size)
-    p_mastery[layout.block.columns] = final_by_column
+    step = max(1, -(-lengths_array.size // max(workers, 1)))
+    bounds = [(lo, min(lo + step, lengths_array.size))
+              for lo in range(0, lengths_array.size, step)]
+    if len(bounds) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            parts = list(pool.map(lambda b: work(*b), bounds))
+        p_mastery = np.concatenate(parts)
+    else:
+        p_mastery = work(0, lengths_array.size)
     p_learned_next = p_mastery * (1.0 - arrays.forget[index]) + (1.0 - p_mastery) * arrays.learn[
         index
     ]

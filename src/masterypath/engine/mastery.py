@@ -650,8 +650,7 @@ def state_value(state: MasteryState, *, config: MasteryConfig | None = None) -> 
 @dataclass(frozen=True, slots=True)
 class _Groups:
     x: FloatArray  # scores, sorted by group then time
-    v: FloatArray  # evidence weights, same order
-    unit_weights: bool  # every v is 1: the weighted formulas skip their products
+    weights: FloatArray | None  # evidence weights, same order; None: every weight is 1
     starts: IntArray
     ends: IntArray  # exclusive
     frame: pl.DataFrame  # the counted rows, in input order
@@ -662,6 +661,16 @@ class _Groups:
     @property
     def lengths(self) -> IntArray:
         return self.ends - self.starts
+
+    @property
+    def unit_weights(self) -> bool:
+        """Every weight is 1: the weighted formulas can skip their products."""
+        return self.weights is None
+
+    @property
+    def v(self) -> FloatArray:
+        """The evidence weight of every row (ones when all weigh the same)."""
+        return np.ones(self.x.size) if self.weights is None else self.weights
 
 
 def _weight_expression(frame: pl.DataFrame, config: MasteryConfig) -> pl.Expr | None:
@@ -703,14 +712,14 @@ def _groups(frame: pl.DataFrame, config: MasteryConfig, *, time: str) -> _Groups
     ends = np.append(starts[1:], height).astype(np.int64) if starts.size else starts.copy()
     if permutation is None:
         first_rows, last_rows = starts, ends - 1
-        v = np.ones(height) if v_all is None else v_all
+        weights = v_all
     else:
         x = x[permutation]
         first_rows, last_rows = permutation[starts], permutation[ends - 1]
-        v = np.ones(height) if v_all is None else v_all[permutation]
+        weights = None if v_all is None else v_all[permutation]
     return _Groups(
-        x.astype(np.float64, copy=False), v, v_all is None, starts, ends, frame, first_rows,
-        last_rows, permutation,
+        x.astype(np.float64, copy=False), weights, starts, ends, frame, first_rows, last_rows,
+        permutation,
     )
 
 
@@ -726,12 +735,18 @@ def _position(groups: _Groups) -> IntArray:
     return np.arange(groups.x.size, dtype=np.int64) - groups.starts[owner] + 1
 
 
+# methods whose batch form reads the weight of every row (ones when all weigh the same)
+WEIGHTED_METHODS = frozenset(
+    {"weighted_average", "n_mastery", "median", "mode_of_last", "power_law", "best_fit"}
+)
+
+
 def _batch_values(
     groups: _Groups, config: MasteryConfig, bkt_params: list[BktParams] | None,
     target_index: IntArray | None,
 ) -> tuple[FloatArray, FloatArray | None]:
     """Value of each group (NaN for none) and, for bkt, P(correct) on the next attempt."""
-    x, v, starts, ends = groups.x, groups.v, groups.starts, groups.ends
+    x, starts, ends = groups.x, groups.starts, groups.ends
     n_groups = starts.size
     if n_groups == 0:
         return np.zeros(0), None
@@ -739,17 +754,20 @@ def _batch_values(
     last = ends - 1
     scale = config.scale
     extra: FloatArray | None = None
+    if method in WEIGHTED_METHODS:
+        v = groups.v
     if method == "mean":
-        if groups.unit_weights:
+        if groups.weights is None:
             value = _segment_sum(x, starts) / groups.lengths
         else:
-            value = _segment_sum(v * x, starts) / _segment_sum(v, starts)
+            w = groups.weights
+            value = _segment_sum(w * x, starts) / _segment_sum(w, starts)
     elif method == "highest":
         value = np.maximum.reduceat(x, starts)
     elif method == "most_recent":
         value = x[last].copy()
     elif method == "decaying_average":
-        value = _decaying_batch(x, None if groups.unit_weights else v, starts, ends, config.weight)
+        value = _decaying_batch(x, groups.weights, starts, ends, config.weight)
     elif method == "weighted_average":
         total_vx, total_v = _segment_sum(v * x, starts), _segment_sum(v, starts)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -1,0 +1,98 @@
+"""Compiled loops (numba) for the recursions numpy cannot vectorise well (private).
+
+A per-group recursion such as the BKT forward filter is a plain loop here, compiled once per
+process (and cached on disk beside this file, so later processes skip the compile). Each
+kernel takes and returns numpy arrays only; the callers in ``_layout`` and ``bkt`` keep the
+array contracts and the documentation of what is computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import numba
+import numpy as np
+from numpy.typing import NDArray
+
+Kernel = TypeVar("Kernel", bound=Callable[..., Any])
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+
+
+def _compiled(function: Kernel) -> Kernel:
+    """``numba.njit`` with the on-disk cache, releasing the GIL (threads may share work)."""
+    return cast(Kernel, numba.njit(cache=True, nogil=True)(function))
+
+
+@_compiled
+def _runs_if_sorted(first: Any, second: Any, order: Any, has_order: bool) -> Any:
+    height = first.size
+    count = 1 if height else 0
+    for i in range(1, height):
+        if first[i] != first[i - 1]:
+            if first[i] < first[i - 1]:
+                return False, np.zeros(0, np.int64)
+            count += 1
+        elif second[i] != second[i - 1]:
+            if second[i] < second[i - 1]:
+                return False, np.zeros(0, np.int64)
+            count += 1
+        elif has_order and order[i] < order[i - 1]:
+            return False, np.zeros(0, np.int64)
+    starts = np.empty(count, np.int64)
+    if height:
+        starts[0] = 0
+    k = 1
+    for i in range(1, height):
+        if first[i] != first[i - 1] or second[i] != second[i - 1]:
+            starts[k] = i
+            k += 1
+    return True, starts
+
+
+def runs_if_sorted(
+    first: NDArray[Any], second: NDArray[Any], order: NDArray[Any] | None
+) -> IntArray | None:
+    """Group starts when rows are sorted by ``(first, second)`` and by ``order`` inside each
+    group (one pass, no copy); None as soon as a row is out of order."""
+    has_order = order is not None
+    is_sorted, starts = _runs_if_sorted(
+        first, second, order if order is not None else first[:0], has_order
+    )
+    return cast(IntArray, starts) if is_sorted else None
+
+
+@_compiled
+def _bkt_last_posterior(
+    obs: Any, starts: Any, ends: Any, param: Any, prior: Any, lam_correct: Any,
+    lam_wrong: Any, keep: Any, learn: Any, out: Any,
+) -> None:
+    for g in range(starts.size):
+        k = param[g]
+        p = prior[k]
+        q = p
+        correct_ratio, wrong_ratio = lam_correct[k], lam_wrong[k]
+        stay, gain = keep[k], learn[k]
+        for row in range(starts[g], ends[g]):
+            ratio = correct_ratio if obs[row] else wrong_ratio
+            q = p / (p + (1.0 - p) * ratio)
+            p = q * stay + gain
+        out[g] = q
+
+
+def bkt_last_posterior(
+    obs: NDArray[np.bool_], starts: IntArray, ends: IntArray, param: IntArray,
+    prior: FloatArray, lam_correct: FloatArray, lam_wrong: FloatArray, keep: FloatArray,
+    learn: FloatArray,
+) -> FloatArray:
+    """Posterior P(learned) after the last row of each sequence ``obs[starts[g]:ends[g]]``.
+
+    Per parameter set: ``lam = e_U / e_L`` of a correct and a wrong response, ``keep = 1 -
+    forget - learn``; ``q = p / (p + (1 - p) lam)``, then ``p = q keep + learn``.
+    """
+    out = np.empty(starts.size)
+    _bkt_last_posterior(
+        obs, starts, ends, param, prior, lam_correct, lam_wrong, keep, learn, out
+    )
+    return out
