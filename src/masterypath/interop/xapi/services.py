@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from masterypath.common import events
 from masterypath.common.audit import audit_record
-from masterypath.common.bulk import bulk_insert, concrete_field, db_column
+from masterypath.common.bulk import bulk_insert, concrete_field, db_column, db_datetimes
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import LearningTarget
 from masterypath.evidence.errors import EvidenceError
@@ -86,9 +86,30 @@ def _same(stored: dict[str, Any], new: dict[str, Any]) -> bool:
     return json.dumps(left, sort_keys=True) == json.dumps(right, sort_keys=True)
 
 
+@dataclass(slots=True)
+class _Row:
+    """The columns of one Statement row as written (no model instance: a batch of 100 would
+    spend more time building and converting instances than inserting them)."""
+
+    statement_id: str
+    client_id: int
+    payload: str
+    verb_id: str
+    actor_key: str
+    activity_id: str
+    registration: str | None
+    related_activities: str
+    related_agents: str
+    timestamp: datetime
+    stored: datetime
+    voids: str | None
+    mapping_state: str
+    mapping_note: str = ""
+
+
 @dataclass
 class _Prepared:
-    row: Statement
+    row: _Row
     received: dict[str, Any]
     checked: Checked
 
@@ -121,14 +142,17 @@ def _prepare(
         if timestamp is None:
             payload["timestamp"] = stored_text
             timestamp = now
-        row = Statement(
-            statement_id=statement_id, client=client, payload=json.dumps(payload),
+        row = _Row(
+            statement_id=statement_id, client_id=client.pk, payload=json.dumps(payload),
             verb_id=_text(checked.verb_id, 500), actor_key=_text(checked.actor_key, 600),
             activity_id=_text(checked.activity_id, 1000), registration=checked.registration,
             related_activities=_text(_joined(checked.related_activities), None),
             related_agents=_text(_joined(checked.related_agents), None),
             timestamp=timestamp, stored=now, voids=checked.voids,
-            mapping_state=MappingState.NOT_APPLICABLE if checked.voids else MappingState.UNMAPPED,
+            mapping_state=(
+                MappingState.NOT_APPLICABLE.value if checked.voids
+                else MappingState.UNMAPPED.value
+            ),
         )
         prepared.append(_Prepared(row=row, received=received, checked=checked))
     return prepared
@@ -183,9 +207,22 @@ _COLUMNS = (
 _FIELDS = [concrete_field(Statement, name) for name in _COLUMNS]
 
 
-def _db_values(row: Statement) -> tuple[Any, ...]:
-    return tuple(
-        field.get_db_prep_save(getattr(row, field.attname), connection) for field in _FIELDS
+def _db_uuid(value: str | None) -> Any:
+    """A UUID in the database's form: native where the backend has the type, else 32 hex
+    digits (what Django's UUIDField stores on SQLite)."""
+    if value is None or connection.features.has_native_uuid_field:
+        return value
+    return uuid.UUID(value).hex
+
+
+def _db_values(row: _Row) -> tuple[Any, ...]:
+    """The row in `_COLUMNS` order, in database form."""
+    timestamp, stored = db_datetimes([row.timestamp, row.stored])
+    return (
+        _db_uuid(row.statement_id), row.client_id, row.payload, row.verb_id, row.actor_key,
+        row.activity_id, _db_uuid(row.registration), row.related_activities,
+        row.related_agents, timestamp, stored, False, _db_uuid(row.voids), row.mapping_state,
+        row.mapping_note,
     )
 
 
@@ -249,7 +286,7 @@ def _write(client: XapiClient, prepared: list[_Prepared], plans: list[Plan] | No
         plan = next(plan_iter)
         if plan.score is not None:
             mapped.append((item, plan))
-            item.row.mapping_state = MappingState.MAPPED
+            item.row.mapping_state = MappingState.MAPPED.value
         else:
             item.row.mapping_note = plan.note[:300]
     bulk_insert(Statement, _COLUMNS, [_db_values(p.row) for p in prepared])
@@ -259,7 +296,7 @@ def _write(client: XapiClient, prepared: list[_Prepared], plans: list[Plan] | No
         _apply_voids(client, [str(p.checked.voids) for p in voiding])
 
 
-def _record(client: XapiClient, row: Statement, plan: Plan) -> None:
+def _record(client: XapiClient, row: _Row, plan: Plan) -> None:
     if plan.student is None or plan.target is None or plan.score is None:
         return
     try:
