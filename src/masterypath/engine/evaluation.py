@@ -1,22 +1,30 @@
 """How well each mastery method predicts the next score, on a frame of real evidence.
 
-For every evidence row after the first of its (student, target) sequence, each method computes
-its value from the earlier rows only; that value is the prediction of the row. A district reads
-the AUC (does the value rank proficient next scores above the others?) and the RMSE (how far is
-the value from the next score, on the scale) to choose a method on its own evidence.
+Every evidence row after the first of its (student, target) sequence is an outcome; each method
+predicts it from the rows before it. A district reads the AUC (does the value rank proficient
+next scores above the others?) and the RMSE (how far is the value from the next score, on the
+scale) to choose a method on its own evidence.
+
+The recursive and closed-form methods use the whole history before each row, in one pass
+(``mastery.running_values``). Median, mode of the last k and best fit have no running form, so
+they are computed prefix by prefix on the last ``max_history`` rows before each outcome, in
+chunks of outcomes so memory stays bounded whatever the district's size.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
-from masterypath.engine.bkt import bkt_fit
-from masterypath.engine.mastery import METHODS, MasteryConfig, estimate
+from masterypath.engine.bkt import BktModel, bkt_fit
+from masterypath.engine.mastery import METHODS, MasteryConfig, Scale, estimate, running_values
 from masterypath.engine.metrics import auc, rmse
+
+# methods without a running form: each prediction is computed from its own window of rows
+WINDOWED = frozenset({"median", "mode_of_last", "best_fit"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,77 +32,116 @@ class MethodScore:
     method: str
     auc: float
     rmse: float | None  # on the score scale; None for bkt, whose value is a probability
-    n_predictions: int
+    n_predictions: int  # outcomes the method gave a value for (n-mastery may give none)
 
 
-def prefix_frame(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Every proper prefix of every (student, target) sequence as its own group.
+@dataclass(frozen=True, slots=True)
+class _Outcomes:
+    """The rows to predict: every row after the first of its sequence, in sorted order."""
 
-    Returns (prefixes, outcomes): ``prefixes`` has the rows of each prefix under a new
-    ``student_id`` (the prefix id) and the original ``target_id``; ``outcomes`` has one row per
-    prefix id with the ``next_score`` that followed it. Memory grows with the sum of squared
-    sequence lengths, so callers cap long sequences with ``max_history``.
-    """
-    ordered = frame.sort("student_id", "target_id", "observed_at").with_columns(
-        pl.int_range(pl.len()).over("student_id", "target_id").alias("__position"),
-        pl.len().over("student_id", "target_id").alias("__length"),
+    ordered: pl.DataFrame  # the frame sorted by (student, target, time), with __position
+    rows: np.ndarray  # row numbers in ``ordered`` of the outcomes
+    score: np.ndarray  # their scores
+
+
+def _outcomes(frame: pl.DataFrame) -> _Outcomes:
+    ordered = frame.sort("student_id", "target_id", "observed_at", maintain_order=True)
+    ordered = ordered.with_columns(
+        pl.int_range(pl.len()).over("student_id", "target_id").cast(pl.Int64)
+        .alias("__position")
     )
-    targets = ordered.filter(pl.col("__position") >= 1).select(
-        pl.int_range(pl.len()).alias("prefix_id"), "student_id", "target_id",
-        pl.col("__position").alias("__upto"), pl.col("score").alias("next_score"),
+    position = ordered.get_column("__position").to_numpy()
+    rows = np.flatnonzero(position >= 1)
+    score = ordered.get_column("score").cast(pl.Float64).to_numpy()[rows]
+    return _Outcomes(ordered, rows, score)
+
+
+def _running_predictions(
+    outcomes: _Outcomes, config: MasteryConfig, model: BktModel | None
+) -> np.ndarray:
+    """The value before each outcome row from the whole history (NaN where none)."""
+    # the row number orders rows as time did, and tells where each value belongs
+    frame = outcomes.ordered.drop("__position").with_row_index("__row")
+    running = running_values(frame, config=config, bkt_model=model, time="__row")
+    column = "p_correct_before" if config.method == "bkt" else "value_before"
+    values = np.full(frame.height, np.nan)
+    values[running.get_column("__row").to_numpy()] = (
+        running.get_column(column).cast(pl.Float64).fill_null(np.nan).to_numpy()
     )
-    prefixes = targets.join(ordered, on=["student_id", "target_id"]).filter(
-        pl.col("__position") < pl.col("__upto")
-    ).select(
-        pl.col("prefix_id").alias("student_id"), "target_id", "observed_at", "score",
-        *[c for c in ("kind", "dok") if c in frame.columns],
-    )
-    return prefixes, targets.select("prefix_id", "target_id", "next_score")
+    predicted: np.ndarray = values[outcomes.rows]
+    return predicted
+
+
+def _windows(
+    ordered: pl.DataFrame, rows: np.ndarray, max_history: int, chunk: int
+) -> Iterator[tuple[np.ndarray, pl.DataFrame]]:
+    """Chunks of outcome rows, each with the frame of their windows: the up to ``max_history``
+    rows before the outcome in its sequence, grouped under the outcome's row number."""
+    position = ordered.get_column("__position").to_numpy()
+    columns = [c for c in ("target_id", "observed_at", "score", "kind", "dok")
+               if c in ordered.columns]
+    base = ordered.select(columns)
+    for lo in range(0, rows.size, chunk):
+        part = rows[lo : lo + chunk]
+        width = np.minimum(position[part], max_history)
+        owner = np.repeat(part, width)
+        # the window of outcome r is rows r - width .. r - 1
+        offset = np.arange(owner.size) - np.repeat(np.cumsum(width) - width, width)
+        source = owner - np.repeat(width, width) + offset
+        window = base[source].with_columns(pl.Series("student_id", owner))
+        yield part, window
+
+
+def _windowed_predictions(
+    outcomes: _Outcomes, config: MasteryConfig, max_history: int, chunk: int
+) -> np.ndarray:
+    predicted = np.full(outcomes.rows.size, np.nan)
+    done = 0
+    for part, window in _windows(outcomes.ordered, outcomes.rows, max_history, chunk):
+        values = estimate(window, config=config)
+        by_row = dict(zip(values.get_column("student_id").to_list(),
+                          values.get_column("value").fill_null(np.nan).to_list(), strict=True))
+        predicted[done : done + part.size] = [by_row.get(row, np.nan) for row in part.tolist()]
+        done += part.size
+    return predicted
 
 
 def compare_methods(
     frame: pl.DataFrame, *, scale_proficient: float = 3.0, scale_minimum: float = 1.0,
     scale_maximum: float = 4.0, methods: Sequence[str] = METHODS, max_history: int = 12,
-    seed: int = 0,
+    seed: int = 0, chunk: int = 50_000,
 ) -> list[MethodScore]:
     """AUC and RMSE of one-step-ahead predictions of every method on ``frame``.
 
-    ``frame``: student_id, target_id, observed_at, score (one scale for all rows). Sequences
-    are cut to their last ``max_history + 1`` rows. BKT parameters are fitted on the same
-    frame (in-sample), which flatters it slightly; the other methods have no parameters.
+    ``frame``: student_id, target_id, observed_at, score (one scale for all rows); optional
+    kind and dok. Every method is scored on the same outcomes (each row after the first of its
+    sequence); see the module docstring for the histories used. BKT parameters are fitted on
+    the same frame (in-sample), which flatters it slightly; the other methods have no
+    parameters. A method is left out when it predicts fewer than two outcomes or they are all
+    of one class.
     """
-    from masterypath.engine.mastery import Scale
-
     scale = Scale(scale_minimum, scale_maximum, scale_proficient)
-    trimmed = frame.sort("student_id", "target_id", "observed_at").with_columns(
-        pl.int_range(pl.len()).over("student_id", "target_id").cast(pl.Int64).alias("__i"),
-        pl.len().over("student_id", "target_id").cast(pl.Int64).alias("__n"),
-    ).filter(pl.col("__i") >= pl.col("__n") - max_history - 1).drop("__i", "__n")
-    prefixes, outcomes = prefix_frame(trimmed)
-    if outcomes.height == 0:
+    outcomes = _outcomes(frame)
+    if outcomes.rows.size == 0:
         return []
-    observed = (outcomes.get_column("next_score").to_numpy() >= scale_proficient - 1e-9)
+    observed = outcomes.score >= scale_proficient - 1e-9
     results = []
     for method in methods:
         config = MasteryConfig(method=method, scale=scale)
-        model = None
-        if method == "bkt":
-            correct = trimmed.with_columns(
-                (pl.col("score") >= scale_proficient - 1e-9).alias("correct")
-            )
-            model = bkt_fit(correct, skill="target_id", student="student_id", seed=seed)
-        values = estimate(prefixes, config=config, bkt_model=model)
-        joined = outcomes.join(values.select(pl.col("student_id").alias("prefix_id"), "value",
-                                             *(["p_correct_next"] if method == "bkt" else [])),
-                               on="prefix_id", how="left")
-        column = "p_correct_next" if method == "bkt" else "value"
-        predicted = joined.get_column(column).fill_null(np.nan).to_numpy()
+        if method in WINDOWED:
+            predicted = _windowed_predictions(outcomes, config, max_history, chunk)
+        else:
+            model = None
+            if method == "bkt":
+                correct = outcomes.ordered.with_columns(
+                    (pl.col("score") >= scale_proficient - 1e-9).alias("correct")
+                )
+                model = bkt_fit(correct, skill="target_id", student="student_id", seed=seed)
+            predicted = _running_predictions(outcomes, config, model)
         keep = ~np.isnan(predicted)
         if keep.sum() < 2 or len(set(observed[keep].tolist())) < 2:
             continue
-        error = None
-        if method != "bkt":
-            error = rmse(joined.get_column("next_score").to_numpy()[keep], predicted[keep])
+        error = None if method == "bkt" else rmse(outcomes.score[keep], predicted[keep])
         results.append(MethodScore(method, auc(observed[keep], predicted[keep]), error,
                                    int(keep.sum())))
     return results

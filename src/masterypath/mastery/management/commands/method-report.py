@@ -32,8 +32,19 @@ class Command(BaseCommand):
             return
         for name, rows in report.items():
             self.stdout.write(f"{name}: one-step-ahead prediction of each next score")
-            self.stdout.write(f"  {'method':<18} {'AUC':>6} {'RMSE':>6} {'predictions':>12}")
+            if not rows:
+                self.stdout.write("  Not enough evidence: no target has two scores yet.")
+                continue
+            outcomes = max(row["n"] for row in rows)
+            self.stdout.write(
+                f"  {'method':<18} {'AUC':>6} {'RMSE':>6} {'predictions':>12} {'share':>6}")
             for row in sorted(rows, key=lambda r: -r["auc"]):
                 rmse = f"{row['rmse']:.3f}" if row["rmse"] is not None else "   -"
                 self.stdout.write(
-                    f"  {row['method']:<18} {row['auc']:.3f} {rmse:>6} {row['n']:>12,}")
+                    f"  {row['method']:<18} {row['auc']:.3f} {rmse:>6} {row['n']:>12,} "
+                    f"{row['n'] / outcomes:>6.0%}")
+            if any(row["n"] < outcomes for row in rows):
+                self.stdout.write(
+                    "  A share under 100% means the method gave no value before some scores "
+                    "(n-mastery waits for n proficient ones); its AUC covers only those it "
+                    "predicted.")
