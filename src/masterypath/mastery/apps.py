@@ -8,7 +8,7 @@ class MasteryConfig(AppConfig):
 
     def ready(self) -> None:
         from masterypath.common import events
-        from masterypath.mastery import handlers
+        from masterypath.mastery import handlers, tasks  # noqa: F401 - tasks registers a job
 
         events.subscribe("evidence.recorded", handlers.on_evidence_changed)
         events.subscribe("evidence.voided", handlers.on_evidence_changed)

@@ -18,7 +18,13 @@ from masterypath.engine.continuum import Growth, growth
 from masterypath.engine.evaluation import MethodScore, compare_methods
 from masterypath.evidence.models import Evidence, EvidenceKind
 from masterypath.mastery.config import PolicyBook, TargetScale, targets_with_scales
-from masterypath.mastery.models import METHOD_LABELS, MasteryEstimate, Placement
+from masterypath.mastery.models import (
+    DEFAULT_METHOD,
+    METHOD_LABELS,
+    MasteryEstimate,
+    MasteryPolicy,
+    Placement,
+)
 from masterypath.roster.models import EnrollmentRole, Section, Student
 from masterypath.schools.models import District
 
@@ -222,3 +228,20 @@ def method_comparison_for_district(*, district: District) -> list[MethodScore]:
         frame.filter(pl.col("target_id").is_in(target_ids)), scale_proficient=scale.proficient,
         scale_minimum=scale.minimum, scale_maximum=scale.maximum,
     )
+
+
+@dataclass(frozen=True)
+class DistrictPolicy:
+    """The method a district uses by default, and how many frameworks or targets differ."""
+
+    method: str
+    label: str
+    specific_policies: int
+
+
+def district_policy(*, district_id: int) -> DistrictPolicy:
+    policies = MasteryPolicy.objects.filter(district_id=district_id)
+    default = policies.filter(framework__isnull=True, target__isnull=True).first()
+    method = default.method if default is not None else DEFAULT_METHOD
+    specific = policies.exclude(framework__isnull=True, target__isnull=True).count()
+    return DistrictPolicy(method, METHOD_LABELS.get(method, method), specific)

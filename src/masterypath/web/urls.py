@@ -17,4 +17,5 @@ urlpatterns = [
     path("sections/<int:section_id>/", views.section_detail, name="section-detail"),
     path("teach/", include("masterypath.web.teacher.urls")),
     path("district/imports/", include("masterypath.web.imports.urls")),
+    path("district/methods/", include("masterypath.web.methods.urls")),
 ]

@@ -59,7 +59,8 @@ class OneRosterUploadForm(forms.Form):
         return upload
 
 
-def _admin_district_id(request: HttpRequest) -> int:
+def admin_district_id(request: HttpRequest) -> int:
+    """The district of the signed-in district admin; 404 for anyone else."""
     user = request.user
     if getattr(user, "role", "") != Role.DISTRICT_ADMIN:
         raise Http404("No such page.")
@@ -91,14 +92,14 @@ def _index(request: HttpRequest, district_id: int, case_form: CaseUploadForm,
 
 @login_required
 def import_index(request: HttpRequest) -> HttpResponse:
-    district_id = _admin_district_id(request)
+    district_id = admin_district_id(request)
     return _index(request, district_id, CaseUploadForm(), OneRosterUploadForm())
 
 
 @login_required
 @require_POST
 def case_upload(request: HttpRequest) -> HttpResponse:
-    district_id = _admin_district_id(request)
+    district_id = admin_district_id(request)
     form = CaseUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _index(request, district_id, form, OneRosterUploadForm(), status=400)
@@ -115,7 +116,7 @@ def case_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def oneroster_upload(request: HttpRequest) -> HttpResponse:
-    district_id = _admin_district_id(request)
+    district_id = admin_district_id(request)
     form = OneRosterUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return _index(request, district_id, CaseUploadForm(), form, status=400)
@@ -129,7 +130,7 @@ def oneroster_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _job(request: HttpRequest, job_id: int) -> Job:
-    job = job_get_for_district(job_id=job_id, district_id=_admin_district_id(request))
+    job = job_get_for_district(job_id=job_id, district_id=admin_district_id(request))
     if job is None:
         raise Http404("No such import.")
     return job

@@ -1,0 +1,101 @@
+"""The method report page: district admins only, computed in a job, their district's evidence."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from masterypath.evidence.models import Evidence
+from masterypath.jobs.models import Job, JobStatus
+from masterypath.mastery.models import MasteryPolicy
+from masterypath.mastery.tasks import METHOD_REPORT
+from tests.conftest import World, user_of
+from tests.factories import add_evidence
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _jobs_inline(settings: Any) -> None:
+    settings.JOBS_MODE = "inline"
+
+
+def _client(world: World, key: str) -> Client:
+    client = Client()
+    client.force_login(user_of(world, key))
+    return client
+
+
+def _scores(world: World) -> None:
+    for key in ("s1", "s2"):
+        for target in world.targets:
+            for days_ago, score in [(50, 1), (40, 2), (30, 3), (20, 4), (10, 2), (5, 3)]:
+                add_evidence(world.students[key], target, score, days_ago=days_ago)
+
+
+@pytest.mark.parametrize("key", ["s1", "g1", "teacher_a", "counselor_a", "principal_a"])
+def test_only_district_admins_see_the_method_report(world: World, key: str) -> None:
+    client = _client(world, key)
+    assert client.get("/district/methods/").status_code == 404
+    assert client.post("/district/methods/run/").status_code == 404
+    assert not Job.objects.exists()
+
+
+def test_signed_out_visitors_are_sent_to_sign_in() -> None:
+    response = Client().get("/district/methods/")
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
+
+def test_admin_computes_the_report_on_the_district_evidence(world: World) -> None:
+    _scores(world)
+    MasteryPolicy.objects.create(district=world.staff["admin_d1"].district, method="mean")
+    client = _client(world, "admin_d1")
+    page = client.get("/district/methods/")
+    assert b"No report yet" in page.content
+    assert b"<strong>The district uses:</strong> Mean" in page.content
+    response = client.post("/district/methods/run/")
+    assert response.status_code == 302
+    job = Job.objects.get(kind=METHOD_REPORT)
+    assert job.status == JobStatus.SUCCEEDED, job.errors
+    assert job.district_id == world.staff["admin_d1"].district_id
+    methods = {row["method"]: row for row in job.result["methods"]}
+    # every score after the first of its (student, target) is an outcome
+    per_pair = Counter(Evidence.objects.filter(
+        student__district=world.staff["admin_d1"].district, is_voided=False,
+    ).values_list("student_id", "target_id"))
+    outcomes = sum(count - 1 for count in per_pair.values())
+    assert outcomes >= 2 * 3 * 5
+    assert job.result["outcomes"] == outcomes
+    assert methods["mean"]["n"] == outcomes
+    ranking = [(-round(row["auc"], 6), row["rmse"] if row["rmse"] is not None else 9.0)
+               for row in job.result["methods"]]
+    assert ranking == sorted(ranking)  # best AUC first, then the smaller error
+    page = client.get(response["Location"])
+    assert b"Bayesian knowledge tracing" in page.content
+    assert b"in use" in page.content
+    assert b"Compute the report again" in page.content
+
+
+def test_another_district_sees_only_its_own_report(world: World) -> None:
+    _scores(world)
+    _client(world, "admin_d1").post("/district/methods/run/")
+    page = _client(world, "admin_d2").get("/district/methods/")
+    assert b"No report yet" in page.content
+    _client(world, "admin_d2").post("/district/methods/run/")
+    job = Job.objects.filter(district_id=world.staff["admin_d2"].district_id).get()
+    # District Two has no evidence: the report runs and finds nothing to score
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.result["outcomes"] == 0
+
+
+def test_a_second_request_while_one_runs_queues_nothing(world: World, settings: Any) -> None:
+    settings.JOBS_MODE = "worker"  # queued, never picked up in this test
+    client = _client(world, "admin_d1")
+    client.post("/district/methods/run/")
+    client.post("/district/methods/run/")
+    assert Job.objects.filter(kind=METHOD_REPORT).count() == 1
+    assert b"A report is being computed" in client.get("/district/methods/").content
