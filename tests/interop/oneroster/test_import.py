@@ -192,6 +192,29 @@ def test_delta_deactivates_removes_and_skips_stale_rows(tmp_path: Path) -> None:
     assert any(w["column"] == "dateLastModified" for w in outcome["warnings"])
 
 
+def test_changed_enrollment_dates_update_the_enrollment_in_place(tmp_path: Path) -> None:
+    district = f.DistrictFactory()
+    _gradebook_world(district)
+    _import(GRADEBOOK, district)
+    ids_before = set(Enrollment.objects.values_list("pk", flat=True))
+    bundle = tmp_path / "bundle"
+    shutil.copytree(GRADEBOOK, bundle)
+    path = bundle / "enrollments.csv"
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    changed = lines[1].split(",")
+    changed[header.index("endDate")] = "2026-01-31"
+    changed[header.index("primary")] = "false"
+    path.write_text("\n".join([lines[0], ",".join(changed), *lines[2:]]) + "\n")
+    outcome = _import(bundle, district)
+    assert outcome["counts"] == {"enrollments updated": 1}
+    enrollment = Enrollment.objects.get(source_id=changed[header.index("sourcedId")])
+    assert str(enrollment.ends_on) == "2026-01-31"
+    assert enrollment.is_primary is False
+    assert set(Enrollment.objects.values_list("pk", flat=True)) == ids_before
+    assert _import(bundle, district)["counts"] == {}
+
+
 def test_bulk_users_file_deactivates_students_it_no_longer_lists(tmp_path: Path) -> None:
     district = f.DistrictFactory()
     _gradebook_world(district)

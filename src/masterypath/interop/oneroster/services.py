@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -642,13 +642,14 @@ class _Import:
         file = "enrollments.csv"
         all_rows = self.bundle.rows("enrollments")
         rows = self.live("enrollments", all_rows)
-        existing = {e.source_id: e for e in Enrollment.objects.filter(
-            section__school__district=self.district).exclude(source_id="")}
-        # A staff member's key is the negated staff id; the query excludes rows with neither.
-        pairs = {(e.section_id, e.student_id or -cast(int, e.staff_id)): e
-                 for e in Enrollment.objects.filter(section__school__district=self.district)
-                 .exclude(student=None, staff=None)}
-        creates: list[Enrollment] = []
+        # Stored enrollments as plain value tuples (a district has hundreds of thousands:
+        # model instances would cost more than the comparison itself).
+        stored = list(Enrollment.objects.filter(section__school__district=self.district)
+                      .values_list("pk", *_ENROLLMENT_FIELDS))
+        existing = {row[_SOURCE_AT]: row for row in stored if row[_SOURCE_AT]}
+        # A staff member's key is the negated staff id.
+        pairs = {(row[1], row[3] or -row[4]): row for row in stored if row[3] or row[4]}
+        creates: list[tuple[Any, ...]] = []
         updates: list[Enrollment] = []
         removed: set[str] = set()
         seen: dict[tuple[int, int], dict[str, Any]] = {}
@@ -705,29 +706,26 @@ class _Import:
                          "staff": staff, "begins_on": begins, "ends_on": ends,
                          "is_primary": row.get("primary").lower() != "false"}
         for values in seen.values():
-            source_id = values.pop("_source_id")
-            key = values.pop("_key")
-            values.pop("_line")
-            enrollment = existing.get(source_id) or pairs.get(key)
-            if enrollment is None:
-                creates.append(Enrollment(source_id=source_id, **values))
-            else:
-                values["source_id"] = source_id
-                if _assign(enrollment, values):
-                    updates.append(enrollment)
+            student, staff = values["student"], values["staff"]
+            wanted = (values["section"].pk, str(values["role"]),
+                      student.pk if student else None, staff.pk if staff else None,
+                      values["_source_id"],
+                      values["begins_on"], values["ends_on"], values["is_primary"])
+            record = existing.get(wanted[_SOURCE_AT - 1]) or pairs.get(values["_key"])
+            if record is None:
+                creates.append(wanted)
+            elif record[1:] != wanted:
+                updates.append(Enrollment(pk=record[0], **dict(zip(
+                    _ENROLLMENT_ATTNAMES, wanted, strict=True))))
         if self.bundle.mode("enrollments") == "bulk":
             present = {r.get("sourcedId") for r in all_rows}
             removed |= {sid for sid in existing if sid not in present}
-        removed -= {v.source_id for v in creates} | {u.source_id for u in updates}
+        removed -= ({row[_SOURCE_AT - 1] for row in creates}
+                    | {u.source_id for u in updates})
         now = db_datetime(timezone.now())
-        bulk_insert(Enrollment, ["section", "role", "student", "staff", "source_id",
-                                 "begins_on", "ends_on", "is_primary", "created_at",
-                                 "updated_at"],
-                    ((e.section_id, e.role, e.student_id, e.staff_id, e.source_id, e.begins_on,
-                      e.ends_on, e.is_primary, now, now) for e in creates))
-        Enrollment.objects.bulk_update(updates, ["section", "role", "student", "staff",
-                                                 "begins_on", "ends_on", "is_primary",
-                                                 "source_id"], batch_size=2000)
+        bulk_insert(Enrollment, [*_ENROLLMENT_FIELDS, "created_at", "updated_at"],
+                    ((*row, now, now) for row in creates))
+        Enrollment.objects.bulk_update(updates, list(_ENROLLMENT_FIELDS), batch_size=2000)
         deleted, _ = Enrollment.objects.filter(
             section__school__district=self.district, source_id__in=removed).delete()
         self.counts["enrollments created"] += len(creates)
@@ -914,6 +912,15 @@ class _Import:
             changed, batch_size=5000, update_conflicts=True,
             unique_fields=["district_id", "kind", "source_id"], update_fields=["modified_at"],
         )
+
+
+# Enrollment columns compared on re-import, in the order of the tuples above; the source id
+# sits at _SOURCE_AT in a stored row (after its primary key).
+_ENROLLMENT_FIELDS = ("section", "role", "student", "staff", "source_id", "begins_on", "ends_on",
+                      "is_primary")
+_ENROLLMENT_ATTNAMES = ("section_id", "role", "student_id", "staff_id", "source_id", "begins_on",
+                        "ends_on", "is_primary")
+_SOURCE_AT = 5
 
 
 def _split(raw: str) -> list[str]:
