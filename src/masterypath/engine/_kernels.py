@@ -21,8 +21,16 @@ FloatArray = NDArray[np.float64]
 
 
 def _compiled(function: Kernel) -> Kernel:
-    """``numba.njit`` with the on-disk cache, releasing the GIL (threads may share work)."""
-    return cast(Kernel, numba.njit(cache=True, nogil=True)(function))
+    """``numba.njit`` with the on-disk cache, releasing the GIL (threads may share work).
+
+    The cache goes to ``NUMBA_CACHE_DIR`` when set, else beside this file, else the user's
+    cache folder; where none is writable (a read-only install without a home folder) the
+    kernels compile once per process instead of failing to import.
+    """
+    try:
+        return cast(Kernel, numba.njit(cache=True, nogil=True)(function))
+    except RuntimeError:
+        return cast(Kernel, numba.njit(nogil=True)(function))
 
 
 @_compiled
