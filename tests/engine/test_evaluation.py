@@ -8,7 +8,7 @@ import math
 import polars as pl
 import pytest
 
-from masterypath.engine.evaluation import compare_methods
+from masterypath.engine.evaluation import MethodScore, compare_methods, ranked
 
 DAY = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
 
@@ -72,3 +72,15 @@ def test_chunks_and_key_types_do_not_change_the_report() -> None:
 
 def test_a_frame_of_single_scores_has_nothing_to_predict() -> None:
     assert compare_methods(_frame({(1, 10): [3], (2, 10): [1]})) == []
+
+
+def test_ranking_puts_methods_that_predict_only_some_outcomes_last() -> None:
+    scores = [
+        MethodScore("n_mastery", 0.95, 0.5, 30),  # best AUC, but 3% of the outcomes
+        MethodScore("mean", 0.70, 0.9, 1000),
+        MethodScore("decaying_average", 0.80, 0.8, 1000),
+        MethodScore("weighted_average", 0.7996, 0.7, 1000),  # same AUC shown, smaller error
+        MethodScore("bkt", 0.75, None, 1000),
+    ]
+    assert [s.method for s in ranked(scores)] == [
+        "weighted_average", "decaying_average", "bkt", "mean", "n_mastery"]

@@ -145,3 +145,20 @@ def compare_methods(
         results.append(MethodScore(method, auc(observed[keep], predicted[keep]), error,
                                    int(keep.sum())))
     return results
+
+
+FULL_COVERAGE = 0.9  # a method that predicts less than this share of outcomes ranks after
+
+
+def ranked(scores: Sequence[MethodScore]) -> list[MethodScore]:
+    """Best first: methods that predict nearly every outcome before those that predict only
+    some (an AUC over 3% of the outcomes is not comparable), then by AUC to three decimals
+    (what a report shows; smaller differences are noise), then by RMSE."""
+    outcomes = max((s.n_predictions for s in scores), default=0)
+
+    def key(score: MethodScore) -> tuple[bool, float, float]:
+        partial = score.n_predictions < FULL_COVERAGE * outcomes
+        error = score.rmse if score.rmse is not None else float("inf")
+        return (partial, -round(score.auc, 3), error)
+
+    return sorted(scores, key=key)

@@ -3,6 +3,7 @@ evidence (seconds to minutes on a large district, so never inside a request)."""
 
 from __future__ import annotations
 
+from masterypath.engine.evaluation import ranked
 from masterypath.jobs.models import Job
 from masterypath.jobs.services import JobOutcome, ProgressReporter, job_handler
 from masterypath.mastery.selectors import method_comparison_for_district
@@ -20,9 +21,7 @@ def method_report_job(job: Job, report: ProgressReporter) -> JobOutcome:
     rows = [
         {"method": s.method, "auc": s.auc, "rmse": s.rmse, "n": s.n_predictions,
          "share": s.n_predictions / outcomes if outcomes else 0.0}
-        # best AUC first; among equal AUCs, the smaller error first
-        for s in sorted(scores, key=lambda s: (-round(s.auc, 6), s.rmse if s.rmse is not None
-                                               else float("inf")))
+        for s in ranked(scores)
     ]
     report(1, 1, "Done")
     return JobOutcome(message=f"{len(rows)} methods scored on {outcomes:,} next scores.",

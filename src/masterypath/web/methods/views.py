@@ -29,12 +29,14 @@ def method_report(request: HttpRequest) -> HttpResponse:
     failed = jobs[0] if jobs and jobs[0].status == JobStatus.FAILED else None
     rows = []
     if latest is not None:
-        rows = [{**row, "label": METHOD_LABELS.get(row["method"], row["method"])}
+        rows = [{**row, "label": METHOD_LABELS.get(row["method"], row["method"]),
+                 "n_text": f"{row['n']:,}"}
                 for row in latest.result.get("methods", [])]
     scored = {row["method"] for row in rows}
     unscored = [label for method, label in METHOD_LABELS.items() if method not in scored]
     return render(request, "methods/report.html", {
         "latest": latest, "rows": rows, "unscored": unscored, "running": running,
+        "outcomes": f"{latest.result.get('outcomes', 0):,}" if latest else "",
         "failed": failed,
         "policy": district_policy(district_id=district_id),
     })

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from masterypath.engine.evaluation import ranked
 from masterypath.mastery.management.commands.recompute import district_argument
 from masterypath.mastery.selectors import method_comparison_for_district
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             scores = method_comparison_for_district(district=district)
             report[district.name] = [
                 {"method": s.method, "auc": s.auc, "rmse": s.rmse, "n": s.n_predictions}
-                for s in scores
+                for s in ranked(scores)
             ]
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2))
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             outcomes = max(row["n"] for row in rows)
             self.stdout.write(
                 f"  {'method':<18} {'AUC':>6} {'RMSE':>6} {'predictions':>12} {'share':>6}")
-            for row in sorted(rows, key=lambda r: -r["auc"]):
+            for row in rows:
                 rmse = f"{row['rmse']:.3f}" if row["rmse"] is not None else "   -"
                 self.stdout.write(
                     f"  {row['method']:<18} {row['auc']:.3f} {rmse:>6} {row['n']:>12,} "
@@ -47,4 +48,4 @@ class Command(BaseCommand):
                 self.stdout.write(
                     "  A share under 100% means the method gave no value before some scores "
                     "(n-mastery waits for n proficient ones); its AUC covers only those it "
-                    "predicted.")
+                    "predicted, so it is listed after the methods that predict nearly all.")
