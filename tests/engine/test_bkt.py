@@ -110,3 +110,23 @@ def test_final_state_equals_last_row_of_the_forward_filter() -> None:
     for g, k in enumerate(index.tolist()):
         expected = bkt.bkt_p_correct(bkt.bkt_transition(final[g], params[k]), params[k])
         assert p_next[g] == pytest.approx(expected)
+
+
+def test_a_long_run_of_correct_answers_does_not_freeze_mastery() -> None:
+    """Without forgetting, 100 correct answers make P(not learned) about 1e-57: far below what
+    1 - P(learned) can hold. Carried exactly, 40 wrong answers in a row bring it back, as the
+    model says they must; every implementation agrees."""
+    params = BktParams(prior=0.3, learn=0.1, guess=0.3, slip=0.01)
+    obs = np.array([True] * 100 + [False] * 40)
+    _, scalar = bkt.bkt_filter(obs, params)
+    assert scalar[99] == pytest.approx(1.0)
+    assert scalar[-1] < 0.01
+    _, vectorised = bkt.bkt_forward(obs, [obs.size], params)
+    np.testing.assert_allclose(vectorised, scalar, rtol=1e-9, atol=1e-12)
+    final, _ = bkt.bkt_final(obs, [obs.size], params)
+    assert final[0] == pytest.approx(scalar[-1], rel=1e-9)
+    # the incremental state (P(not learned) kept apart) folds to the same value
+    unlearned = None
+    for observed in obs.tolist():
+        value, unlearned = bkt.bkt_step(unlearned, observed, params)
+    assert value == pytest.approx(scalar[-1], rel=1e-9)

@@ -71,36 +71,44 @@ def runs_if_sorted(
     return cast(IntArray, starts) if is_sorted else None
 
 
+# The BKT filters carry u = P(not learned), not p = P(learned): after a long run of correct
+# answers u is tiny (1e-30, say) but exact, while p = 1 - u would round to exactly 1.0 and,
+# without forgetting, stay 1.0 whatever came next. The floor keeps u from underflowing to 0.
+UNLEARNED_FLOOR = 1e-300
+
+
 @_compiled
 def _bkt_last_posterior(
     obs: Any, starts: Any, ends: Any, param: Any, prior: Any, lam_correct: Any,
-    lam_wrong: Any, keep: Any, learn: Any, out: Any,
+    lam_wrong: Any, keep: Any, forget: Any, out: Any,
 ) -> None:
     for g in range(starts.size):
         k = param[g]
-        p = prior[k]
-        q = p
+        u = max(1.0 - prior[k], UNLEARNED_FLOOR)
+        q = 1.0 - u
         correct_ratio, wrong_ratio = lam_correct[k], lam_wrong[k]
-        stay, gain = keep[k], learn[k]
+        stay, lose = keep[k], forget[k]
         for row in range(starts[g], ends[g]):
-            ratio = correct_ratio if obs[row] else wrong_ratio
-            q = p / (p + (1.0 - p) * ratio)
-            p = q * stay + gain
+            weighted = u * (correct_ratio if obs[row] else wrong_ratio)
+            den = (1.0 - u) + weighted
+            q = (1.0 - u) / den
+            u = max(weighted / den * stay + lose, UNLEARNED_FLOOR)
         out[g] = q
 
 
 def bkt_last_posterior(
     obs: NDArray[np.bool_], starts: IntArray, ends: IntArray, param: IntArray,
     prior: FloatArray, lam_correct: FloatArray, lam_wrong: FloatArray, keep: FloatArray,
-    learn: FloatArray,
+    forget: FloatArray,
 ) -> FloatArray:
     """Posterior P(learned) after the last row of each sequence ``obs[starts[g]:ends[g]]``.
 
     Per parameter set: ``lam = e_U / e_L`` of a correct and a wrong response, ``keep = 1 -
-    forget - learn``; ``q = p / (p + (1 - p) lam)``, then ``p = q keep + learn``.
+    forget - learn``. With ``u`` = P(not learned) before a row: ``den = (1 - u) + u lam``,
+    ``q = (1 - u) / den``, then ``u = (u lam / den) keep + forget``.
     """
     out = np.empty(starts.size)
     _bkt_last_posterior(
-        obs, starts, ends, param, prior, lam_correct, lam_wrong, keep, learn, out
+        obs, starts, ends, param, prior, lam_correct, lam_wrong, keep, forget, out
     )
     return out

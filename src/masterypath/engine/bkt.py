@@ -46,6 +46,7 @@ import numpy as np
 import polars as pl
 from numpy.typing import ArrayLike, NDArray
 
+from masterypath.engine._kernels import UNLEARNED_FLOOR as UNLEARNED_FLOOR  # re-exported
 from masterypath.engine._kernels import bkt_last_posterior
 from masterypath.engine._layout import (
     FloatArray,
@@ -145,14 +146,43 @@ def bkt_p_correct(p_learned: float, params: BktParams) -> float:
     return p_learned * (1.0 - params.slip) + (1.0 - p_learned) * params.guess
 
 
-def bkt_update(q_learned: float | None, correct: bool, params: BktParams) -> float:
-    """O(1) incremental step: posterior mastery after one more observation.
+def _unlearned_before(unlearned: float | None, params: BktParams) -> float:
+    """P(not learned) before an observation, from ``q_u`` after the previous one."""
+    if unlearned is None:
+        u = 1.0 - params.prior
+    else:
+        u = unlearned * (1.0 - params.learn - params.forget) + params.forget
+    return max(u, UNLEARNED_FLOOR)
 
-    ``q_learned`` is the posterior after the previous observation (None before the first one,
-    when the prediction is the prior).
+
+def bkt_step(
+    unlearned: float | None, correct: bool, params: BktParams
+) -> tuple[float, float]:
+    """One observation: ``(q, q_u)``, the posteriors P(learned) and P(not learned) after it.
+
+    ``unlearned`` is ``q_u`` after the previous observation (None before the first one, when
+    P(not learned) is ``1 - prior``). Transition ``u = q_u (1 - learn - forget) + forget``;
+    then with ``e_L``, ``e_U`` the chances of the observation if learned or not,
+    ``q = (1 - u) e_L / d`` and ``q_u = u e_U / d``, ``d = (1 - u) e_L + u e_U``.
     """
-    p_learned = params.prior if q_learned is None else bkt_transition(q_learned, params)
-    return bkt_posterior(p_learned, correct, params)
+    u = _unlearned_before(unlearned, params)
+    if correct:
+        e_learned, e_unlearned = 1.0 - params.slip, params.guess
+    else:
+        e_learned, e_unlearned = params.slip, 1.0 - params.guess
+    learned_part = (1.0 - u) * e_learned
+    unlearned_part = u * e_unlearned
+    denominator = learned_part + unlearned_part
+    if denominator <= 0.0:
+        return 1.0 - u, u
+    return learned_part / denominator, max(unlearned_part / denominator, UNLEARNED_FLOOR)
+
+
+def bkt_update(q_learned: float | None, correct: bool, params: BktParams) -> float:
+    """O(1) incremental step from the posterior P(mastery) alone (``bkt_step`` with
+    ``1 - q_learned``; use ``bkt_step`` to keep full precision near certainty)."""
+    unlearned = None if q_learned is None else 1.0 - q_learned
+    return bkt_step(unlearned, correct, params)[0]
 
 
 def bkt_filter(correct: ArrayLike, params: BktParams) -> tuple[FloatArray, FloatArray]:
@@ -160,12 +190,10 @@ def bkt_filter(correct: ArrayLike, params: BktParams) -> tuple[FloatArray, Float
     observations = np.asarray(correct, dtype=bool)
     p_correct = np.empty(observations.size)
     p_mastery = np.empty(observations.size)
-    q_learned: float | None = None
+    unlearned: float | None = None
     for t, observed in enumerate(observations.tolist()):
-        p_learned = params.prior if q_learned is None else bkt_transition(q_learned, params)
-        p_correct[t] = bkt_p_correct(p_learned, params)
-        q_learned = bkt_posterior(p_learned, bool(observed), params)
-        p_mastery[t] = q_learned
+        p_correct[t] = bkt_p_correct(1.0 - _unlearned_before(unlearned, params), params)
+        p_mastery[t], unlearned = bkt_step(unlearned, bool(observed), params)
     return p_correct, p_mastery
 
 
@@ -328,35 +356,40 @@ def _forward_chunk(
 ) -> None:
     """Forward filter of a chunk: predictive ``p`` and posterior ``q`` in the chunk's slots.
 
-    ``den = p + (1 - p) e_U / e_L``, ``q = p / den``, ``p_next = q (1 - forget - learn) + learn``;
-    the per-column log-likelihood ``sum log(e_L den)`` is added to ``loglik_out`` when given.
+    The state carried from step to step is ``u = 1 - p`` (see ``UNLEARNED_FLOOR``):
+    ``den = (1 - u) + u e_U / e_L``, ``q = (1 - u) / den``, and the next
+    ``u = (u e_U / e_L / den) (1 - forget - learn) + forget``; the per-column log-likelihood
+    ``sum log(e_L den)`` is added to ``loglik_out`` when given.
     """
     widths, starts, offsets = chunk.widths, chunk.global_start, chunk.local_offsets
     if not widths:
         return
-    p_out[: widths[0]] = cp.prior[: widths[0]]
+    u = 1.0 - cp.prior[: widths[0]]
+    np.maximum(u, UNLEARNED_FLOOR, out=u)
     scratch = np.empty(widths[0])
+    weighted = np.empty(widths[0])  # u e_U / e_L
     steps = len(widths)
     for t in range(steps):
         width = widths[t]
         s = offsets[t]
         o = obs[starts[t] : starts[t] + width]
         p = p_out[s : s + width]
+        np.subtract(1.0, u[:width], out=p)
+        w = weighted[:width]
+        np.multiply(u[:width], np.where(o, cp.lam_correct[:width], cp.lam_wrong[:width]), out=w)
         den = scratch[:width]
-        np.subtract(1.0, p, out=den)
-        np.multiply(den, np.where(o, cp.lam_correct[:width], cp.lam_wrong[:width]), out=den)
-        np.add(den, p, out=den)
-        q = q_out[s : s + width]
-        np.divide(p, den, out=q)
+        np.add(p, w, out=den)
+        np.divide(p, den, out=q_out[s : s + width])
         if loglik_out is not None:
             log_e = np.where(o, cp.log_e_correct[:width], cp.log_e_wrong[:width])
             loglik_out[:width] += np.log(den) + log_e
         if t + 1 < steps:
             following = widths[t + 1]
-            s1 = offsets[t + 1]
-            nxt = p_out[s1 : s1 + following]
-            np.multiply(q[:following], cp.keep[:following], out=nxt)
-            np.add(nxt, cp.learn[:following], out=nxt)
+            nxt = u[:following]
+            np.divide(w[:following], den[:following], out=nxt)
+            np.multiply(nxt, cp.keep[:following], out=nxt)
+            np.add(nxt, cp.forget[:following], out=nxt)
+            np.maximum(nxt, UNLEARNED_FLOOR, out=nxt)
 
 
 @dataclass(frozen=True, slots=True)
@@ -849,7 +882,7 @@ def bkt_final(
     def work(lo: int, hi: int) -> FloatArray:
         return bkt_last_posterior(
             obs, starts[lo:hi], ends[lo:hi], index[lo:hi], cp.prior, cp.lam_correct,
-            cp.lam_wrong, cp.keep, cp.learn,
+            cp.lam_wrong, cp.keep, cp.forget,
         )
 
     step = max(1, -(-lengths_array.size // max(workers, 1)))

@@ -45,8 +45,8 @@ from masterypath.engine.bkt import (
     bkt_final,
     bkt_forward,
     bkt_p_correct,
+    bkt_step,
     bkt_transition,
-    bkt_update,
 )
 
 METHODS: tuple[str, ...] = (
@@ -573,7 +573,8 @@ class MasteryState:
     """O(1) state of one (student, target) for a recursive method.
 
     ``value`` is the running mean, decaying average, highest or latest score, or the BKT
-    posterior P(mastery); ``total_weight`` is ``sum v`` (mean) or ``T`` (decaying average).
+    posterior P(mastery); ``total_weight`` is ``sum v`` (mean), ``T`` (decaying average) or
+    the BKT posterior P(not learned), kept apart because ``1 - value`` loses it near 1.
     """
 
     method: str
@@ -620,9 +621,9 @@ def update(
     elif method == "most_recent":
         total, value = state.total_weight, x
     elif method == "bkt":
-        previous = None if state.count == 0 else state.value
-        total = state.total_weight
-        value = bkt_update(previous, x >= config.scale.proficient, config.bkt)
+        # total_weight carries P(not learned) exactly (see engine.bkt.bkt_step)
+        previous = None if state.count == 0 else state.total_weight
+        value, total = bkt_step(previous, x >= config.scale.proficient, config.bkt)
     else:
         raise ValueError(f"{method!r} has no O(1) state")
     return MasteryState(method, state.count + 1, value, total, None)

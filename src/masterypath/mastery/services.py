@@ -17,7 +17,7 @@ from masterypath.common.bulk import bulk_insert, db_datetime, db_datetimes
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import LearningTarget
 from masterypath.engine import mastery as engine
-from masterypath.engine.bkt import BktModel, BktParams, bkt_fit
+from masterypath.engine.bkt import UNLEARNED_FLOOR, BktModel, BktParams, bkt_fit
 from masterypath.engine.continuum import placement_from_shares
 from masterypath.evidence.models import Evidence, EvidenceKind
 from masterypath.mastery.config import PolicyBook, targets_with_scales
@@ -376,9 +376,15 @@ def _estimate_rows(current: pl.DataFrame, configs: dict[int, engine.MasteryConfi
         state_value = state_weight = None
         if _is_resumable(config) and status != "override" and count:
             # Unit weights: the state's value is the value itself (the BKT posterior for bkt);
-            # the weight is n for the mean and 1 for the decaying average.
+            # the weight is n for the mean, 1 for the decaying average and, for bkt,
+            # P(not learned) (here 1 - value, floored: exact unless the posterior rounds to 1).
             state_value = value
-            state_weight = float(count) if config.method == "mean" else 1.0
+            if config.method == "mean":
+                state_weight = float(count)
+            elif config.method == "bkt" and value is not None:
+                state_weight = max(1.0 - value, UNLEARNED_FLOOR)
+            else:
+                state_weight = 1.0
         rows.append((student_id, target_id, method, value, status, count, last, p_next,
                      state_value, state_weight, now))
     return rows
