@@ -101,3 +101,16 @@ def test_a_second_request_while_one_runs_queues_nothing(world: World, settings: 
     client.post("/district/methods/run/")
     assert Job.objects.filter(kind=METHOD_REPORT).count() == 1
     assert b"A report is being computed" in client.get("/district/methods/").content
+
+
+def test_a_failed_report_says_so_and_can_be_run_again(world: World, monkeypatch: Any) -> None:
+    def broken(**_kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("masterypath.mastery.tasks.method_comparison_for_district", broken)
+    client = _client(world, "admin_d1")
+    client.post("/district/methods/run/")
+    assert Job.objects.get(kind=METHOD_REPORT).status == JobStatus.FAILED
+    page = client.get("/district/methods/")
+    assert b'role="alert">The last report failed' in page.content
+    assert b"Compute the report</button>" in page.content
