@@ -44,10 +44,10 @@ REQUIRED_COLUMNS = {
 @dataclass
 class Row:
     line: int
-    values: dict[str, str]
+    values: dict[str, str]  # column -> value, stripped of surrounding blanks when read
 
     def get(self, column: str) -> str:
-        return self.values.get(column, "").strip()
+        return self.values.get(column, "")
 
 
 @dataclass
@@ -126,15 +126,16 @@ def _parse_csv(name: str, data: bytes, issues: list[Issue]) -> tuple[list[str], 
             if not header:
                 header = [column.strip() for column in record]
                 continue
-            if not any(value.strip() for value in record):
+            stripped = [value.strip() for value in record]
+            if not any(stripped):
                 continue
-            extra = record[len(header):]
-            if len(record) > len(header) and any(value.strip() for value in extra):
+            if len(stripped) > len(header) and any(stripped[len(header):]):
                 issues.append(Issue(file, line, "", f"{len(record)} values but the header has "
                                                     f"{len(header)} columns."))
                 continue
-            values = {column: (record[i] if i < len(record) else "")
-                      for i, column in enumerate(header) if column}
+            # missing trailing values read as empty (Row.get); unnamed columns are dropped
+            values = dict(zip(header, stripped, strict=False))
+            values.pop("", None)
             rows.append(Row(line, values))
     except csv.Error as error:
         issues.append(Issue(file, reader.line_num, "", f"Not valid CSV: {error}."))
