@@ -13,7 +13,10 @@ Forward filter (one sequence, ``p_t = P(L_t | o_1..o_{t-1})``, ``p_1 = prior``):
     q_t = P(L_t | o_1..o_t) = p_t e_L / (p_t e_L + (1 - p_t) e_U)       (posterior mastery)
     p_{t+1} = q_t (1 - forget) + (1 - q_t) learn
 
-with ``e_L, e_U`` the likelihoods of ``o_t`` in each state. Parameters are fitted per skill by
+with ``e_L, e_U`` the likelihoods of ``o_t`` in each state. The code carries ``u_t = 1 - p_t``
+instead (``u_{t+1} = (1 - q_t)(1 - learn - forget) + forget``): after a long correct run it is
+tiny but exact, where ``p_t`` would round to 1.0 and stay there without forgetting.
+Parameters are fitted per skill by
 expectation-maximisation (Baum-Welch; Rabiner 1989, "A tutorial on hidden Markov models"), with
 the smoothed posteriors computed backwards from the filtered ones:
 
@@ -121,21 +124,6 @@ class BktModel:
 # One sequence, one step: the reference implementation used by tests and the incremental state.
 
 
-def bkt_posterior(p_learned: float, correct: bool, params: BktParams) -> float:
-    """``q = P(L_t | o_1..o_t)`` from ``p = P(L_t | o_1..o_{t-1})`` and the new observation.
-
-    ``q = p (1 - slip) / (p (1 - slip) + (1 - p) guess)`` if correct, else
-    ``q = p slip / (p slip + (1 - p)(1 - guess))`` (Corbett & Anderson 1995).
-    """
-    if correct:
-        e_learned, e_unlearned = 1.0 - params.slip, params.guess
-    else:
-        e_learned, e_unlearned = params.slip, 1.0 - params.guess
-    numerator = p_learned * e_learned
-    denominator = numerator + (1.0 - p_learned) * e_unlearned
-    return p_learned if denominator <= 0.0 else numerator / denominator
-
-
 def bkt_transition(q_learned: float, params: BktParams) -> float:
     """``p_{t+1} = q_t (1 - forget) + (1 - q_t) learn``."""
     return q_learned * (1.0 - params.forget) + (1.0 - q_learned) * params.learn
@@ -176,13 +164,6 @@ def bkt_step(
     if denominator <= 0.0:
         return 1.0 - u, u
     return learned_part / denominator, max(unlearned_part / denominator, UNLEARNED_FLOOR)
-
-
-def bkt_update(q_learned: float | None, correct: bool, params: BktParams) -> float:
-    """O(1) incremental step from the posterior P(mastery) alone (``bkt_step`` with
-    ``1 - q_learned``; use ``bkt_step`` to keep full precision near certainty)."""
-    unlearned = None if q_learned is None else 1.0 - q_learned
-    return bkt_step(unlearned, correct, params)[0]
 
 
 def bkt_filter(correct: ArrayLike, params: BktParams) -> tuple[FloatArray, FloatArray]:
