@@ -29,9 +29,11 @@ def test_district_admin_computes_and_reads_the_method_report(
     assert page.get_by_text("No report yet").is_visible()
     assert_accessible(page, "method-report-empty")
     follow(page.get_by_role("button", name="Compute the report"))
-    table = page.get_by_role("table")
+    table = page.get_by_role("table").first
     assert table.get_by_role("rowheader", name="Decaying average in use").is_visible()
     # a header and ten methods; n times proficient has no 3 proficient scores before another
     assert table.get_by_role("row").count() == 1 + 10
     assert page.get_by_text("Not scored").inner_text().endswith(": n times proficient.")
+    by_framework = page.get_by_role("table", name="By framework")
+    assert by_framework.get_by_role("rowheader").count() == 1  # the test world's one framework
     assert_accessible(page, "method-report")

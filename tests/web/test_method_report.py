@@ -76,7 +76,13 @@ def test_admin_computes_the_report_on_the_district_evidence(world: World) -> Non
                 row["rmse"] if row["rmse"] is not None else 9.0)
                for row in job.result["methods"]]
     assert ranking == sorted(ranking)
+    # per framework: the test world's targets share one framework, so the same outcomes
+    [framework] = job.result["frameworks"]
+    assert framework["title"] == world.targets[0].competency.domain.framework.title
+    assert framework["outcomes"] == outcomes
+    assert framework["in_use"] == "mean"
     page = client.get(response["Location"])
+    assert b"By framework" in page.content
     assert b"Bayesian knowledge tracing" in page.content
     assert b"in use" in page.content
     assert b"Compute the report again" in page.content
@@ -114,3 +120,14 @@ def test_a_failed_report_says_so_and_can_be_run_again(world: World, monkeypatch:
     page = client.get("/district/methods/")
     assert b'role="alert">The last report failed' in page.content
     assert b"Compute the report</button>" in page.content
+
+
+def test_a_framework_policy_is_the_method_in_use_for_that_framework(world: World) -> None:
+    _scores(world)
+    district = world.staff["admin_d1"].district
+    framework = world.targets[0].competency.domain.framework
+    MasteryPolicy.objects.create(district=district, method="mean")
+    MasteryPolicy.objects.create(district=district, framework=framework, method="bkt")
+    _client(world, "admin_d1").post("/district/methods/run/")
+    [row] = Job.objects.get(kind=METHOD_REPORT).result["frameworks"]
+    assert row["in_use"] == "bkt"

@@ -231,6 +231,51 @@ def method_comparison_for_district(*, district: District) -> list[MethodScore]:
 
 
 @dataclass(frozen=True)
+class FrameworkMethodScores:
+    """Every method's accuracy on one framework's evidence, and the method it uses now."""
+
+    framework_id: int
+    title: str
+    method_in_use: str
+    scores: list[MethodScore]
+
+
+def method_comparison_by_framework(*, district: District) -> list[FrameworkMethodScores]:
+    """`method_comparison_for_district` per framework (each on its own scale), for a district
+    that sets a method per framework; frameworks without two scores on a target are left out."""
+    frame = evidence_frame(counted_evidence().filter(student__district=district))
+    if frame.height == 0:
+        return []
+    targets = targets_with_scales(frame.get_column("target_id").unique().to_list())
+    book = PolicyBook(district_id=district.pk)
+    by_framework: dict[int, list[int]] = defaultdict(list)
+    for target in targets.values():
+        by_framework[target.competency.domain.framework_id].append(target.pk)
+    framework_methods = dict(
+        MasteryPolicy.objects.filter(district=district, framework__isnull=False,
+                                     target__isnull=True)
+        .values_list("framework_id", "method")
+    )
+    default = district_policy(district_id=district.pk).method
+    results = []
+    for framework_id, target_ids in by_framework.items():
+        first = targets[target_ids[0]]
+        scale = book.scale_for(first).engine_scale
+        scores = compare_methods(
+            frame.filter(pl.col("target_id").is_in(target_ids)),
+            scale_proficient=scale.proficient, scale_minimum=scale.minimum,
+            scale_maximum=scale.maximum,
+        )
+        if scores:
+            results.append(FrameworkMethodScores(
+                framework_id, first.competency.domain.framework.title,
+                framework_methods.get(framework_id, default), scores,
+            ))
+    results.sort(key=lambda r: r.title)
+    return results
+
+
+@dataclass(frozen=True)
 class DistrictPolicy:
     """The method a district uses by default, and how many frameworks or targets differ."""
 

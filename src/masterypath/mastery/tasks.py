@@ -1,28 +1,46 @@
 """The background job behind the method report page: every method scored on the district's
-evidence (seconds to minutes on a large district, so never inside a request)."""
+evidence, overall and per framework (seconds to minutes on a large district, so never inside a
+request)."""
 
 from __future__ import annotations
 
-from masterypath.engine.evaluation import ranked
+from typing import Any
+
+from masterypath.engine.evaluation import MethodScore, ranked
 from masterypath.jobs.models import Job
 from masterypath.jobs.services import JobOutcome, ProgressReporter, job_handler
-from masterypath.mastery.selectors import method_comparison_for_district
+from masterypath.mastery.selectors import (
+    method_comparison_by_framework,
+    method_comparison_for_district,
+)
 from masterypath.schools.models import District
 
 METHOD_REPORT = "mastery.method_report"
 
 
-@job_handler(METHOD_REPORT)
-def method_report_job(job: Job, report: ProgressReporter) -> JobOutcome:
-    district = District.objects.get(pk=job.params["district_id"])
-    report(0, 1, "Scoring every method on the district's evidence")
-    scores = method_comparison_for_district(district=district)
+def _rows(scores: list[MethodScore]) -> tuple[int, list[dict[str, Any]]]:
+    """(outcomes, one row per method, best first)."""
     outcomes = max((s.n_predictions for s in scores), default=0)
-    rows = [
+    return outcomes, [
         {"method": s.method, "auc": s.auc, "rmse": s.rmse, "n": s.n_predictions,
          "share": s.n_predictions / outcomes if outcomes else 0.0}
         for s in ranked(scores)
     ]
-    report(1, 1, "Done")
+
+
+@job_handler(METHOD_REPORT)
+def method_report_job(job: Job, report: ProgressReporter) -> JobOutcome:
+    district = District.objects.get(pk=job.params["district_id"])
+    report(0, 2, "Scoring every method on the district's evidence")
+    outcomes, rows = _rows(method_comparison_for_district(district=district))
+    report(1, 2, "Scoring every method framework by framework")
+    frameworks = []
+    for part in method_comparison_by_framework(district=district):
+        framework_outcomes, framework_rows = _rows(part.scores)
+        frameworks.append({
+            "id": part.framework_id, "title": part.title, "in_use": part.method_in_use,
+            "outcomes": framework_outcomes, "methods": framework_rows,
+        })
+    report(2, 2, "Done")
     return JobOutcome(message=f"{len(rows)} methods scored on {outcomes:,} next scores.",
-                      result={"outcomes": outcomes, "methods": rows})
+                      result={"outcomes": outcomes, "methods": rows, "frameworks": frameworks})

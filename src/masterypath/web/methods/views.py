@@ -6,6 +6,8 @@ report beside the method the district uses. Anyone who is not a district admin g
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,11 +34,13 @@ def method_report(request: HttpRequest) -> HttpResponse:
         rows = [{**row, "label": METHOD_LABELS.get(row["method"], row["method"]),
                  "n_text": f"{row['n']:,}"}
                 for row in latest.result.get("methods", [])]
+    frameworks = _framework_rows(latest.result.get("frameworks", []) if latest else [])
     scored = {row["method"] for row in rows}
     unscored = [label for method, label in METHOD_LABELS.items() if method not in scored]
     return render(request, "methods/report.html", {
         "latest": latest, "rows": rows, "unscored": unscored, "running": running,
         "outcomes": f"{latest.result.get('outcomes', 0):,}" if latest else "",
+        "frameworks": frameworks,
         "failed": failed,
         "policy": district_policy(district_id=district_id),
     })
@@ -51,3 +55,22 @@ def method_report_run(request: HttpRequest) -> HttpResponse:
         job_enqueue(kind=METHOD_REPORT, created_by=request.user, district_id=district_id,
                     params={"district_id": district_id}, message="Waiting to start.")
     return redirect("method-report")
+
+
+def _framework_rows(frameworks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per framework: the best method and the method in use, each with its AUC."""
+    rows = []
+    for framework in frameworks:
+        methods = framework["methods"]
+        if not methods:
+            continue
+        best = methods[0]
+        in_use = next((m for m in methods if m["method"] == framework["in_use"]), None)
+        rows.append({
+            "title": framework["title"], "outcomes": f"{framework['outcomes']:,}",
+            "best": METHOD_LABELS.get(best["method"], best["method"]), "best_auc": best["auc"],
+            "in_use": METHOD_LABELS.get(framework["in_use"], framework["in_use"]),
+            "in_use_auc": in_use["auc"] if in_use else None,
+            "is_best": best["method"] == framework["in_use"],
+        })
+    return rows
