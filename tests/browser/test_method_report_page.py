@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -37,3 +38,10 @@ def test_district_admin_computes_and_reads_the_method_report(
     by_framework = page.get_by_role("table", name="By framework")
     assert by_framework.get_by_role("rowheader").count() == 1  # the test world's one framework
     assert_accessible(page, "method-report")
+    # the framework's best method is not the one in use: one click makes it so
+    framework = world.targets[0].competency.domain.framework.title
+    follow(by_framework.get_by_role("button", name=re.compile(f"^Use .* for {framework}$")))
+    assert page.get_by_role("status").first.inner_text().endswith(
+        "mastery is being recomputed.")
+    assert page.get_by_role("table", name="By framework").get_by_text("the best").is_visible()
+    assert_accessible(page, "method-report-chosen")

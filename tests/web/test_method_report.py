@@ -131,3 +131,28 @@ def test_a_framework_policy_is_the_method_in_use_for_that_framework(world: World
     _client(world, "admin_d1").post("/district/methods/run/")
     [row] = Job.objects.get(kind=METHOD_REPORT).result["frameworks"]
     assert row["in_use"] == "bkt"
+
+
+@pytest.mark.parametrize("key", ["s1", "g1", "teacher_a", "counselor_a", "principal_a"])
+def test_only_district_admins_choose_a_method(world: World, key: str) -> None:
+    response = _client(world, key).post("/district/methods/choose/", {"method": "mean"})
+    assert response.status_code == 404
+    assert not MasteryPolicy.objects.exists()
+
+
+def test_admin_chooses_a_method_for_a_framework_from_the_report(world: World) -> None:
+    framework = world.targets[0].competency.domain.framework
+    client = _client(world, "admin_d1")
+    response = client.post("/district/methods/choose/",
+                           {"method": "power_law", "framework": str(framework.pk)})
+    assert response.status_code == 302
+    policy = MasteryPolicy.objects.get()
+    assert (policy.framework_id, policy.method) == (framework.pk, "power_law")
+    page = client.get(response["Location"])
+    assert f"Power law (Marzano) is now the method for {framework.title}".encode() in page.content
+    for bad in ("abc", "999999"):
+        assert client.post("/district/methods/choose/",
+                           {"method": "mean", "framework": bad}).status_code == 404
+    refused = client.post("/district/methods/choose/", {"method": "vibes"}, follow=True)
+    assert b"No mastery method" in refused.content
+    assert MasteryPolicy.objects.count() == 1

@@ -10,6 +10,7 @@ class MasteryErrorCode(enum.Enum):
     REASON_REQUIRED = "reason_required"
     OFF_SCALE = "off_scale"
     UNKNOWN_DISTRICT = "unknown_district"
+    UNKNOWN_METHOD = "unknown_method"
 
 
 class MasteryError(ApplicationError):

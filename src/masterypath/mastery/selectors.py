@@ -251,11 +251,7 @@ def method_comparison_by_framework(*, district: District) -> list[FrameworkMetho
     by_framework: dict[int, list[int]] = defaultdict(list)
     for target in targets.values():
         by_framework[target.competency.domain.framework_id].append(target.pk)
-    framework_methods = dict(
-        MasteryPolicy.objects.filter(district=district, framework__isnull=False,
-                                     target__isnull=True)
-        .values_list("framework_id", "method")
-    )
+    framework_methods = framework_methods_in_use(district_id=district.pk)
     default = district_policy(district_id=district.pk).method
     results = []
     for framework_id, target_ids in by_framework.items():
@@ -273,6 +269,15 @@ def method_comparison_by_framework(*, district: District) -> list[FrameworkMetho
             ))
     results.sort(key=lambda r: r.title)
     return results
+
+
+def framework_methods_in_use(*, district_id: int) -> dict[int, str]:
+    """The method of every framework that has a policy of its own in the district."""
+    return dict(
+        MasteryPolicy.objects.filter(district_id=district_id, framework__isnull=False,
+                                     target__isnull=True)
+        .values_list("framework_id", "method")
+    )
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,12 @@ from django.utils import timezone
 from masterypath.common.audit import audit_record
 from masterypath.common.bulk import bulk_insert, db_datetime, db_datetimes
 from masterypath.common.models import AuditAction
-from masterypath.continuum.models import LearningTarget
+from masterypath.continuum.models import Framework, LearningTarget
 from masterypath.engine import mastery as engine
 from masterypath.engine.bkt import UNLEARNED_FLOOR, BktModel, BktParams, bkt_fit
 from masterypath.engine.continuum import placement_from_shares
 from masterypath.evidence.models import Evidence, EvidenceKind
+from masterypath.jobs.services import job_enqueue
 from masterypath.mastery.config import PolicyBook, targets_with_scales
 from masterypath.mastery.errors import MasteryError, MasteryErrorCode
 from masterypath.mastery.models import (
@@ -27,14 +28,16 @@ from masterypath.mastery.models import (
     EstimateStatus,
     MasteryEstimate,
     MasteryOverride,
+    MasteryPolicy,
     Placement,
 )
 from masterypath.mastery.selectors import counted_evidence, evidence_frame
-from masterypath.roster.access import can_record_evidence_for
+from masterypath.roster.access import administers_district, can_record_evidence_for
 from masterypath.roster.models import Student
 from masterypath.schools.models import District
 
 Progress = Callable[[str, int, int], None]
+RECOMPUTE_JOB = "mastery.recompute"  # handled in mastery.tasks
 MIN_COVERAGE = 0.5  # share of a level's targets with evidence before the level counts
 
 
@@ -420,3 +423,34 @@ def _placement_history(frame: pl.DataFrame, info: pl.DataFrame, totals: pl.DataF
     if not parts:
         return pl.DataFrame(schema=schema)
     return pl.concat(parts)
+
+
+@transaction.atomic
+def mastery_policy_choose(*, actor: Any, district: District, method: str,
+                          framework: Framework | None = None) -> MasteryPolicy:
+    """A district admin sets the method of the district (``framework`` None) or of one
+    framework, keeping the other parameters; audited, then mastery is recomputed in a job."""
+    if method not in engine.METHODS:
+        raise MasteryError(MasteryErrorCode.UNKNOWN_METHOD, f"No mastery method {method!r}.")
+    if not administers_district(actor, district.pk):
+        raise MasteryError(MasteryErrorCode.NOT_ALLOWED,
+                           "Only the district's administrators choose its methods.")
+    if framework is not None and framework.district_id not in {None, district.pk}:
+        raise MasteryError(MasteryErrorCode.NOT_ALLOWED, "That framework is another district's.")
+    policy = (
+        MasteryPolicy.objects.select_for_update()
+        .filter(district=district, framework=framework, target__isnull=True).first()
+    )
+    before = policy.method if policy is not None else None
+    if policy is None:
+        policy = MasteryPolicy(district=district, framework=framework, method=method)
+    policy.method = method
+    policy.save()
+    audit_record(
+        actor=actor, action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        subject=policy, detail={"method": method, "was": before,
+                                "framework": framework.pk if framework else None},
+    )
+    job_enqueue(kind=RECOMPUTE_JOB, created_by=actor, district_id=district.pk,
+                params={"district_id": district.pk}, message="Waiting to recompute mastery.")
+    return policy

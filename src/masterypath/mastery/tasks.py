@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from masterypath.engine.evaluation import MethodScore, ranked
 from masterypath.jobs.models import Job
 from masterypath.jobs.services import JobOutcome, ProgressReporter, job_handler
@@ -13,6 +15,7 @@ from masterypath.mastery.selectors import (
     method_comparison_by_framework,
     method_comparison_for_district,
 )
+from masterypath.mastery.services import RECOMPUTE_JOB, mastery_recompute
 from masterypath.schools.models import District
 
 METHOD_REPORT = "mastery.method_report"
@@ -44,3 +47,15 @@ def method_report_job(job: Job, report: ProgressReporter) -> JobOutcome:
     report(2, 2, "Done")
     return JobOutcome(message=f"{len(rows)} methods scored on {outcomes:,} next scores.",
                       result={"outcomes": outcomes, "methods": rows, "frameworks": frameworks})
+
+
+@job_handler(RECOMPUTE_JOB)
+def recompute_job(job: Job, report: ProgressReporter) -> JobOutcome:
+    """Every estimate and placement of the district again (after its methods changed)."""
+    district = District.objects.get(pk=job.params["district_id"])
+
+    def progress(message: str, done: int, total: int) -> None:
+        report(done, total, message)
+
+    counts = mastery_recompute(district=district, as_of=timezone.localdate(), progress=progress)
+    return JobOutcome(message="Mastery recomputed.", result=dict(counts))

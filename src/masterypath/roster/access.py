@@ -24,6 +24,14 @@ def _staff_of(user: Any) -> Staff | None:
     return staff
 
 
+def administers_district(user: Any, district_id: int) -> bool:
+    """Whether `user` is a district admin of this district."""
+    if not getattr(user, "is_authenticated", False) or user.role != Role.DISTRICT_ADMIN:
+        return False
+    staff = _staff_of(user)
+    return staff is not None and staff.district_id == district_id
+
+
 def students_visible_to(user: Any) -> QuerySet[Student]:
     """Every student `user` may see, as a queryset to filter further."""
     students = Student.objects.all()

@@ -5,4 +5,5 @@ from masterypath.web.methods import views
 urlpatterns = [
     path("", views.method_report, name="method-report"),
     path("run/", views.method_report_run, name="method-report-run"),
+    path("choose/", views.method_choose, name="method-choose"),
 ]

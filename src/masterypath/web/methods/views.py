@@ -8,17 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from masterypath.continuum.models import Framework
+from masterypath.engine.evaluation import FULL_COVERAGE
 from masterypath.jobs.models import JobStatus
 from masterypath.jobs.selectors import job_list_for_district
 from masterypath.jobs.services import job_enqueue
+from masterypath.mastery.errors import MasteryError
 from masterypath.mastery.models import METHOD_LABELS
-from masterypath.mastery.selectors import district_policy
+from masterypath.mastery.selectors import district_policy, framework_methods_in_use
+from masterypath.mastery.services import RECOMPUTE_JOB, mastery_policy_choose
 from masterypath.mastery.tasks import METHOD_REPORT
+from masterypath.schools.models import District
 from masterypath.web.imports.views import admin_district_id
 
 
@@ -28,21 +34,30 @@ def method_report(request: HttpRequest) -> HttpResponse:
     jobs = list(job_list_for_district(district_id=district_id, kinds=(METHOD_REPORT,), limit=10))
     latest = next((job for job in jobs if job.status == JobStatus.SUCCEEDED), None)
     running = next((job for job in jobs if not job.is_done), None)
+    recomputing = any(not job.is_done for job in job_list_for_district(
+        district_id=district_id, kinds=(RECOMPUTE_JOB,), limit=1))
     failed = jobs[0] if jobs and jobs[0].status == JobStatus.FAILED else None
     rows = []
     if latest is not None:
         rows = [{**row, "label": METHOD_LABELS.get(row["method"], row["method"]),
                  "n_text": f"{row['n']:,}"}
                 for row in latest.result.get("methods", [])]
-    frameworks = _framework_rows(latest.result.get("frameworks", []) if latest else [])
+    policy = district_policy(district_id=district_id)
+    # the methods in use now (the report may be older than the last choice)
+    in_use = framework_methods_in_use(district_id=district_id)
+    frameworks = _framework_rows(latest.result.get("frameworks", []) if latest else [],
+                                 in_use, policy.method)
     scored = {row["method"] for row in rows}
     unscored = [label for method, label in METHOD_LABELS.items() if method not in scored]
+    # the best overall among the methods that predict nearly every next score
+    best = next((row for row in rows if row["share"] >= FULL_COVERAGE), None)
     return render(request, "methods/report.html", {
+        "best": best,
         "latest": latest, "rows": rows, "unscored": unscored, "running": running,
         "outcomes": f"{latest.result.get('outcomes', 0):,}" if latest else "",
-        "frameworks": frameworks,
+        "frameworks": frameworks, "recomputing": recomputing,
         "failed": failed,
-        "policy": district_policy(district_id=district_id),
+        "policy": policy,
     })
 
 
@@ -57,20 +72,49 @@ def method_report_run(request: HttpRequest) -> HttpResponse:
     return redirect("method-report")
 
 
-def _framework_rows(frameworks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per framework: the best method and the method in use, each with its AUC."""
+def _framework_rows(frameworks: list[dict[str, Any]], in_use: dict[int, str],
+                    default: str) -> list[dict[str, Any]]:
+    """Per framework: the best method and the method in use now (its own policy, else the
+    district's), each with its AUC."""
     rows = []
     for framework in frameworks:
         methods = framework["methods"]
         if not methods:
             continue
         best = methods[0]
-        in_use = next((m for m in methods if m["method"] == framework["in_use"]), None)
+        current = in_use.get(framework["id"], default)
+        current_row = next((m for m in methods if m["method"] == current), None)
         rows.append({
+            "id": framework["id"], "method": best["method"],
             "title": framework["title"], "outcomes": f"{framework['outcomes']:,}",
             "best": METHOD_LABELS.get(best["method"], best["method"]), "best_auc": best["auc"],
-            "in_use": METHOD_LABELS.get(framework["in_use"], framework["in_use"]),
-            "in_use_auc": in_use["auc"] if in_use else None,
-            "is_best": best["method"] == framework["in_use"],
+            "in_use": METHOD_LABELS.get(current, current),
+            "in_use_auc": current_row["auc"] if current_row else None,
+            "is_best": best["method"] == current,
         })
     return rows
+
+
+@login_required
+@require_POST
+def method_choose(request: HttpRequest) -> HttpResponse:
+    """Use a method for the district or one framework (a form on the report)."""
+    district_id = admin_district_id(request)
+    district = District.objects.get(pk=district_id)
+    framework = None
+    raw = request.POST.get("framework", "")
+    if raw:
+        framework = Framework.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if framework is None:
+            raise Http404("No such framework.")
+    method = request.POST.get("method", "")
+    try:
+        mastery_policy_choose(actor=request.user, district=district, method=method,
+                              framework=framework)
+    except MasteryError as error:
+        messages.error(request, error.message)
+        return redirect("method-report")
+    where = framework.title if framework else "the district"
+    messages.success(request, f"{METHOD_LABELS[method]} is now the method for {where}; "
+                              "mastery is being recomputed.")
+    return redirect("method-report")
