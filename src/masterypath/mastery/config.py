@@ -9,6 +9,17 @@ from masterypath.continuum.models import LearningTarget, PerformanceScale
 from masterypath.engine.mastery import MasteryConfig, Scale
 from masterypath.mastery.models import DEFAULT_METHOD, MasteryPolicy
 
+# BKT's usual mastery criterion: P(learned) of at least 0.95 (Corbett & Anderson 1995).
+BKT_MASTERED = 0.95
+
+
+def display_value(value: float | None, method: str, decimals: int = 2) -> str:
+    """A mastery value as people read it: a level with `decimals` decimals, or BKT's
+    probability of mastery as a percentage."""
+    if value is None:
+        return ""
+    return f"{value:.0%}" if method == "bkt" else f"{value:.{decimals}f}"
+
 
 @dataclass(frozen=True)
 class TargetScale:
@@ -27,18 +38,26 @@ class TargetScale:
         below = [value for value, _ in self.levels if value < self.proficient]
         return (max(below) + self.proficient) / 2 if below else self.proficient
 
-    def is_proficient(self, value: float | None) -> bool:
-        return value is not None and value + 1e-9 >= self.threshold
+    def is_proficient(self, value: float | None, method: str = "") -> bool:
+        """Whether a mastery value counts as proficient; a BKT value is a probability of
+        mastery, proficient from `BKT_MASTERED` on."""
+        if value is None:
+            return False
+        if method == "bkt":
+            return value + 1e-12 >= BKT_MASTERED
+        return value + 1e-9 >= self.threshold
 
     @property
     def engine_scale(self) -> Scale:
         return Scale(minimum=self.levels[0][0], maximum=self.levels[-1][0],
                      proficient=self.proficient)
 
-    def label_for(self, value: float | None) -> str:
-        """The label of the level `value` rounds to (half up)."""
+    def label_for(self, value: float | None, method: str = "") -> str:
+        """The label of the level `value` rounds to (half up); for BKT, mastered or not."""
         if value is None:
             return ""
+        if method == "bkt":
+            return "Mastered" if self.is_proficient(value, method) else "Not yet mastered"
         label = self.levels[0][1]
         previous = None
         for level_value, level_label in self.levels:

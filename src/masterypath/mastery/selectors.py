@@ -17,7 +17,12 @@ from masterypath.continuum.models import Domain, LearningTarget
 from masterypath.engine.continuum import Growth, growth
 from masterypath.engine.evaluation import MethodScore, compare_methods
 from masterypath.evidence.models import Evidence, EvidenceKind
-from masterypath.mastery.config import PolicyBook, TargetScale, targets_with_scales
+from masterypath.mastery.config import (
+    PolicyBook,
+    TargetScale,
+    display_value,
+    targets_with_scales,
+)
 from masterypath.mastery.models import (
     DEFAULT_METHOD,
     METHOD_LABELS,
@@ -83,6 +88,11 @@ class MasteryCell:
     method: str
     explanation: str
 
+    @property
+    def display_value(self) -> str:
+        """One decimal: what fits a gradebook cell."""
+        return display_value(self.value, self.method, decimals=1)
+
 
 def _explanation(method: str, config_weight: float, scores: list[float],
                  value: float | None, status: str) -> str:
@@ -140,7 +150,8 @@ def mastery_cells_for_section(
         key = (student_id, target_id)
         cells[key] = MasteryCell(
             student_id=student_id, target_id=target_id, value=value,
-            level_label=scale.label_for(value), is_proficient=scale.is_proficient(value),
+            level_label=scale.label_for(value, method),
+            is_proficient=scale.is_proficient(value, method),
             evidence_count=count, method=method,
             explanation=_explanation(method, weight, scores.get(key, []), value, status),
         )
@@ -156,6 +167,11 @@ class TargetMastery:
     evidence_count: int
     status: str
     last_observed_at: datetime | None
+    method: str = ""
+
+    @property
+    def display_value(self) -> str:
+        return display_value(self.value, self.method)
 
 
 def mastery_list_for_student(*, student: Student) -> list[TargetMastery]:
@@ -168,10 +184,10 @@ def mastery_list_for_student(*, student: Student) -> list[TargetMastery]:
         target = targets[row.target_id]
         scale: TargetScale = book.scale_for(target)
         result.append(TargetMastery(
-            target=target, value=row.value, level_label=scale.label_for(row.value),
-            is_proficient=scale.is_proficient(row.value),
+            target=target, value=row.value, level_label=scale.label_for(row.value, row.method),
+            is_proficient=scale.is_proficient(row.value, row.method),
             evidence_count=row.evidence_count, status=row.status,
-            last_observed_at=row.last_observed_at,
+            last_observed_at=row.last_observed_at, method=row.method,
         ))
     result.sort(key=lambda r: (r.target.competency.domain.framework.title, r.target.level,
                                r.target.code))

@@ -21,7 +21,7 @@ from masterypath.engine.bkt import UNLEARNED_FLOOR, BktModel, BktParams, bkt_fit
 from masterypath.engine.continuum import placement_from_shares
 from masterypath.evidence.models import Evidence, EvidenceKind
 from masterypath.jobs.services import job_enqueue
-from masterypath.mastery.config import PolicyBook, targets_with_scales
+from masterypath.mastery.config import BKT_MASTERED, PolicyBook, targets_with_scales
 from masterypath.mastery.errors import MasteryError, MasteryErrorCode
 from masterypath.mastery.models import (
     BktFit,
@@ -207,19 +207,19 @@ def placement_refresh(*, student_id: int, domain_id: int, on: date) -> Placement
     rows = list(
         MasteryEstimate.objects.filter(
             student_id=student_id, target__competency__domain_id=domain_id, value__isnull=False
-        ).values_list("target_id", "value")
+        ).values_list("target_id", "value", "method")
     )
     if not rows:
         Placement.objects.filter(student_id=student_id, domain_id=domain_id,
                                  placed_on=on).delete()
         return None
-    targets = targets_with_scales([target_id for target_id, _ in rows])
+    targets = targets_with_scales([target_id for target_id, _, _ in rows])
     book = PolicyBook(district_id=Student.objects.only("district_id").get(
         pk=student_id).district_id)
     estimates = pl.DataFrame(
         [(student_id, domain_id, placement_level(targets[t]),
-          book.scale_for(targets[t]).is_proficient(value))
-         for t, value in rows if targets[t].parent_id is None],
+          book.scale_for(targets[t]).is_proficient(value, method))
+         for t, value, method in rows if targets[t].parent_id is None],
         schema={"student_id": pl.Int64, "domain_id": pl.Int64, "level": pl.Float64,
                 "is_proficient": pl.Boolean}, orient="row",
     )
@@ -414,7 +414,10 @@ def _placement_history(frame: pl.DataFrame, info: pl.DataFrame, totals: pl.DataF
             continue
         rows = estimates.filter(pl.col("value").is_not_null()).join(info, on="target_id")
         rows = rows.with_columns(
-            (pl.col("value") + 1e-9 >= pl.col("threshold")).alias("is_proficient")
+            pl.when(pl.col("method") == "bkt")
+            .then(pl.col("value") + 1e-12 >= BKT_MASTERED)
+            .otherwise(pl.col("value") + 1e-9 >= pl.col("threshold"))
+            .alias("is_proficient")
         ).select("student_id", "domain_id", "level", "is_proficient")
         placed = placements_from_estimates(rows, totals).with_columns(
             pl.lit(day).alias("placed_on"))

@@ -70,7 +70,7 @@ class Gradebook:
                 mastery = cell.mastery
                 href = pattern.format(s=student.pk, t=cell.target.pk) + level
                 if mastery is not None and mastery.value is not None:
-                    value = f'<span class="v">{mastery.value:.1f}</span>'
+                    value = f'<span class="v">{mastery.display_value}</span>'
                 else:
                     value = '<span class="v">&ndash;</span>'
                 if mastery is not None:
@@ -99,9 +99,16 @@ def _bands(targets: list[LearningTarget]) -> dict[int, list[float]]:
     return values
 
 
+# BKT's probability of mastery in the four colour bands: mastered, likely, unsure, not yet.
+BKT_BANDS = (0.95, 0.7, 0.4)
+
+
 def _band(mastery: MasteryCell | None, levels: list[float]) -> str:
     if mastery is None or mastery.value is None or not levels:
         return "m-none"
+    if mastery.method == "bkt":
+        above = sum(1 for cut in BKT_BANDS if mastery.value + 1e-12 >= cut)
+        return f"m-{above + 1}"
     rank = sum(1 for value in levels if mastery.value + 1e-9 >= value)
     from_top = len(levels) - max(rank, 1)
     return f"m-{max(4 - from_top, 1)}"
