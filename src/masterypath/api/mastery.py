@@ -18,7 +18,6 @@ from masterypath.api.schemas import MasteryOut, PlacementOut, SectionMasteryOut
 from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import LearningTarget
-from masterypath.mastery.models import MasteryEstimate
 from masterypath.mastery.selectors import (
     mastery_cells_for_section,
     mastery_list_for_student,
@@ -47,12 +46,9 @@ def student_mastery(request: HttpRequest, student_id: int = ID) -> list[dict[str
     student = access_student_by_id(request.user, student_id)
     _audit_read(request, student, "mastery")
     rows = mastery_list_for_student(student=student)
-    methods = dict(
-        MasteryEstimate.objects.filter(student=student).values_list("target_id", "method")
-    )
     return [
         {"target_id": row.target.pk, "code": row.target.code,
-         "method": methods.get(row.target.pk, ""), "value": row.value,
+         "method": row.method, "value": row.value,
          "level_label": row.level_label, "is_proficient": row.is_proficient,
          "status": row.status, "evidence_count": row.evidence_count,
          "last_observed_at": row.last_observed_at}
