@@ -227,23 +227,40 @@ def standings_for_student(*, student: Student, as_of: date) -> list[DomainStandi
     return standings
 
 
+@dataclass(frozen=True)
+class _DistrictEvidence:
+    frame: pl.DataFrame
+    targets: dict[int, LearningTarget]
+    book: PolicyBook
+
+    def scores(self, target_ids: list[int]) -> list[MethodScore]:
+        """Every method on the evidence of these targets (one scale: the first target's)."""
+        scale = self.book.scale_for(self.targets[target_ids[0]]).engine_scale
+        return compare_methods(
+            self.frame.filter(pl.col("target_id").is_in(target_ids)),
+            scale_proficient=scale.proficient, scale_minimum=scale.minimum,
+            scale_maximum=scale.maximum,
+        )
+
+
+def _district_evidence(district: District) -> _DistrictEvidence | None:
+    frame = evidence_frame(counted_evidence().filter(student__district=district))
+    if frame.height == 0:
+        return None
+    targets = targets_with_scales(frame.get_column("target_id").unique().to_list())
+    return _DistrictEvidence(frame, targets, PolicyBook(district_id=district.pk))
+
+
 def method_comparison_for_district(*, district: District) -> list[MethodScore]:
     """Every method's one-step-ahead accuracy on the district's evidence (one scale assumed:
     the most common scale among the evidence's targets; other targets are left out)."""
-    frame = evidence_frame(counted_evidence().filter(student__district=district))
-    if frame.height == 0:
+    evidence = _district_evidence(district)
+    if evidence is None:
         return []
-    targets = targets_with_scales(frame.get_column("target_id").unique().to_list())
-    book = PolicyBook(district_id=district.pk)
     by_scale: dict[int, list[int]] = defaultdict(list)
-    for target in targets.values():
+    for target in evidence.targets.values():
         by_scale[target.competency.domain.framework.scale_id].append(target.pk)
-    target_ids = max(by_scale.values(), key=len)
-    scale = book.scale_for(targets[target_ids[0]]).engine_scale
-    return compare_methods(
-        frame.filter(pl.col("target_id").is_in(target_ids)), scale_proficient=scale.proficient,
-        scale_minimum=scale.minimum, scale_maximum=scale.maximum,
-    )
+    return evidence.scores(max(by_scale.values(), key=len))
 
 
 @dataclass(frozen=True)
@@ -259,29 +276,22 @@ class FrameworkMethodScores:
 def method_comparison_by_framework(*, district: District) -> list[FrameworkMethodScores]:
     """`method_comparison_for_district` per framework (each on its own scale), for a district
     that sets a method per framework; frameworks without two scores on a target are left out."""
-    frame = evidence_frame(counted_evidence().filter(student__district=district))
-    if frame.height == 0:
+    evidence = _district_evidence(district)
+    if evidence is None:
         return []
-    targets = targets_with_scales(frame.get_column("target_id").unique().to_list())
-    book = PolicyBook(district_id=district.pk)
     by_framework: dict[int, list[int]] = defaultdict(list)
-    for target in targets.values():
+    for target in evidence.targets.values():
         by_framework[target.competency.domain.framework_id].append(target.pk)
     framework_methods = framework_methods_in_use(district_id=district.pk)
     default = district_policy(district_id=district.pk).method
     results = []
     for framework_id, target_ids in by_framework.items():
-        first = targets[target_ids[0]]
-        scale = book.scale_for(first).engine_scale
-        scores = compare_methods(
-            frame.filter(pl.col("target_id").is_in(target_ids)),
-            scale_proficient=scale.proficient, scale_minimum=scale.minimum,
-            scale_maximum=scale.maximum,
-        )
+        scores = evidence.scores(target_ids)
         if scores:
+            framework = evidence.targets[target_ids[0]].competency.domain.framework
             results.append(FrameworkMethodScores(
-                framework_id, first.competency.domain.framework.title,
-                framework_methods.get(framework_id, default), scores,
+                framework_id, framework.title, framework_methods.get(framework_id, default),
+                scores,
             ))
     results.sort(key=lambda r: r.title)
     return results
