@@ -3,6 +3,7 @@ labelled mastered or not, shown as percentages, coloured by probability, placed 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -73,3 +74,6 @@ def test_a_district_on_bkt_sees_mastery_as_probabilities(world: World, settings:
     cell = html.split(f'id="gb-{student.pk}-{strong.pk}"')[0].rsplit("<td", 1)[1]
     assert 'class="m-4"' in cell
     assert "%</span>" in cell
+    tip = html.split(f'id="gb-{student.pk}-{strong.pk}">')[1].split("</span>")[0]
+    assert tip.startswith("Mastered")
+    assert re.search(r"\u2192 P\(mastered\) (9[5-9]|100)%$", tip)

@@ -105,7 +105,8 @@ def _explanation(method: str, config_weight: float, scores: list[float],
         label = f"{label} (w = {config_weight:g})"
     shown = ", ".join(f"{score:g}" for score in scores[-8:])
     more = f"{len(scores) - 8} earlier and " if len(scores) > 8 else ""
-    return f"{label} of {more}{shown} \u2192 {value:.2f}"
+    result = f"P(mastered) {value:.0%}" if method == "bkt" else f"{value:.2f}"
+    return f"{label} of {more}{shown} \u2192 {result}"
 
 
 def mastery_cells_for_section(
