@@ -24,12 +24,17 @@ def _staff_of(user: Any) -> Staff | None:
     return staff
 
 
+def district_administered_by(user: Any) -> int | None:
+    """The id of the district `user` administers, or None when they are not a district admin."""
+    if not getattr(user, "is_authenticated", False) or user.role != Role.DISTRICT_ADMIN:
+        return None
+    staff = _staff_of(user)
+    return staff.district_id if staff is not None else None
+
+
 def administers_district(user: Any, district_id: int) -> bool:
     """Whether `user` is a district admin of this district."""
-    if not getattr(user, "is_authenticated", False) or user.role != Role.DISTRICT_ADMIN:
-        return False
-    staff = _staff_of(user)
-    return staff is not None and staff.district_id == district_id
+    return district_administered_by(user) == district_id
 
 
 def students_visible_to(user: Any) -> QuerySet[Student]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import uuid
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -18,13 +18,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from masterypath.accounts.models import Role, User
 from masterypath.interop.case.tasks import KIND as CASE_KIND
 from masterypath.interop.oneroster.tasks import KIND as ONEROSTER_KIND
 from masterypath.jobs.models import Job
 from masterypath.jobs.selectors import job_get_for_district, job_list_for_district
 from masterypath.jobs.services import job_enqueue
-from masterypath.roster.models import Staff
+from masterypath.web.district import admin_district_id
 
 MAX_UPLOAD = 200 * 1024 * 1024
 
@@ -57,18 +56,6 @@ class OneRosterUploadForm(forms.Form):
         if (upload.size or 0) > MAX_UPLOAD:
             raise forms.ValidationError("The file is over 200 MB.")
         return upload
-
-
-def admin_district_id(request: HttpRequest) -> int:
-    """The district of the signed-in district admin; 404 for anyone else."""
-    user = request.user
-    if getattr(user, "role", "") != Role.DISTRICT_ADMIN:
-        raise Http404("No such page.")
-    user = cast(User, user)  # only a signed-in User has a role
-    staff = Staff.objects.filter(user=user).values_list("district_id", flat=True).first()
-    if staff is None:
-        raise Http404("No such page.")
-    return int(staff)
 
 
 def _store(upload: UploadedFile[bytes]) -> Path:

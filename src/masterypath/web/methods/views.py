@@ -25,7 +25,7 @@ from masterypath.mastery.selectors import district_policy, framework_methods_in_
 from masterypath.mastery.services import RECOMPUTE_JOB, mastery_policy_choose
 from masterypath.mastery.tasks import METHOD_REPORT
 from masterypath.schools.models import District
-from masterypath.web.imports.views import admin_district_id
+from masterypath.web.district import admin_district_id
 
 
 @login_required
