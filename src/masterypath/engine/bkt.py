@@ -470,11 +470,14 @@ def _e_step_of(layout: _Layout, params: _ParamArrays, forgets: bool, chunk: _Chu
 
 
 _T = TypeVar("_T")
+_Item = TypeVar("_Item")
 
 
 def _map_chunks(
-    chunks: list[_Chunk], work: Callable[[_Chunk], _T], workers: int
+    chunks: list[_Item], work: Callable[[_Item], _T], workers: int
 ) -> list[_T]:
+    """``work`` on every chunk, in order, on up to ``workers`` threads (the loops inside release
+    the GIL)."""
     if workers > 1 and len(chunks) > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(work, chunks))
@@ -860,21 +863,16 @@ def bkt_final(
     ends = np.cumsum(lengths_array)
     starts = ends - lengths_array
 
-    def work(lo: int, hi: int) -> FloatArray:
+    def work(part: slice) -> FloatArray:
         return bkt_last_posterior(
-            obs, starts[lo:hi], ends[lo:hi], index[lo:hi], cp.prior, cp.lam_correct,
+            obs, starts[part], ends[part], index[part], cp.prior, cp.lam_correct,
             cp.lam_wrong, cp.keep, cp.forget,
         )
 
-    step = max(1, -(-lengths_array.size // max(workers, 1)))
-    bounds = [(lo, min(lo + step, lengths_array.size))
-              for lo in range(0, lengths_array.size, step)]
-    if len(bounds) > 1:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            parts = list(pool.map(lambda b: work(*b), bounds))
-        p_mastery = np.concatenate(parts)
-    else:
-        p_mastery = work(0, lengths_array.size)
+    size = lengths_array.size
+    step = max(1, -(-size // max(workers, 1)))
+    parts = _map_chunks([slice(lo, lo + step) for lo in range(0, size, step)], work, workers)
+    p_mastery = np.concatenate(parts) if parts else np.zeros(0)
     p_learned_next = p_mastery * (1.0 - arrays.forget[index]) + (1.0 - p_mastery) * arrays.learn[
         index
     ]
