@@ -1,8 +1,9 @@
 """Fast inserts of many rows for loaders (demo seed, imports): COPY on PostgreSQL,
-executemany elsewhere. Values must already be in database form (see `db_datetime`)."""
+executemany elsewhere. Values must already be in database form (see `db_datetime`, `db_uuid`)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from itertools import islice
@@ -26,6 +27,14 @@ def db_datetimes(values: list[datetime | None]) -> list[Any]:
             for value in values
         ]
     return values
+
+
+def db_uuid(value: str | None) -> Any:
+    """A UUID in the form the current database backend stores: native where the backend has
+    the type, else 32 hex digits (what Django's UUIDField stores on SQLite)."""
+    if value is None or connection.features.has_native_uuid_field:
+        return value
+    return uuid.UUID(value).hex
 
 
 def concrete_field(model: type[models.Model], name: str) -> models.Field[Any, Any]:

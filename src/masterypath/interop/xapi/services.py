@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from masterypath.common import events
 from masterypath.common.audit import audit_record
-from masterypath.common.bulk import bulk_insert, concrete_field, db_column, db_datetimes
+from masterypath.common.bulk import (
+    bulk_insert,
+    concrete_field,
+    db_column,
+    db_datetimes,
+    db_uuid,
+)
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import LearningTarget
 from masterypath.evidence.errors import EvidenceError
@@ -207,21 +213,13 @@ _COLUMNS = (
 _FIELDS = [concrete_field(Statement, name) for name in _COLUMNS]
 
 
-def _db_uuid(value: str | None) -> Any:
-    """A UUID in the database's form: native where the backend has the type, else 32 hex
-    digits (what Django's UUIDField stores on SQLite)."""
-    if value is None or connection.features.has_native_uuid_field:
-        return value
-    return uuid.UUID(value).hex
-
-
 def _db_values(row: _Row) -> tuple[Any, ...]:
     """The row in `_COLUMNS` order, in database form."""
     timestamp, stored = db_datetimes([row.timestamp, row.stored])
     return (
-        _db_uuid(row.statement_id), row.client_id, row.payload, row.verb_id, row.actor_key,
-        row.activity_id, _db_uuid(row.registration), row.related_activities,
-        row.related_agents, timestamp, stored, False, _db_uuid(row.voids), row.mapping_state,
+        db_uuid(row.statement_id), row.client_id, row.payload, row.verb_id, row.actor_key,
+        row.activity_id, db_uuid(row.registration), row.related_activities,
+        row.related_agents, timestamp, stored, False, db_uuid(row.voids), row.mapping_state,
         row.mapping_note,
     )
 
