@@ -113,7 +113,7 @@ def test_a_failed_report_says_so_and_can_be_run_again(world: World, monkeypatch:
     def broken(**_kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("masterypath.mastery.tasks.method_comparison_for_district", broken)
+    monkeypatch.setattr("masterypath.mastery.tasks.method_report_for_district", broken)
     client = _client(world, "admin_d1")
     client.post("/district/methods/run/")
     assert Job.objects.get(kind=METHOD_REPORT).status == JobStatus.FAILED

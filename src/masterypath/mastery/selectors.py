@@ -256,8 +256,10 @@ def method_comparison_for_district(*, district: District) -> list[MethodScore]:
     """Every method's one-step-ahead accuracy on the district's evidence (one scale assumed:
     the most common scale among the evidence's targets; other targets are left out)."""
     evidence = _district_evidence(district)
-    if evidence is None:
-        return []
+    return [] if evidence is None else _overall(evidence)
+
+
+def _overall(evidence: _DistrictEvidence) -> list[MethodScore]:
     by_scale: dict[int, list[int]] = defaultdict(list)
     for target in evidence.targets.values():
         by_scale[target.competency.domain.framework.scale_id].append(target.pk)
@@ -274,12 +276,20 @@ class FrameworkMethodScores:
     scores: list[MethodScore]
 
 
-def method_comparison_by_framework(*, district: District) -> list[FrameworkMethodScores]:
-    """`method_comparison_for_district` per framework (each on its own scale), for a district
-    that sets a method per framework; frameworks without two scores on a target are left out."""
+def method_report_for_district(
+    *, district: District
+) -> tuple[list[MethodScore], list[FrameworkMethodScores]]:
+    """`method_comparison_for_district`, and the same per framework (each on its own scale) for
+    a district that sets a method per framework, from one read of the evidence; frameworks
+    without two scores on a target are left out."""
     evidence = _district_evidence(district)
     if evidence is None:
-        return []
+        return [], []
+    return _overall(evidence), _by_framework(evidence, district)
+
+
+def _by_framework(evidence: _DistrictEvidence, district: District
+                  ) -> list[FrameworkMethodScores]:
     by_framework: dict[int, list[int]] = defaultdict(list)
     for target in evidence.targets.values():
         by_framework[target.competency.domain.framework_id].append(target.pk)

@@ -11,10 +11,7 @@ from django.utils import timezone
 from masterypath.engine.evaluation import MethodScore, ranked
 from masterypath.jobs.models import Job
 from masterypath.jobs.services import JobOutcome, ProgressReporter, job_handler
-from masterypath.mastery.selectors import (
-    method_comparison_by_framework,
-    method_comparison_for_district,
-)
+from masterypath.mastery.selectors import method_report_for_district
 from masterypath.mastery.services import RECOMPUTE_JOB, mastery_recompute
 from masterypath.schools.models import District
 
@@ -34,17 +31,17 @@ def _rows(scores: list[MethodScore]) -> tuple[int, list[dict[str, Any]]]:
 @job_handler(METHOD_REPORT)
 def method_report_job(job: Job, report: ProgressReporter) -> JobOutcome:
     district = District.objects.get(pk=job.params["district_id"])
-    report(0, 2, "Scoring every method on the district's evidence")
-    outcomes, rows = _rows(method_comparison_for_district(district=district))
-    report(1, 2, "Scoring every method framework by framework")
+    report(0, 1, "Scoring every method on the district's evidence, overall and per framework")
+    overall, per_framework = method_report_for_district(district=district)
+    outcomes, rows = _rows(overall)
     frameworks = []
-    for part in method_comparison_by_framework(district=district):
+    for part in per_framework:
         framework_outcomes, framework_rows = _rows(part.scores)
         frameworks.append({
             "id": part.framework_id, "title": part.title, "in_use": part.method_in_use,
             "outcomes": framework_outcomes, "methods": framework_rows,
         })
-    report(2, 2, "Done")
+    report(1, 1, "Done")
     return JobOutcome(message=f"{len(rows)} methods scored on {outcomes:,} next scores.",
                       result={"outcomes": outcomes, "methods": rows, "frameworks": frameworks})
 
