@@ -264,7 +264,7 @@ def normalise(source: str, raw: Any, *, strict: bool) -> CasePackage:
         if raw.get("_format") != "csv":
             reader.guess("$.CFDocument.subject", "subject is a string, not a list")
         subject = [subject]
-    subjects = [s for s in (subject or []) if isinstance(s, str)]
+    subjects = [s for s in subject if isinstance(s, str)] if isinstance(subject, list) else []
     version = "1.1" if _text(doc.get("caseVersion")) == "1.1" else "1.0"
     package = CasePackage(
         source=source, version=version, identifier=doc_id,
