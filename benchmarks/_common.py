@@ -27,7 +27,10 @@ def machine() -> str:
 
 
 def synthetic_bkt(
-    students: int, skills: int = 20, min_attempts: int = 20, max_attempts: int = 40,
+    students: int,
+    skills: int = 20,
+    min_attempts: int = 20,
+    max_attempts: int = 40,
     seed: int = 42,
 ) -> dict[str, NDArray[np.int32] | NDArray[np.int64] | NDArray[np.int8] | NDArray[np.float64]]:
     """Responses drawn from BKT itself, rows sorted by (student, skill, attempt).

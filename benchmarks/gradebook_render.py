@@ -84,22 +84,31 @@ def main() -> None:
 
     teacher = User.objects.get(username="demo-teacher")
     section = (
-        Section.objects.filter(enrollments__staff__user=teacher,
-                               course__subject__icontains="English")
-        .select_related("course", "school", "session").order_by("-session__starts_on").first()
+        Section.objects.filter(
+            enrollments__staff__user=teacher, course__subject__icontains="English"
+        )
+        .select_related("course", "school", "session")
+        .order_by("-session__starts_on")
+        .first()
     )
     assert section is not None, "the demo teacher has no ELA section"  # noqa: S101
     results: dict[str, object] = {}
     try:
         with transaction.atomic():
-            enrolled = set(Enrollment.objects.filter(section=section, role="student")
-                           .values_list("student_id", flat=True))
-            extra = Student.objects.filter(grade_level=section.course.grade_low,
-                                           school=section.school).exclude(pk__in=enrolled)
-            Enrollment.objects.bulk_create([
-                Enrollment(section=section, role=EnrollmentRole.STUDENT, student=student)
-                for student in extra[: max(0, STUDENTS - len(enrolled))]
-            ])
+            enrolled = set(
+                Enrollment.objects.filter(section=section, role="student").values_list(
+                    "student_id", flat=True
+                )
+            )
+            extra = Student.objects.filter(
+                grade_level=section.course.grade_low, school=section.school
+            ).exclude(pk__in=enrolled)
+            Enrollment.objects.bulk_create(
+                [
+                    Enrollment(section=section, role=EnrollmentRole.STUDENT, student=student)
+                    for student in extra[: max(0, STUDENTS - len(enrolled))]
+                ]
+            )
             students = Enrollment.objects.filter(section=section, role="student").count()
             targets = target_list_for_section(section=section, level=4)[:TARGETS]
             request = RequestFactory().get("/")
@@ -107,9 +116,17 @@ def main() -> None:
 
             def build_and_render() -> None:
                 book = gradebook_build(section=section, level=4, targets=targets)
-                render_to_string("teacher/gradebook.html", {
-                    "section": section, "active": "gradebook", "book": book,
-                    "levels": range(13), "assessments": []}, request=request)
+                render_to_string(
+                    "teacher/gradebook.html",
+                    {
+                        "section": section,
+                        "active": "gradebook",
+                        "book": book,
+                        "levels": range(13),
+                        "assessments": [],
+                    },
+                    request=request,
+                )
 
             client = Client()
             client.force_login(teacher)
@@ -121,27 +138,40 @@ def main() -> None:
                 assert response.status_code == 200  # noqa: S101
 
             rows = []
-            for name, fn, columns in (("build+render", build_and_render, len(targets)),
-                                      ("http", http, full_targets)):
+            for name, fn, columns in (
+                ("build+render", build_and_render, len(targets)),
+                ("http", http, full_targets),
+            ):
                 samples, queries = _time(fn, args.runs)
                 if name == "http":
                     queries = -1  # Django resets the query log at each request: not countable
-                rows.append({
-                    "what": name, "students": students, "targets": columns,
-                    "median_ms": round(statistics.median(samples), 1),
-                    "p90_ms": round(sorted(samples)[int(0.9 * len(samples)) - 1], 1),
-                    "queries": queries,
-                })
-            results = {"database": connection.vendor, "runs": args.runs, "rows": rows,
-                       "python": sys.version.split()[0], "cpus": os.cpu_count()}
+                rows.append(
+                    {
+                        "what": name,
+                        "students": students,
+                        "targets": columns,
+                        "median_ms": round(statistics.median(samples), 1),
+                        "p90_ms": round(sorted(samples)[int(0.9 * len(samples)) - 1], 1),
+                        "queries": queries,
+                    }
+                )
+            results = {
+                "database": connection.vendor,
+                "runs": args.runs,
+                "rows": rows,
+                "python": sys.version.split()[0],
+                "cpus": os.cpu_count(),
+            }
             raise Rollback
     except Rollback:
         pass
     print(f"Gradebook render, demo district on {results['database']}, {args.runs} runs")
     print(f"{'what':<14}{'students':>9}{'targets':>9}{'median ms':>11}{'p90 ms':>9}{'queries':>9}")
     for row in results["rows"]:  # type: ignore[attr-defined]
-        print(f"{row['what']:<14}{row['students']:>9}{row['targets']:>9}{row['median_ms']:>11}"
-              f"{row['p90_ms']:>9}{row['queries']:>9}")
+        print(
+            f"{row['what']:<14}{row['students']:>9}{row['targets']:>9}{row['median_ms']:>11}"
+            f"{row['p90_ms']:>9}{row['queries']:>9}"
+        )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

@@ -61,12 +61,16 @@ def read_any(path: Path) -> pl.DataFrame:
         if user is None or skill is None or correct is None:
             raise SystemExit(f"{path}: need user, skill and correct columns")
         frame = raw.select(
-            pl.col(user).alias("user"), pl.col(skill).alias("skill"),
+            pl.col(user).alias("user"),
+            pl.col(skill).alias("skill"),
             pl.col(correct).cast(pl.Float64).alias("correct"),
             (pl.col(order).cast(pl.Float64) if order else pl.int_range(pl.len())).alias("order"),
         ).drop_nulls()
-    frame = frame.with_columns(pl.col("skill").cast(pl.String), pl.col("user").cast(pl.String),
-                               (pl.col("correct") >= 1).cast(pl.Int8))
+    frame = frame.with_columns(
+        pl.col("skill").cast(pl.String),
+        pl.col("user").cast(pl.String),
+        (pl.col("correct") >= 1).cast(pl.Int8),
+    )
     # evidence order: by order within student (stable)
     return frame.with_row_index("__row").sort(["user", "order", "__row"]).drop("__row")
 
@@ -96,20 +100,25 @@ METHODS: dict[str, mastery.MasteryConfig] = {
 }
 
 
-def sequence_predictions(test: pl.DataFrame, skill_mean: dict[str, float],
-                         overall: float, max_quadratic: int) -> dict[str, np.ndarray]:
+def sequence_predictions(
+    test: pl.DataFrame, skill_mean: dict[str, float], overall: float, max_quadratic: int
+) -> dict[str, np.ndarray]:
     """Each method's prediction of every test row from the earlier rows of its sequence.
 
     Uses ``mastery.running_values``; the first response of a sequence (no earlier rows, or
     no value, as n-mastery before n proficient scores) gets the skill's training mean.
     """
     frame = test.with_row_index("observed_at").select(
-        pl.col("user").alias("student_id"), pl.col("skill").alias("target_id"),
-        "observed_at", pl.col("correct").cast(pl.Float64).alias("score"),
+        pl.col("user").alias("student_id"),
+        pl.col("skill").alias("target_id"),
+        "observed_at",
+        pl.col("correct").cast(pl.Float64).alias("score"),
     )
-    prior = test.get_column("skill").replace_strict(
-        skill_mean, default=overall, return_dtype=pl.Float64
-    ).to_numpy()
+    prior = (
+        test.get_column("skill")
+        .replace_strict(skill_mean, default=overall, return_dtype=pl.Float64)
+        .to_numpy()
+    )
     longest = int(frame.group_by("student_id", "target_id").len()["len"].max() or 0)
     out: dict[str, np.ndarray] = {}
     for name, config in METHODS.items():
@@ -136,19 +145,26 @@ def evaluate(
     rename = {"user": "student_id", "skill": "skill_id"}
     model = bkt.bkt_fit(train.rename(rename), order="order", seed=42)
     predictions["bkt (ours)"] = bkt.bkt_predict(test.rename(rename), model, order="order")[
-        "p_correct"].to_numpy()
+        "p_correct"
+    ].to_numpy()
     model_f = bkt.bkt_fit(train.rename(rename), order="order", seed=42, forgets=True)
     predictions["bkt with forgets (ours)"] = bkt.bkt_predict(
-        test.rename(rename), model_f, order="order")["p_correct"].to_numpy()
+        test.rename(rename), model_f, order="order"
+    )["p_correct"].to_numpy()
     with contextlib.suppress(ImportError):
         predictions.update(pybkt_predictions(train, test))
     results = {
-        method: {"auc": metrics.auc(y, p), "rmse": metrics.rmse(y, p),
-                 "log_loss": metrics.log_loss(y, p)}
+        method: {
+            "auc": metrics.auc(y, p),
+            "rmse": metrics.rmse(y, p),
+            "log_loss": metrics.log_loss(y, p),
+        }
         for method, p in predictions.items()
     }
-    print(f"\n### {name}: {train.height:,} train rows, {test.height:,} test rows "
-          f"({time.perf_counter() - started:.0f} s)")
+    print(
+        f"\n### {name}: {train.height:,} train rows, {test.height:,} test rows "
+        f"({time.perf_counter() - started:.0f} s)"
+    )
     print("| method | AUC | RMSE | log loss |\n|---|---|---|---|")
     for method, r in results.items():
         print(f"| {method} | {r['auc']:.4f} | {r['rmse']:.4f} | {r['log_loss']:.4f} |")
@@ -164,10 +180,14 @@ def pybkt_predictions(train: pl.DataFrame, test: pl.DataFrame) -> dict[str, np.n
     out = {}
     for label, forgets in (("pyBKT", False), ("pyBKT with forgets", True)):
         frames = [
-            pd.DataFrame({
-                "order_id": np.arange(part.height), "user_id": part["user"].to_numpy(),
-                "skill_name": [codes[s] for s in part["skill"].to_list()],
-                "correct": part["correct"].to_numpy().astype(int)})
+            pd.DataFrame(
+                {
+                    "order_id": np.arange(part.height),
+                    "user_id": part["user"].to_numpy(),
+                    "skill_name": [codes[s] for s in part["skill"].to_list()],
+                    "correct": part["correct"].to_numpy().astype(int),
+                }
+            )
             for part in (train, test)
         ]
         model = Model(seed=42, num_fits=5)
@@ -182,23 +202,36 @@ def default_sets() -> list[tuple[str, pl.DataFrame, pl.DataFrame]]:
     sets = []
     frame = read_any(kt / "pybkt" / "as.csv")
     sets.append(("ASSISTments raw subset as.csv (80/20 students, seed 42)", *split_students(frame)))
-    sets.append(("ASSISTments 2009, DKT split (builder_*)",
-                 read_any(kt / "pybkt" / "builder_train.csv"),
-                 read_any(kt / "pybkt" / "builder_test.csv")))
+    sets.append(
+        (
+            "ASSISTments 2009, DKT split (builder_*)",
+            read_any(kt / "pybkt" / "builder_train.csv"),
+            read_any(kt / "pybkt" / "builder_test.csv"),
+        )
+    )
     upd = kt / "dkvmn" / "assist2009_updated"
-    sets.append(("ASSISTments 2009 updated split",
-                 read_any(upd / "assist2009_updated_train.csv"),
-                 read_any(upd / "assist2009_updated_test.csv")))
+    sets.append(
+        (
+            "ASSISTments 2009 updated split",
+            read_any(upd / "assist2009_updated_train.csv"),
+            read_any(upd / "assist2009_updated_test.csv"),
+        )
+    )
     frame = read_any(kt / "pybkt" / "ct.tsv")
-    sets.append(("KDD Cup 2010 Algebra I subset ct.tsv (80/20 students, seed 42)",
-                 *split_students(frame)))
+    sets.append(
+        ("KDD Cup 2010 Algebra I subset ct.tsv (80/20 students, seed 42)", *split_students(frame))
+    )
     return sets
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, action="append",
-                        help="a data file (pyBKT-style CSV/TSV or 3-line); split 80/20 students")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        help="a data file (pyBKT-style CSV/TSV or 3-line); split 80/20 students",
+    )
     parser.add_argument("--test", type=Path, help="with one --data: its test file")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -215,8 +248,9 @@ def main() -> None:
     print(f"machine: {_common.machine()}")
     results = {name: evaluate(name, train, test) for name, train, test in sets}
     if args.json:
-        args.json.write_text(json.dumps({"machine": _common.machine(), "results": results},
-                                        indent=2))
+        args.json.write_text(
+            json.dumps({"machine": _common.machine(), "results": results}, indent=2)
+        )
 
 
 if __name__ == "__main__":

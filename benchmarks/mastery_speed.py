@@ -35,8 +35,14 @@ def child_ours(path: str, workers: int) -> dict[str, float]:
 
     started = time.perf_counter()
     data = np.load(path)
-    frame = pl.DataFrame({"student_id": data["user"], "skill_id": data["skill"],
-                          "correct": data["correct"], "order": data["order"]})
+    frame = pl.DataFrame(
+        {
+            "student_id": data["user"],
+            "skill_id": data["skill"],
+            "correct": data["correct"],
+            "order": data["order"],
+        }
+    )
     is_test = data["is_test"].astype(bool)
     train = frame.filter(pl.Series(~is_test))
     t0 = time.perf_counter()
@@ -45,8 +51,12 @@ def child_ours(path: str, workers: int) -> dict[str, float]:
     predicted = bkt.bkt_predict(frame, model, order="order", workers=workers)
     t2 = time.perf_counter()
     p = predicted.get_column("p_correct").to_numpy()
-    return {"fit_s": t1 - t0, "predict_s": t2 - t1, "process_s": t2 - started,
-            "auc": metrics.auc(data["correct"][is_test], p[is_test])}
+    return {
+        "fit_s": t1 - t0,
+        "predict_s": t2 - t1,
+        "process_s": t2 - started,
+        "auc": metrics.auc(data["correct"][is_test], p[is_test]),
+    }
 
 
 def child_pybkt(path: str) -> dict[str, float]:
@@ -58,8 +68,14 @@ def child_pybkt(path: str) -> dict[str, float]:
     started = time.perf_counter()
     data = np.load(path)
     names = np.array([f"s{k:03d}" for k in range(int(data["skill"].max()) + 1)])
-    frame = pd.DataFrame({"order_id": data["order"], "user_id": data["user"],
-                          "skill_name": names[data["skill"]], "correct": data["correct"]})
+    frame = pd.DataFrame(
+        {
+            "order_id": data["order"],
+            "user_id": data["user"],
+            "skill_name": names[data["skill"]],
+            "correct": data["correct"],
+        }
+    )
     is_test = data["is_test"].astype(bool)
     train = frame[~is_test].copy()
     model = Model(seed=42, num_fits=5)
@@ -70,13 +86,25 @@ def child_pybkt(path: str) -> dict[str, float]:
     t2 = time.perf_counter()
     by_order = predicted.set_index("order_id")["correct_predictions"]
     p = by_order.reindex(data["order"]).to_numpy()
-    return {"fit_s": t1 - t0, "predict_s": t2 - t1, "process_s": t2 - started,
-            "auc": metrics.auc(data["correct"][is_test], p[is_test])}
+    return {
+        "fit_s": t1 - t0,
+        "predict_s": t2 - t1,
+        "process_s": t2 - started,
+        "auc": metrics.auc(data["correct"][is_test], p[is_test]),
+    }
 
 
 def run_child(python: Path | str, which: str, path: str, workers: int) -> dict[str, float]:
-    command = [str(python), __file__, "--child", which, "--data-file", path,
-               "--workers", str(workers)]
+    command = [
+        str(python),
+        __file__,
+        "--child",
+        which,
+        "--data-file",
+        path,
+        "--workers",
+        str(workers),
+    ]
     # the same number of threads for both: ours (workers) and pyBKT's OpenMP
     env = {**os.environ, "OMP_NUM_THREADS": str(workers)}
     started = time.perf_counter()
@@ -102,9 +130,14 @@ def batch_throughput(students: int, repeats: int) -> dict[str, float]:
     from masterypath.engine import mastery
 
     data = _common.synthetic_bkt(students, seed=7)
-    frame = pl.DataFrame({"student_id": data["user"], "target_id": data["skill"],
-                          "observed_at": data["order"],
-                          "score": 1.0 + 3.0 * data["correct"].astype(np.float64)})
+    frame = pl.DataFrame(
+        {
+            "student_id": data["user"],
+            "target_id": data["skill"],
+            "observed_at": data["order"],
+            "score": 1.0 + 3.0 * data["correct"].astype(np.float64),
+        }
+    )
     rates: dict[str, float] = {}
     for method in mastery.METHODS:
         config = mastery.MasteryConfig(method=method)
@@ -121,18 +154,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--workers", type=int, default=2,
-                        help="threads for ours and for pyBKT's OpenMP (OMP_NUM_THREADS)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="threads for ours and for pyBKT's OpenMP (OMP_NUM_THREADS)",
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--no-pybkt", action="store_true")
-    parser.add_argument("--batch-students", type=int, default=None,
-                        help="students for the batch rows/s table (default: --students)")
+    parser.add_argument(
+        "--batch-students",
+        type=int,
+        default=None,
+        help="students for the batch rows/s table (default: --students)",
+    )
     parser.add_argument("--child", choices=["ours", "pybkt"], help=argparse.SUPPRESS)
     parser.add_argument("--data-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        result = (child_ours(args.data_file, args.workers) if args.child == "ours"
-                  else child_pybkt(args.data_file))
+        result = (
+            child_ours(args.data_file, args.workers)
+            if args.child == "ours"
+            else child_pybkt(args.data_file)
+        )
         result["peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(json.dumps(result))
         return
@@ -140,9 +184,13 @@ def main() -> None:
     data = _common.synthetic_bkt(args.students)
     rows = int(data["user"].size)
     have_pybkt = not args.no_pybkt and BENCH_PYTHON.exists()
-    results: dict[str, object] = {"students": args.students, "rows": rows,
-                                  "machine": _common.machine(), "runs": args.runs,
-                                  "workers": args.workers}
+    results: dict[str, object] = {
+        "students": args.students,
+        "rows": rows,
+        "machine": _common.machine(),
+        "runs": args.runs,
+        "workers": args.workers,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         path = str(Path(tmp) / "data.npz")
         np.savez(path, **data)
@@ -154,10 +202,13 @@ def main() -> None:
     results["ours"] = summarise(ours_runs)
     if pybkt_runs:
         results["pybkt"] = summarise(pybkt_runs)
-    print(f"synthetic BKT: {args.students:,} students, {rows:,} rows, 20 skills; "
-          f"medians of {args.runs} runs (min-max); {_common.machine()}")
-    print("| tool | fit s | predict s | fit+predict s | whole process s | peak MiB "
-          "| held-out AUC |")
+    print(
+        f"synthetic BKT: {args.students:,} students, {rows:,} rows, 20 skills; "
+        f"medians of {args.runs} runs (min-max); {_common.machine()}"
+    )
+    print(
+        "| tool | fit s | predict s | fit+predict s | whole process s | peak MiB | held-out AUC |"
+    )
     print("|---|---|---|---|---|---|---|")
     for name in ("ours", "pybkt"):
         summary = results.get(name)
@@ -169,19 +220,25 @@ def main() -> None:
 
         runs = ours_runs if name == "ours" else pybkt_runs
         summary["fit_predict_s"] = statistics.median(r["fit_s"] + r["predict_s"] for r in runs)
-        print(f"| {name} | {cell('fit_s')} | {cell('predict_s')} | "
-              f"{summary['fit_predict_s']:.2f} | {cell('process_s')} | "
-              f"{summary['peak_mib']:.0f} | {summary['auc']:.4f} |")
+        print(
+            f"| {name} | {cell('fit_s')} | {cell('predict_s')} | "
+            f"{summary['fit_predict_s']:.2f} | {cell('process_s')} | "
+            f"{summary['peak_mib']:.0f} | {summary['auc']:.4f} |"
+        )
     ours, ref = results.get("ours"), results.get("pybkt")
     if isinstance(ours, dict) and isinstance(ref, dict):
-        ratios = {"fit_predict_speedup": ref["fit_predict_s"] / ours["fit_predict_s"],
-                  "process_speedup": ref["process_s"] / ours["process_s"],
-                  "memory_ratio": ours["peak_mib"] / ref["peak_mib"],
-                  "auc_difference": ours["auc"] - ref["auc"]}
+        ratios = {
+            "fit_predict_speedup": ref["fit_predict_s"] / ours["fit_predict_s"],
+            "process_speedup": ref["process_s"] / ours["process_s"],
+            "memory_ratio": ours["peak_mib"] / ref["peak_mib"],
+            "auc_difference": ours["auc"] - ref["auc"],
+        }
         results["ratios"] = ratios
-        print(f"fit+predict {ratios['fit_predict_speedup']:.1f}x faster, whole process "
-              f"{ratios['process_speedup']:.1f}x, memory {ratios['memory_ratio']:.2f} of "
-              f"pyBKT's, AUC difference {ratios['auc_difference']:+.4f}")
+        print(
+            f"fit+predict {ratios['fit_predict_speedup']:.1f}x faster, whole process "
+            f"{ratios['process_speedup']:.1f}x, memory {ratios['memory_ratio']:.2f} of "
+            f"pyBKT's, AUC difference {ratios['auc_difference']:+.4f}"
+        )
     rates = batch_throughput(args.batch_students or args.students, repeats=3)
     results["batch_rows_per_s"] = rates
     print("\n| method | batch rows/s (estimate(), unsorted-safe, 1 thread) |\n|---|---|")

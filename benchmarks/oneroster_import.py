@@ -30,33 +30,138 @@ def generate(folder: Path, *, students: int, seed: int) -> dict[str, int]:
     rng = random.Random(seed)
     schools = 20
     files: dict[str, list[list[str]]] = {
-        "orgs": [["sourcedId", "status", "dateLastModified", "name", "type", "identifier",
-                  "parentSourcedId"], ["dist", "", "", "Bench District", "district", "", ""]],
-        "academicSessions": [["sourcedId", "status", "dateLastModified", "title", "type",
-                              "startDate", "endDate", "parentSourcedId", "schoolYear"],
-                             ["sy", "", "", "2025-2026", "schoolYear", "2025-08-20",
-                              "2026-06-12", "", "2026"]],
-        "courses": [["sourcedId", "status", "dateLastModified", "schoolYearSourcedId", "title",
-                     "courseCode", "grades", "orgSourcedId", "subjects", "subjectCodes"]],
-        "classes": [["sourcedId", "status", "dateLastModified", "title", "grades",
-                     "courseSourcedId", "classCode", "classType", "location", "schoolSourcedId",
-                     "termSourcedIds", "subjects", "subjectCodes", "periods"]],
-        "users": [["sourcedId", "status", "dateLastModified", "enabledUser", "username",
-                   "userIds", "givenName", "familyName", "middleName", "identifier", "email",
-                   "sms", "phone", "agentSourcedIds", "grades", "password",
-                   "userMasterIdentifier", "preferredGivenName", "preferredMiddleName",
-                   "preferredFamilyName", "primaryOrgSourcedId", "pronouns"]],
-        "roles": [["sourcedId", "status", "dateLastModified", "userSourcedId", "roleType",
-                   "role", "beginDate", "endDate", "orgSourcedId", "userProfileSourcedId"]],
-        "enrollments": [["sourcedId", "status", "dateLastModified", "classSourcedId",
-                         "schoolSourcedId", "userSourcedId", "role", "primary", "beginDate",
-                         "endDate"]],
-        "demographics": [["sourcedId", "status", "dateLastModified", "birthDate", "sex",
-                          "americanIndianOrAlaskaNative", "asian", "blackOrAfricanAmerican",
-                          "nativeHawaiianOrOtherPacificIslander", "white",
-                          "demographicRaceTwoOrMoreRaces", "hispanicOrLatinoEthnicity",
-                          "countryOfBirthCode", "stateOfBirthAbbreviation", "cityOfBirth",
-                          "publicSchoolResidenceStatus"]],
+        "orgs": [
+            [
+                "sourcedId",
+                "status",
+                "dateLastModified",
+                "name",
+                "type",
+                "identifier",
+                "parentSourcedId",
+            ],
+            ["dist", "", "", "Bench District", "district", "", ""],
+        ],
+        "academicSessions": [
+            [
+                "sourcedId",
+                "status",
+                "dateLastModified",
+                "title",
+                "type",
+                "startDate",
+                "endDate",
+                "parentSourcedId",
+                "schoolYear",
+            ],
+            ["sy", "", "", "2025-2026", "schoolYear", "2025-08-20", "2026-06-12", "", "2026"],
+        ],
+        "courses": [
+            [
+                "sourcedId",
+                "status",
+                "dateLastModified",
+                "schoolYearSourcedId",
+                "title",
+                "courseCode",
+                "grades",
+                "orgSourcedId",
+                "subjects",
+                "subjectCodes",
+            ]
+        ],
+        "classes": [
+            [
+                "sourcedId",
+                "status",
+                "dateLastModified",
+                "title",
+                "grades",
+                "courseSourcedId",
+                "classCode",
+                "classType",
+                "location",
+                "schoolSourcedId",
+                "termSourcedIds",
+                "subjects",
+                "subjectCodes",
+                "periods",
+            ]
+        ],
+        "users": [
+            [
+                "sourcedId",
+                "status",
+                "dateLastModified",
+                "enabledUser",
+                "username",
+                "userIds",
+                "givenName",
+                "familyName",
+                "middleName",
+                "identifier",
+                "email",
+                "sms",
+                "phone",
+                "agentSourcedIds",
+                "grades",
+                "password",
+                "userMasterIdentifier",
+                "preferredGivenName",
+                "preferredMiddleName",
+                "preferredFamilyName",
+                "primaryOrgSourcedId",
+                "pronouns",
+            ]
+        ],
+        "roles": [
+            [
+                "sourcedId",
+                "status",
+                "dateLastModified",
+                "userSourcedId",
+                "roleType",
+                "role",
+                "beginDate",
+                "endDate",
+                "orgSourcedId",
+                "userProfileSourcedId",
+            ]
+        ],
+        "enrollments": [
+            [
+                "sourcedId",
+                "status",
+                "dateLastModified",
+                "classSourcedId",
+                "schoolSourcedId",
+                "userSourcedId",
+                "role",
+                "primary",
+                "beginDate",
+                "endDate",
+            ]
+        ],
+        "demographics": [
+            [
+                "sourcedId",
+                "status",
+                "dateLastModified",
+                "birthDate",
+                "sex",
+                "americanIndianOrAlaskaNative",
+                "asian",
+                "blackOrAfricanAmerican",
+                "nativeHawaiianOrOtherPacificIslander",
+                "white",
+                "demographicRaceTwoOrMoreRaces",
+                "hispanicOrLatinoEthnicity",
+                "countryOfBirthCode",
+                "stateOfBirthAbbreviation",
+                "cityOfBirth",
+                "publicSchoolResidenceStatus",
+            ]
+        ],
     }
     subjects = ["Math", "ELA", "Science", "Social Studies", "Art", "PE"]
     per_school = students // schools
@@ -67,51 +172,198 @@ def generate(folder: Path, *, students: int, seed: int) -> dict[str, int]:
         for grade in range(13):
             for subject_index, subject in enumerate(subjects):
                 course = f"c{school}-{grade}-{subject_index}"
-                files["courses"].append([course, "", "", "sy", f"{subject} {grade}", course,
-                                         "KG" if grade == 0 else f"{grade:02d}", f"sch{school}",
-                                         subject, ""])
+                files["courses"].append(
+                    [
+                        course,
+                        "",
+                        "",
+                        "sy",
+                        f"{subject} {grade}",
+                        course,
+                        "KG" if grade == 0 else f"{grade:02d}",
+                        f"sch{school}",
+                        subject,
+                        "",
+                    ]
+                )
                 sections = max(1, per_school // 13 // 25)
                 for number in range(sections):
                     section = f"{course}-{number}"
                     teacher = f"t{teacher_count}"
                     teacher_count += 1
-                    files["classes"].append([section, "", "", f"{subject} {grade}.{number}",
-                                             "", course, "", "scheduled", "", f"sch{school}",
-                                             "sy", "", "", str(subject_index + 1)])
+                    files["classes"].append(
+                        [
+                            section,
+                            "",
+                            "",
+                            f"{subject} {grade}.{number}",
+                            "",
+                            course,
+                            "",
+                            "scheduled",
+                            "",
+                            f"sch{school}",
+                            "sy",
+                            "",
+                            "",
+                            str(subject_index + 1),
+                        ]
+                    )
                     classes_of.setdefault((school, grade), []).append(section)
-                    files["users"].append([teacher, "", "", "true", teacher, "", "Pat",
-                                           f"Teacher{teacher_count}", "", "", "", "", "", "",
-                                           "", "", "", "", "", "", f"sch{school}", ""])
-                    files["roles"].append([f"r{teacher}", "", "", teacher, "primary",
-                                           "teacher", "", "", f"sch{school}", ""])
-                    files["enrollments"].append([f"e{teacher}", "", "", section, f"sch{school}",
-                                                 teacher, "teacher", "true", "", ""])
+                    files["users"].append(
+                        [
+                            teacher,
+                            "",
+                            "",
+                            "true",
+                            teacher,
+                            "",
+                            "Pat",
+                            f"Teacher{teacher_count}",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                            f"sch{school}",
+                            "",
+                        ]
+                    )
+                    files["roles"].append(
+                        [
+                            f"r{teacher}",
+                            "",
+                            "",
+                            teacher,
+                            "primary",
+                            "teacher",
+                            "",
+                            "",
+                            f"sch{school}",
+                            "",
+                        ]
+                    )
+                    files["enrollments"].append(
+                        [
+                            f"e{teacher}",
+                            "",
+                            "",
+                            section,
+                            f"sch{school}",
+                            teacher,
+                            "teacher",
+                            "true",
+                            "",
+                            "",
+                        ]
+                    )
     for n in range(students):
         school = n % schools
         grade = rng.randrange(13)
         sid, pid = f"s{n}", f"p{n}"
-        files["users"].append([sid, "", "", "true", sid, "", f"Given{n}", f"Family{n}", "",
-                               f"{100000 + n}", "", "", "", pid,
-                               "KG" if grade == 0 else f"{grade:02d}", "", "", "", "", "",
-                               f"sch{school}", ""])
-        files["roles"].append([f"r{sid}", "", "", sid, "primary", "student", "", "",
-                               f"sch{school}", ""])
-        files["users"].append([pid, "", "", "true", pid, "", f"Parent{n}", f"Family{n}", "",
-                               "", "", "", "", sid, "", "", "", "", "", "", f"sch{school}", ""])
-        files["roles"].append([f"r{pid}", "", "", pid, "primary", "parent", "", "",
-                               f"sch{school}", ""])
+        files["users"].append(
+            [
+                sid,
+                "",
+                "",
+                "true",
+                sid,
+                "",
+                f"Given{n}",
+                f"Family{n}",
+                "",
+                f"{100000 + n}",
+                "",
+                "",
+                "",
+                pid,
+                "KG" if grade == 0 else f"{grade:02d}",
+                "",
+                "",
+                "",
+                "",
+                "",
+                f"sch{school}",
+                "",
+            ]
+        )
+        files["roles"].append(
+            [f"r{sid}", "", "", sid, "primary", "student", "", "", f"sch{school}", ""]
+        )
+        files["users"].append(
+            [
+                pid,
+                "",
+                "",
+                "true",
+                pid,
+                "",
+                f"Parent{n}",
+                f"Family{n}",
+                "",
+                "",
+                "",
+                "",
+                "",
+                sid,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                f"sch{school}",
+                "",
+            ]
+        )
+        files["roles"].append(
+            [f"r{pid}", "", "", pid, "primary", "parent", "", "", f"sch{school}", ""]
+        )
         races = [rng.random() < 0.1 for _ in range(5)]
-        files["demographics"].append([
-            sid, "", "", f"{2008 + rng.randrange(13)}-0{1 + rng.randrange(9)}-1{rng.randrange(9)}",
-            rng.choice(["female", "male"]), *("true" if r else "false" for r in races),
-            "true" if sum(races) > 1 else "false", "true" if rng.random() < 0.3 else "false",
-            "", "", "", ""])
+        files["demographics"].append(
+            [
+                sid,
+                "",
+                "",
+                f"{2008 + rng.randrange(13)}-0{1 + rng.randrange(9)}-1{rng.randrange(9)}",
+                rng.choice(["female", "male"]),
+                *("true" if r else "false" for r in races),
+                "true" if sum(races) > 1 else "false",
+                "true" if rng.random() < 0.3 else "false",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
         sections = classes_of[(school, grade)]
         for index in range(6):
-            section = sections[(n // schools + index) % len(sections)] if len(sections) < 6 \
+            section = (
+                sections[(n // schools + index) % len(sections)]
+                if len(sections) < 6
                 else sections[index * (len(sections) // 6) + (n // schools) % (len(sections) // 6)]
-            files["enrollments"].append([f"e{sid}-{index}", "", "", section, f"sch{school}",
-                                         sid, "student", "false", "", ""])
+            )
+            files["enrollments"].append(
+                [
+                    f"e{sid}-{index}",
+                    "",
+                    "",
+                    section,
+                    f"sch{school}",
+                    sid,
+                    "student",
+                    "false",
+                    "",
+                    "",
+                ]
+            )
     # One enrollment per student and class.
     seen: set[tuple[str, str]] = set()
     unique = [files["enrollments"][0]]
@@ -121,8 +373,11 @@ def generate(folder: Path, *, students: int, seed: int) -> dict[str, int]:
             unique.append(row)
     files["enrollments"] = unique
     folder.mkdir(parents=True, exist_ok=True)
-    manifest = [["propertyName", "value"], ["manifest.version", "1.0"],
-                ["oneroster.version", "1.2"]] + [[f"file.{name}", "bulk"] for name in files]
+    manifest = [
+        ["propertyName", "value"],
+        ["manifest.version", "1.0"],
+        ["oneroster.version", "1.2"],
+    ] + [[f"file.{name}", "bulk"] for name in files]
     for name, rows in {"manifest": manifest, **files}.items():
         with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as out:
             csv.writer(out).writerows(rows)
@@ -149,8 +404,12 @@ print(json.dumps({"first": times[0], "again": times[1], "counts": outcome["count
 
 
 def run_once(bundle: Path, database_url: str) -> dict[str, object]:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "masterypath.settings",
-           "MASTERYPATH_DEMO": "1", "PYTHONPATH": str(ROOT / "src")}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "masterypath.settings",
+        "MASTERYPATH_DEMO": "1",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
     with tempfile.TemporaryDirectory() as data_dir:
         env["MASTERYPATH_DATA_DIR"] = data_dir
         if database_url:
@@ -158,8 +417,13 @@ def run_once(bundle: Path, database_url: str) -> dict[str, object]:
             _reset_postgres(database_url)
         else:
             env.pop("DATABASE_URL", None)
-        done = subprocess.run([sys.executable, "-c", CHILD, str(bundle)], env=env, check=True,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", CHILD, str(bundle)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -187,20 +451,32 @@ def main() -> None:
         runs = [run_once(bundle, database_url) for _ in range(args.runs)]
     first = [float(r["first"]) for r in runs]  # type: ignore[arg-type]
     again = [float(r["again"]) for r in runs]  # type: ignore[arg-type]
-    print(f"OneRoster 1.2 bulk import, {args.students:,} students ({backend}); rows: "
-          + ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
+    print(
+        f"OneRoster 1.2 bulk import, {args.students:,} students ({backend}); rows: "
+        + ", ".join(f"{k} {v:,}" for k, v in sizes.items())
+    )
     print("| run | first import s | re-import s (no changes) |")
     print("|---|---|---|")
     for index, run in enumerate(runs, 1):
         print(f"| {index} | {run['first']:.1f} | {run['again']:.1f} |")
-    print(f"| median (min-max) | {statistics.median(first):.1f} ({min(first):.1f}-{max(first):.1f})"
-          f" | {statistics.median(again):.1f} ({min(again):.1f}-{max(again):.1f}) |")
+    print(
+        f"| median (min-max) | {statistics.median(first):.1f} ({min(first):.1f}-{max(first):.1f})"
+        f" | {statistics.median(again):.1f} ({min(again):.1f}-{max(again):.1f}) |"
+    )
     if args.json_file:
-        Path(args.json_file).write_text(json.dumps({
-            "backend": backend, "students": args.students, "rows": sizes, "runs": runs,
-            "first_median_s": statistics.median(first),
-            "again_median_s": statistics.median(again),
-        }, indent=1))
+        Path(args.json_file).write_text(
+            json.dumps(
+                {
+                    "backend": backend,
+                    "students": args.students,
+                    "rows": sizes,
+                    "runs": runs,
+                    "first_median_s": statistics.median(first),
+                    "again_median_s": statistics.median(again),
+                },
+                indent=1,
+            )
+        )
 
 
 if __name__ == "__main__":

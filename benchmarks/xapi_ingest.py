@@ -75,10 +75,11 @@ def statement(n: int) -> dict[str, Any]:
     return {
         "id": str(uuid.uuid4()),
         "actor": {"objectType": "Agent", "mbox": f"mailto:learner{n % 5000}@example.org"},
-        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered",
-                 "display": {"en-US": "answered"}},
-        "object": {"objectType": "Activity",
-                   "id": f"https://tool.example.org/activities/q{n % 200}"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}},
+        "object": {
+            "objectType": "Activity",
+            "id": f"https://tool.example.org/activities/q{n % 200}",
+        },
         "result": {"score": {"scaled": round((n % 100) / 100, 2)}, "success": n % 3 != 0},
         "timestamp": "2026-10-01T10:00:00.000Z",
     }
@@ -146,8 +147,9 @@ class Load:
         await asyncio.gather(*(self.worker(until) for _ in range(concurrency)))
 
 
-def measure(port: int, path: str, auth: str, batch: int, concurrency: int,
-            seconds: float) -> dict[str, Any]:
+def measure(
+    port: int, path: str, auth: str, batch: int, concurrency: int, seconds: float
+) -> dict[str, Any]:
     load = Load(port, path, auth, batch)
     started = time.perf_counter()
     asyncio.run(load.run(concurrency, seconds))
@@ -157,17 +159,26 @@ def measure(port: int, path: str, auth: str, batch: int, concurrency: int,
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else 0.0
 
-    return {"statements_per_s": load.statements / elapsed, "requests": len(latencies),
-            "statements": load.statements, "p50_ms": pct(0.5), "p95_ms": pct(0.95),
-            "errors": load.errors}
+    return {
+        "statements_per_s": load.statements / elapsed,
+        "requests": len(latencies),
+        "statements": load.statements,
+        "p50_ms": pct(0.5),
+        "p95_ms": pct(0.95),
+        "errors": load.errors,
+    }
 
 
 class Ours:
     def __init__(self, database: str, workdir: Path, workers: int, threads: int) -> None:
         self.database, self.workdir = database, workdir
         self.workers, self.threads = workers, threads
-        self.env = {**os.environ, "MASTERYPATH_DEMO": "1",
-                    "MASTERYPATH_DATA_DIR": str(workdir / "data"), "LOG_LEVEL": "ERROR"}
+        self.env = {
+            **os.environ,
+            "MASTERYPATH_DEMO": "1",
+            "MASTERYPATH_DATA_DIR": str(workdir / "data"),
+            "LOG_LEVEL": "ERROR",
+        }
         if database.startswith("postgres"):
             self.env["DATABASE_URL"] = database
         else:
@@ -189,18 +200,37 @@ class Ours:
         # student and target look-ups (its actors and activities name no demo student or
         # target, so they are stored unmapped, as most statements of a real tool are).
         subprocess.run([*manage, "seed_demo"], env=self.env, check=True, capture_output=True)
-        out = subprocess.run([*manage, "xapi-client", "create", "bench", "--owner", "demo-admin"],
-                             env=self.env, check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [*manage, "xapi-client", "create", "bench", "--owner", "demo-admin"],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         username = out.split("username: ")[1].split()[0]
         password = out.split("password: ")[1].split()[0]
         return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [str(OURS_PY / "gunicorn"), "masterypath.wsgi:application", "-b",
-             f"127.0.0.1:{self.port}", "-k", "gthread", "-w", str(self.workers), "--threads",
-             str(self.threads), "--keep-alive", "30", "--log-level", "warning"],
-            env=self.env, cwd=self.workdir,
+            [
+                str(OURS_PY / "gunicorn"),
+                "masterypath.wsgi:application",
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "-k",
+                "gthread",
+                "-w",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+                "--keep-alive",
+                "30",
+                "--log-level",
+                "warning",
+            ],
+            env=self.env,
+            cwd=self.workdir,
         )
         wait_for(self.port, "/xapi/about")
 
@@ -215,21 +245,43 @@ class Ralph:
         self.workdir = workdir
         self.store = workdir / "store"
         self.store.mkdir(parents=True, exist_ok=True)
-        self.env = {**os.environ, "RALPH_RUNSERVER_BACKEND": "fs",
-                    "RALPH_APP_DIR": str(workdir), "RALPH_AUTH_FILE": str(workdir / "auth.json"),
-                    "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(self.store)}
+        self.env = {
+            **os.environ,
+            "RALPH_RUNSERVER_BACKEND": "fs",
+            "RALPH_APP_DIR": str(workdir),
+            "RALPH_AUTH_FILE": str(workdir / "auth.json"),
+            "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(self.store),
+        }
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     def prepare(self) -> str:
-        subprocess.run([str(RALPH_PY / "ralph"), "auth", "-u", "bench", "-p", "benchpass", "-s",
-                        "all", "-M", "mailto:bench@example.org", "-w"], env=self.env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                str(RALPH_PY / "ralph"),
+                "auth",
+                "-u",
+                "bench",
+                "-p",
+                "benchpass",
+                "-s",
+                "all",
+                "-M",
+                "mailto:bench@example.org",
+                "-w",
+            ],
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
         return "Basic " + base64.b64encode(b"bench:benchpass").decode()
 
     def start(self) -> None:
-        self.process = subprocess.Popen([str(RALPH_PY / "python"), "-c", RALPH_SERVER,
-                                         str(self.port)], env=self.env, cwd=self.workdir)
+        self.process = subprocess.Popen(
+            [str(RALPH_PY / "python"), "-c", RALPH_SERVER, str(self.port)],
+            env=self.env,
+            cwd=self.workdir,
+        )
         wait_for(self.port, "/__heartbeat__")
 
     def clear(self) -> None:
@@ -250,8 +302,14 @@ def summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     rates = [r["statements_per_s"] for r in runs]
     p95 = [r["p95_ms"] for r in runs]
     p50 = [r["p50_ms"] for r in runs]
-    return {"median": statistics.median(rates), "min": min(rates), "max": max(rates),
-            "p50_ms": statistics.median(p50), "p95_ms": statistics.median(p95), "runs": runs}
+    return {
+        "median": statistics.median(rates),
+        "min": min(rates),
+        "max": max(rates),
+        "p50_ms": statistics.median(p50),
+        "p95_ms": statistics.median(p95),
+        "runs": runs,
+    }
 
 
 def main() -> None:
@@ -262,8 +320,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/xapi_bench",
-                        help="database URL for our PostgreSQL run ('' to skip)")
+    parser.add_argument(
+        "--postgres",
+        default="postgres://postgres@127.0.0.1:5432/xapi_bench",
+        help="database URL for our PostgreSQL run ('' to skip)",
+    )
     parser.add_argument("--skip-ralph", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
@@ -271,20 +332,24 @@ def main() -> None:
         sys.exit("ralph is not installed: run benchmarks/setup_ralph.sh first")
     results: dict[str, Any] = {
         "machine": f"{os.cpu_count()} cores, Python {sys.version.split()[0]}",
-        "concurrency": args.concurrency, "seconds_per_run": args.seconds,
+        "concurrency": args.concurrency,
+        "seconds_per_run": args.seconds,
         "server": f"gunicorn gthread, {args.workers} workers x {args.threads} threads",
-        "load_average_before": os.getloadavg(), "lrs": {},
+        "load_average_before": os.getloadavg(),
+        "lrs": {},
     }
     work = Path(tempfile.mkdtemp(prefix="xapi-bench-"))
     servers: list[tuple[str, Any]] = []
     if not args.skip_ralph:
         servers.append(("ralph 5.1 (fs)", Ralph(work / "ralph")))
     if not args.skip_sqlite:
-        servers.append(("ours, SQLite",
-                        Ours("sqlite", work / "sqlite", args.workers, args.threads)))
+        servers.append(
+            ("ours, SQLite", Ours("sqlite", work / "sqlite", args.workers, args.threads))
+        )
     if args.postgres:
-        servers.append(("ours, PostgreSQL",
-                        Ours(args.postgres, work / "postgres", args.workers, args.threads)))
+        servers.append(
+            ("ours, PostgreSQL", Ours(args.postgres, work / "postgres", args.workers, args.threads))
+        )
     try:
         for name, server in servers:
             (server.workdir).mkdir(parents=True, exist_ok=True)
@@ -299,11 +364,15 @@ def main() -> None:
                     for _ in range(args.runs):
                         if isinstance(server, Ralph):
                             server.clear()
-                        runs.append(measure(server.port, path, auth, batch, args.concurrency,
-                                            args.seconds))
+                        runs.append(
+                            measure(server.port, path, auth, batch, args.concurrency, args.seconds)
+                        )
                     entry[label] = summary(runs)
-                    print(f"{name:18} {label:13} {entry[label]['median']:9.0f}/s "
-                          f"p95 {entry[label]['p95_ms']:.1f} ms", flush=True)
+                    print(
+                        f"{name:18} {label:13} {entry[label]['median']:9.0f}/s "
+                        f"p95 {entry[label]['p95_ms']:.1f} ms",
+                        flush=True,
+                    )
                 results["lrs"][name] = entry
             finally:
                 server.stop()
@@ -320,9 +389,11 @@ def report(results: dict[str, Any]) -> None:
     ralph = results["lrs"].get("ralph 5.1 (fs)")
     before = " ".join(f"{x:.1f}" for x in results["load_average_before"])
     after = " ".join(f"{x:.1f}" for x in results["load_average_after"])
-    print(f"\nxAPI ingestion, {results['concurrency']} concurrent clients, "
-          f"{results['machine']}, {results['server']}; load average {before} before, "
-          f"{after} after")
+    print(
+        f"\nxAPI ingestion, {results['concurrency']} concurrent clients, "
+        f"{results['machine']}, {results['server']}; load average {before} before, "
+        f"{after} after"
+    )
     print("| LRS | mode | statements/s (median, min-max) | p50 ms | p95 ms | x ralph |")
     print("|---|---|---|---|---|---|")
     for name, entry in results["lrs"].items():
@@ -332,8 +403,10 @@ def report(results: dict[str, Any]) -> None:
                 ratio = f"{row['median'] / ralph[mode]['median']:.1f}x"
             errors = sum(sum(r["errors"].values()) for r in row["runs"])
             note = f" ({errors} errors)" if errors else ""
-            print(f"| {name} | {mode} | {row['median']:,.0f} ({row['min']:,.0f}-{row['max']:,.0f})"
-                  f"{note} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {ratio} |")
+            print(
+                f"| {name} | {mode} | {row['median']:,.0f} ({row['min']:,.0f}-{row['max']:,.0f})"
+                f"{note} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {ratio} |"
+            )
 
 
 if __name__ == "__main__":

@@ -35,8 +35,9 @@ def build_world() -> World:
         "s1": f.StudentFactory(school=school_a, given_name="Ana", family_name="Lopez"),
         "s2": f.StudentFactory(school=school_a, given_name="Ben", family_name="Okafor"),
         "s3": f.StudentFactory(school=school_a, given_name="Chen", family_name="Wu"),
-        "s4": f.StudentFactory(school=school_b, given_name="Dana", family_name="Smith",
-                               grade_level=7),
+        "s4": f.StudentFactory(
+            school=school_b, given_name="Dana", family_name="Smith", grade_level=7
+        ),
         "s5": f.StudentFactory(school=school_c, given_name="Eli", family_name="Jones"),
     }
     staff = {
@@ -45,10 +46,10 @@ def build_world() -> World:
         "counselor_a": f.StaffFactory(school=school_a, role=StaffRole.COUNSELOR),
         "principal_a": f.StaffFactory(school=school_a, role=StaffRole.PRINCIPAL),
         "principal_b": f.StaffFactory(school=school_b, role=StaffRole.PRINCIPAL),
-        "admin_d1": f.StaffFactory(school=None, district=district,
-                                   role=StaffRole.DISTRICT_ADMIN),
-        "admin_d2": f.StaffFactory(school=None, district=other_district,
-                                   role=StaffRole.DISTRICT_ADMIN),
+        "admin_d1": f.StaffFactory(school=None, district=district, role=StaffRole.DISTRICT_ADMIN),
+        "admin_d2": f.StaffFactory(
+            school=None, district=other_district, role=StaffRole.DISTRICT_ADMIN
+        ),
     }
     sections = {
         "S1": f.SectionFactory(school=school_a, title="Math 4 · Period 1"),
@@ -70,8 +71,9 @@ def build_world() -> World:
     f.add_evidence(students["s1"], targets[0], 2, days_ago=10)
     f.add_evidence(students["s1"], targets[0], 3, days_ago=2)
     f.add_evidence(students["s3"], targets[1], 4, days_ago=3)
-    return World(students=students, staff=staff, guardians=guardians, sections=sections,
-                 targets=targets)
+    return World(
+        students=students, staff=staff, guardians=guardians, sections=sections, targets=targets
+    )
 
 
 @pytest.fixture
@@ -88,6 +90,10 @@ def user_of(world: World, key: str):  # type: ignore[no-untyped-def]
 
 
 ROLE_OF = {
-    "s1": Role.STUDENT, "g1": Role.GUARDIAN, "teacher_a": Role.TEACHER,
-    "counselor_a": Role.COUNSELOR, "principal_a": Role.PRINCIPAL, "admin_d1": Role.DISTRICT_ADMIN,
+    "s1": Role.STUDENT,
+    "g1": Role.GUARDIAN,
+    "teacher_a": Role.TEACHER,
+    "counselor_a": Role.COUNSELOR,
+    "principal_a": Role.PRINCIPAL,
+    "admin_d1": Role.DISTRICT_ADMIN,
 }

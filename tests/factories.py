@@ -199,14 +199,24 @@ def link_guardian(guardian: Guardian, student: Student) -> None:
     GuardianLink.objects.create(guardian=guardian, student=student, relationship="parent")
 
 
-def add_evidence(student: Student, target: LearningTarget, score: int, days_ago: int = 1,
-                 kind: str = EvidenceKind.FORMATIVE, **fields: object) -> Evidence:
+def add_evidence(
+    student: Student,
+    target: LearningTarget,
+    score: int,
+    days_ago: int = 1,
+    kind: str = EvidenceKind.FORMATIVE,
+    **fields: object,
+) -> Evidence:
     """Store evidence directly and update mastery, as the evidence.recorded event would."""
     from masterypath.mastery.services import mastery_update_for_evidence
 
     evidence = Evidence.objects.create(
-        student=student, target=target, score=Decimal(score),
-        observed_at=timezone.now() - timedelta(days=days_ago), kind=kind, **fields,
+        student=student,
+        target=target,
+        score=Decimal(score),
+        observed_at=timezone.now() - timedelta(days=days_ago),
+        kind=kind,
+        **fields,
     )
     mastery_update_for_evidence(evidence_id=evidence.pk)
     return evidence

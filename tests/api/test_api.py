@@ -64,19 +64,25 @@ def test_token_acts_with_its_owners_access(world: World) -> None:
 
 @pytest.mark.parametrize(
     ("key", "visible"),
-    [("s1", {"s1"}), ("g1", {"s1"}), ("teacher_a", {"s1", "s2"}),
-     ("counselor_a", {"s1", "s2", "s3"}), ("principal_a", {"s1", "s2", "s3"}),
-     ("admin_d1", {"s1", "s2", "s3", "s4"}), ("admin_d2", {"s5"})],
+    [
+        ("s1", {"s1"}),
+        ("g1", {"s1"}),
+        ("teacher_a", {"s1", "s2"}),
+        ("counselor_a", {"s1", "s2", "s3"}),
+        ("principal_a", {"s1", "s2", "s3"}),
+        ("admin_d1", {"s1", "s2", "s3", "s4"}),
+        ("admin_d2", {"s5"}),
+    ],
 )
-def test_each_role_lists_the_students_it_serves(world: World, key: str,
-                                                visible: set[str]) -> None:
+def test_each_role_lists_the_students_it_serves(world: World, key: str, visible: set[str]) -> None:
     """The student list follows students_visible_to for each role."""
-    assert ids(session(world, key).get(f"{V1}/students")) == {
-        world.students[k].pk for k in visible}
+    assert ids(session(world, key).get(f"{V1}/students")) == {world.students[k].pk for k in visible}
 
 
-@pytest.mark.parametrize(("key", "status"), [("teacher_a", 200), ("teacher_a2", 404),
-                                             ("g2", 404), ("admin_d2", 404), ("s2", 404)])
+@pytest.mark.parametrize(
+    ("key", "status"),
+    [("teacher_a", 200), ("teacher_a2", 404), ("g2", 404), ("admin_d2", 404), ("s2", 404)],
+)
 def test_student_detail_is_404_when_not_visible(world: World, key: str, status: int) -> None:
     """A student outside the caller's reach looks absent."""
     response = session(world, key).get(f"{V1}/students/{world.students['s1'].pk}")
@@ -85,19 +91,24 @@ def test_student_detail_is_404_when_not_visible(world: World, key: str, status: 
         assert response.json()["code"] == "not_found"
 
 
-@pytest.mark.parametrize(("key", "sections"), [("teacher_a", {"S1"}), ("principal_a", {"S1", "S2"}),
-                                               ("s1", set()), ("g1", set())])
+@pytest.mark.parametrize(
+    ("key", "sections"),
+    [("teacher_a", {"S1"}), ("principal_a", {"S1", "S2"}), ("s1", set()), ("g1", set())],
+)
 def test_sections_follow_the_roster_rules(world: World, key: str, sections: set[str]) -> None:
     """Teachers see the sections they teach, leaders their school's, students none."""
     assert ids(session(world, key).get(f"{V1}/sections")) == {
-        world.sections[k].pk for k in sections}
+        world.sections[k].pk for k in sections
+    }
 
 
 def test_section_roster_and_404_for_another_teacher(world: World) -> None:
     """A section's students are listed for its teacher; another teacher gets 404."""
     section = world.sections["S1"]
     assert ids(session(world, "teacher_a").get(f"{V1}/sections/{section.pk}/students")) == {
-        world.students["s1"].pk, world.students["s2"].pk}
+        world.students["s1"].pk,
+        world.students["s2"].pk,
+    }
     assert session(world, "teacher_a2").get(f"{V1}/sections/{section.pk}").status_code == 404
 
 
@@ -128,35 +139,51 @@ def test_evidence_list_filters_by_date_and_pages(world: World) -> None:
 def test_teacher_records_and_voids_evidence(world: World) -> None:
     """POST /evidence records through the service (201); void marks it with the reason."""
     client = session(world, "teacher_a")
-    body = {"student_id": world.students["s2"].pk, "target_id": world.targets[1].pk,
-            "score": "3.5", "observed_at": timezone.now().isoformat(), "kind": "quiz"}
+    body = {
+        "student_id": world.students["s2"].pk,
+        "target_id": world.targets[1].pk,
+        "score": "3.5",
+        "observed_at": timezone.now().isoformat(),
+        "kind": "quiz",
+    }
     response = client.post(f"{V1}/evidence", body, content_type="application/json")
     assert response.status_code == 201, response.content
     evidence_id = response.json()["id"]
     assert Evidence.objects.get(pk=evidence_id).recorded_by == user_of(world, "teacher_a")
-    voided = client.post(f"{V1}/evidence/{evidence_id}/void", {"reason": "wrong student"},
-                         content_type="application/json")
+    voided = client.post(
+        f"{V1}/evidence/{evidence_id}/void",
+        {"reason": "wrong student"},
+        content_type="application/json",
+    )
     assert voided.json()["is_voided"] is True
-    again = client.post(f"{V1}/evidence/{evidence_id}/void", {"reason": "x"},
-                        content_type="application/json")
+    again = client.post(
+        f"{V1}/evidence/{evidence_id}/void", {"reason": "x"}, content_type="application/json"
+    )
     assert again.status_code == 400
     assert again.json()["code"] == "already_voided"
 
 
 @pytest.mark.parametrize(
     ("key", "student", "change", "status", "code"),
-    [("teacher_a", "s3", {}, 404, "not_found"),
-     ("s1", "s1", {}, 403, "not_allowed"),
-     ("teacher_a", "s1", {"score": "9"}, 400, "score_off_scale"),
-     ("teacher_a", "s1", {"observed_at": "2099-01-01T00:00:00Z"}, 400, "future_date"),
-     ("teacher_a", "s1", {"target_id": 999999}, 404, "not_found")],
+    [
+        ("teacher_a", "s3", {}, 404, "not_found"),
+        ("s1", "s1", {}, 403, "not_allowed"),
+        ("teacher_a", "s1", {"score": "9"}, 400, "score_off_scale"),
+        ("teacher_a", "s1", {"observed_at": "2099-01-01T00:00:00Z"}, 400, "future_date"),
+        ("teacher_a", "s1", {"target_id": 999999}, 404, "not_found"),
+    ],
 )
 def test_evidence_write_errors_have_clear_bodies(
     world: World, key: str, student: str, change: dict[str, Any], status: int, code: str
 ) -> None:
     """Refusals answer with the status and a {detail, code} body."""
-    body = {"student_id": world.students[student].pk, "target_id": world.targets[0].pk,
-            "score": "3", "observed_at": timezone.now().isoformat(), **change}
+    body = {
+        "student_id": world.students[student].pk,
+        "target_id": world.targets[0].pk,
+        "score": "3",
+        "observed_at": timezone.now().isoformat(),
+        **change,
+    }
     response = session(world, key).post(f"{V1}/evidence", body, content_type="application/json")
     assert response.status_code == status
     assert response.json()["code"] == code
@@ -166,7 +193,8 @@ def test_evidence_write_errors_have_clear_bodies(
 def test_invalid_body_is_422_listing_the_field(world: World) -> None:
     """A malformed body names the field that failed."""
     response = session(world, "teacher_a").post(
-        f"{V1}/evidence", {"student_id": "x"}, content_type="application/json")
+        f"{V1}/evidence", {"student_id": "x"}, content_type="application/json"
+    )
     assert response.status_code == 422
     assert "student_id" in str(response.json()["detail"])
 
@@ -174,13 +202,21 @@ def test_invalid_body_is_422_listing_the_field(world: World) -> None:
 def test_session_writes_need_the_csrf_token(world: World) -> None:
     """A browser session cannot POST without the CSRF token (tokens need none)."""
     client = session(world, "teacher_a", csrf=True)
-    body = {"student_id": world.students["s1"].pk, "target_id": world.targets[0].pk,
-            "score": "3", "observed_at": timezone.now().isoformat()}
+    body = {
+        "student_id": world.students["s1"].pk,
+        "target_id": world.targets[0].pk,
+        "score": "3",
+        "observed_at": timezone.now().isoformat(),
+    }
     response = client.post(f"{V1}/evidence", body, content_type="application/json")
     assert response.status_code in {401, 403}
     headers = token_for(world, "teacher_a")
-    assert Client().post(f"{V1}/evidence", body, content_type="application/json",
-                         **headers).status_code == 201
+    assert (
+        Client()
+        .post(f"{V1}/evidence", body, content_type="application/json", **headers)
+        .status_code
+        == 201
+    )
 
 
 def test_schema_and_docs_are_served_without_a_cdn(world: World) -> None:
@@ -202,9 +238,14 @@ def test_every_endpoint_is_documented() -> None:
 
     text = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text()
     for path, operations in api.get_openapi_schema()["paths"].items():
-        short = path.removeprefix(V1).replace("{student_id}", "{id}").replace(
-            "{section_id}", "{id}").replace("{framework_id}", "{id}").replace(
-            "{target_id}", "{id}").replace("{evidence_id}", "{id}")
+        short = (
+            path.removeprefix(V1)
+            .replace("{student_id}", "{id}")
+            .replace("{section_id}", "{id}")
+            .replace("{framework_id}", "{id}")
+            .replace("{target_id}", "{id}")
+            .replace("{evidence_id}", "{id}")
+        )
         for method in operations:
             assert f"{method.upper()} {short}" in text, f"{method.upper()} {short}"
 

@@ -92,13 +92,17 @@ def test_placements_give_the_latest_per_domain_with_growth(world: World, key: st
     today = timezone.localdate()
     Placement.objects.filter(student=student).delete()
     for months_ago, level in ((2, 3.0), (1, 3.5), (0, 4.0)):
-        Placement.objects.create(student=student, domain=domain, completed=int(level),
-                                 level=level, placed_on=today - timedelta(days=30 * months_ago))
+        Placement.objects.create(
+            student=student,
+            domain=domain,
+            completed=int(level),
+            level=level,
+            placed_on=today - timedelta(days=30 * months_ago),
+        )
     response = session(world, key).get(f"{V1}/students/{student.pk}/placements")
     assert response.status_code == 200, response.content
     [row] = response.json()
-    assert (row["domain_id"], row["level"], row["placed_on"]) == (domain.pk, 4.0,
-                                                                   today.isoformat())
+    assert (row["domain_id"], row["level"], row["placed_on"]) == (domain.pk, 4.0, today.isoformat())
     assert row["growth"]["levels_per_month"] == pytest.approx(0.5, rel=0.05)
     assert row["growth"]["pace"] == pytest.approx(5.0, rel=0.05)
     assert row["growth"]["n_placements"] == 3
@@ -114,8 +118,13 @@ def test_placements_as_of_reads_the_history_up_to_that_day(world: World) -> None
     Placement.objects.filter(student=student).delete()
     first = date(2026, 9, 1)
     for n, level in enumerate((2.0, 2.5, 3.0)):
-        Placement.objects.create(student=student, domain=domain, completed=int(level),
-                                 level=level, placed_on=first + timedelta(days=30 * n))
+        Placement.objects.create(
+            student=student,
+            domain=domain,
+            completed=int(level),
+            level=level,
+            placed_on=first + timedelta(days=30 * n),
+        )
     client = session(world, "teacher_a")
     url = f"{V1}/students/{student.pk}/placements"
     [row] = client.get(url, {"as_of": "2026-10-05"}).json()
@@ -132,12 +141,10 @@ def test_section_grid_for_its_teacher_and_leaders(world: World, key: str) -> Non
     response = session(world, key).get(f"{V1}/sections/{world.sections['S1'].pk}/mastery")
     assert response.status_code == 200, response.content
     grid = response.json()
-    assert {s["id"] for s in grid["students"]} == {world.students["s1"].pk,
-                                                    world.students["s2"].pk}
+    assert {s["id"] for s in grid["students"]} == {world.students["s1"].pk, world.students["s2"].pk}
     assert [t["code"] for t in grid["targets"]] == ["4.NF.1", "4.NF.2", "4.NF.3"]
     [cell] = grid["cells"]
-    assert (cell["student_id"], cell["target_id"]) == (world.students["s1"].pk,
-                                                       world.targets[0].pk)
+    assert (cell["student_id"], cell["target_id"]) == (world.students["s1"].pk, world.targets[0].pk)
     assert cell["method"] == "decaying_average"
     assert "2, 3" in cell["explanation"]
     assert cell["evidence_count"] == 2
@@ -175,6 +182,9 @@ def test_section_grid_query_budget_does_not_grow_with_students(world: World) -> 
 def test_mastery_endpoints_are_in_the_schema(world: World) -> None:
     """The OpenAPI schema documents the three mastery endpoints."""
     paths = session(world, "teacher_a").get(f"{V1}/openapi.json").json()["paths"]
-    for path in ("/students/{student_id}/mastery", "/students/{student_id}/placements",
-                 "/sections/{section_id}/mastery"):
+    for path in (
+        "/students/{student_id}/mastery",
+        "/students/{student_id}/placements",
+        "/sections/{section_id}/mastery",
+    ):
         assert f"{V1}{path}" in paths

@@ -48,9 +48,16 @@ def token() -> str:
 
 
 @schema.parametrize()
-@settings(max_examples=8, deadline=None, phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=8,
+    deadline=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 def test_api_never_fails_with_a_server_error(case: Any, token: str) -> None:
     """Generated requests with a teacher's token get 2xx/4xx answers; documented ones match
     the schema (401/404/422 bodies are the documented {detail, code} error form)."""

@@ -5,8 +5,23 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib.auth import get_user_model
 
-ORDER = ["common", "jobs", "accounts", "schools", "continuum", "roster", "evidence", "mastery",
-         "reports", "case", "oneroster", "xapi", "api", "web", "demo"]
+ORDER = [
+    "common",
+    "jobs",
+    "accounts",
+    "schools",
+    "continuum",
+    "roster",
+    "evidence",
+    "mastery",
+    "reports",
+    "case",
+    "oneroster",
+    "xapi",
+    "api",
+    "web",
+    "demo",
+]
 
 
 def test_relations_point_to_the_same_or_a_lower_app() -> None:

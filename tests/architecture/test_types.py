@@ -18,7 +18,12 @@ def test_mypy_strict_passes_on_src() -> None:
     mypy = Path(sys.executable).parent / "mypy"
     env = {**os.environ, "MASTERYPATH_DEMO": "1"}
     result = subprocess.run(  # noqa: S603 - the project's own tool
-        [str(mypy), "src"], cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+        [str(mypy), "src"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Success: no issues found" in result.stdout

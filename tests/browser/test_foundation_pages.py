@@ -24,8 +24,7 @@ def test_login_page_is_accessible(page: Any, live_server: Any, transactional_db:
     assert_accessible(page, "login")
 
 
-def test_wrong_password_shows_an_alert(page: Any, live_server: Any,
-                                       browser_world: World) -> None:
+def test_wrong_password_shows_an_alert(page: Any, live_server: Any, browser_world: World) -> None:
     sign_in(page, live_server.url, user_of(browser_world, "s1").username, "wrong-password")
     assert page.get_by_role("alert").is_visible()
     assert_accessible(page, "login-error")
@@ -42,15 +41,17 @@ def test_wrong_password_shows_an_alert(page: Any, live_server: Any,
         ("admin_d1", "District overview"),
     ],
 )
-def test_home_page_of_each_role(page: Any, live_server: Any, browser_world: World,
-                                person: str, heading: str) -> None:
+def test_home_page_of_each_role(
+    page: Any, live_server: Any, browser_world: World, person: str, heading: str
+) -> None:
     sign_in(page, live_server.url, user_of(browser_world, person).username, PASSWORD)
     assert page.get_by_role("heading", level=1).inner_text() == heading
     assert_accessible(page, f"home-{person}")
 
 
-def test_teacher_opens_a_section_then_a_student(page: Any, live_server: Any,
-                                                browser_world: World) -> None:
+def test_teacher_opens_a_section_then_a_student(
+    page: Any, live_server: Any, browser_world: World
+) -> None:
     sign_in(page, live_server.url, user_of(browser_world, "teacher_a").username, PASSWORD)
     follow(page.get_by_role("link", name="Math 4 · Period 1", exact=True))
     assert page.get_by_role("heading", level=1).inner_text() == "Math 4 · Period 1"
@@ -82,8 +83,9 @@ def test_not_found_page_is_accessible(page: Any, live_server: Any, browser_world
     assert_accessible(page, "not-found")
 
 
-def test_district_admin_reaches_the_administration(page: Any, live_server: Any,
-                                                   browser_world: World) -> None:
+def test_district_admin_reaches_the_administration(
+    page: Any, live_server: Any, browser_world: World
+) -> None:
     user = user_of(browser_world, "admin_d1")
     user.is_staff = True
     user.is_superuser = True

@@ -21,7 +21,8 @@ def browser_world(transactional_db: None, settings: Any) -> World:
 
 
 def test_admin_imports_standards_then_sees_a_failed_roster_report(
-        page: Any, live_server: Any, browser_world: World, tmp_path: Any) -> None:
+    page: Any, live_server: Any, browser_world: World, tmp_path: Any
+) -> None:
     sign_in(page, live_server.url, user_of(browser_world, "admin_d1").username, PASSWORD)
     page.goto(f"{live_server.url}/district/imports/")
     assert page.get_by_role("heading", level=1).inner_text() == "Imports"
@@ -37,8 +38,9 @@ def test_admin_imports_standards_then_sees_a_failed_roster_report(
 
     bundle = tmp_path / "minimal.zip"
     with zipfile.ZipFile(bundle, "w") as archive:
-        for path in shared_or_fail(ONEROSTER_DATA / "moodle-enrol_oneroster" /
-                                   "Test_minimal_data_set").iterdir():
+        for path in shared_or_fail(
+            ONEROSTER_DATA / "moodle-enrol_oneroster" / "Test_minimal_data_set"
+        ).iterdir():
             archive.write(path, path.name)
     page.goto(f"{live_server.url}/district/imports/")
     page.get_by_label("OneRoster bundle").set_input_files(str(bundle))

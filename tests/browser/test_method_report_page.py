@@ -15,7 +15,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_district_admin_computes_and_reads_the_method_report(
-    page: Any, live_server: Any, transactional_db: None, settings: Any,
+    page: Any,
+    live_server: Any,
+    transactional_db: None,
+    settings: Any,
 ) -> None:
     settings.JOBS_MODE = "inline"
     world: World = build_world()
@@ -41,7 +44,6 @@ def test_district_admin_computes_and_reads_the_method_report(
     # the framework's best method is not the one in use: one click makes it so
     framework = world.targets[0].competency.domain.framework.title
     follow(by_framework.get_by_role("button", name=re.compile(f"^Use .* for {framework}$")))
-    assert page.get_by_role("status").first.inner_text().endswith(
-        "mastery is being recomputed.")
+    assert page.get_by_role("status").first.inner_text().endswith("mastery is being recomputed.")
     assert page.get_by_role("table", name="By framework").get_by_text("the best").is_visible()
     assert_accessible(page, "method-report-chosen")

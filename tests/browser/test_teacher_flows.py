@@ -24,8 +24,12 @@ def class_world(transactional_db: None) -> World:
     world = build_world()
     section = world.sections["S1"]
     for n in range(28):
-        f.enroll(section, f.StudentFactory(school=section.school, given_name=f"Kid{n:02d}",
-                                           family_name=f"Zed{n:02d}"))
+        f.enroll(
+            section,
+            f.StudentFactory(
+                school=section.school, given_name=f"Kid{n:02d}", family_name=f"Zed{n:02d}"
+            ),
+        )
     return world
 
 
@@ -34,13 +38,20 @@ def _teacher(page: Any, live_server: Any, world: World) -> None:
 
 
 def test_teacher_scores_thirty_students_with_the_keyboard_only(
-    page: Any, live_server: Any, class_world: World,
+    page: Any,
+    live_server: Any,
+    class_world: World,
 ) -> None:
     """Digits and Enter save 30 cells one by one (htmx), no reload, then Ctrl+Z undoes one."""
     world = class_world
     assessment = assessment_create(
-        actor=user_of(world, "teacher_a"), section=world.sections["S1"], title="Fractions check",
-        kind=EvidenceKind.FORMATIVE, assessed_on=timezone.localdate(), targets=world.targets)
+        actor=user_of(world, "teacher_a"),
+        section=world.sections["S1"],
+        title="Fractions check",
+        kind=EvidenceKind.FORMATIVE,
+        assessed_on=timezone.localdate(),
+        targets=world.targets,
+    )
     _teacher(page, live_server, world)
     page.goto(f"{live_server.url}/teach/assessments/{assessment.pk}/")
     page.evaluate("window.__noReload = true")
@@ -50,7 +61,8 @@ def test_teacher_scores_thirty_students_with_the_keyboard_only(
         page.keyboard.type(score)
         page.keyboard.press("Enter")
     page.wait_for_function(
-        "document.querySelectorAll('.cell-status.ok').length === 30", timeout=20_000)
+        "document.querySelectorAll('.cell-status.ok').length === 30", timeout=20_000
+    )
     assert page.evaluate("window.__noReload") is True
     live = Evidence.objects.filter(assessment=assessment, is_voided=False)
     assert live.count() == 30
@@ -64,18 +76,22 @@ def test_teacher_scores_thirty_students_with_the_keyboard_only(
     page.keyboard.press("Control+z")
     page.wait_for_function("document.querySelector('#score-status').innerText.includes('Undone')")
     assert Evidence.objects.filter(assessment=assessment, is_voided=False).count() == 29
-    page.wait_for_function("document.activeElement.getAttribute('aria-label') === "
-                           "'Kid27 Zed27, 4.NF.1'")
+    page.wait_for_function(
+        "document.activeElement.getAttribute('aria-label') === 'Kid27 Zed27, 4.NF.1'"
+    )
     # A wrong level is refused in place.
     page.keyboard.type("9")
     page.keyboard.press("Enter")
     page.wait_for_function(
-        "document.querySelector('#score-status').innerText.includes('off the scale')")
+        "document.querySelector('#score-status').innerText.includes('off the scale')"
+    )
     assert_accessible(page, "teacher-score-grid-error")
 
 
 def test_gradebook_shows_the_class_and_explains_a_cell_on_focus(
-    page: Any, live_server: Any, class_world: World,
+    page: Any,
+    live_server: Any,
+    class_world: World,
 ) -> None:
     world = class_world
     _teacher(page, live_server, world)
@@ -92,7 +108,9 @@ def test_gradebook_shows_the_class_and_explains_a_cell_on_focus(
 
 
 def test_exit_ticket_created_and_scored_with_the_keyboard(
-    page: Any, live_server: Any, class_world: World,
+    page: Any,
+    live_server: Any,
+    class_world: World,
 ) -> None:
     world = class_world
     _teacher(page, live_server, world)
@@ -114,8 +132,9 @@ def test_exit_ticket_created_and_scored_with_the_keyboard(
     assert Evidence.objects.filter(kind=EvidenceKind.EXIT_TICKET).count() == 4
 
 
-def test_observation_import_and_void_pages(page: Any, live_server: Any,
-                                           class_world: World, tmp_path: Path) -> None:
+def test_observation_import_and_void_pages(
+    page: Any, live_server: Any, class_world: World, tmp_path: Path
+) -> None:
     world = class_world
     section = world.sections["S1"]
     _teacher(page, live_server, world)
@@ -137,10 +156,12 @@ def test_observation_import_and_void_pages(page: Any, live_server: Any,
     assert "separated by semicolons" in page.content()
     good = tmp_path / "good.csv"
     day = timezone.localdate().isoformat()
-    good.write_text(f"student_id,target_code,score,date\n"
-                    f"{world.students['s2'].local_id},4.NF.3,2,{day}\n"
-                    f"{world.students['s1'].local_id},4.NF.2,4,{day}\n"
-                    "nobody,4.NF.2,4,2020-01-01\n")
+    good.write_text(
+        f"student_id,target_code,score,date\n"
+        f"{world.students['s2'].local_id},4.NF.3,2,{day}\n"
+        f"{world.students['s1'].local_id},4.NF.2,4,{day}\n"
+        "nobody,4.NF.2,4,2020-01-01\n"
+    )
     page.get_by_label("CSV file").set_input_files(str(good))
     follow(page.get_by_role("button", name="Preview"))
     assert "No student with id" in page.content()
@@ -154,8 +175,9 @@ def test_observation_import_and_void_pages(page: Any, live_server: Any,
     assert Evidence.objects.filter(source=EvidenceSource.IMPORT).count() == 2
 
     student, target = world.students["s1"], world.targets[0]
-    page.goto(f"{live_server.url}/teach/sections/{section.pk}/students/{student.pk}/targets/"
-              f"{target.pk}/")
+    page.goto(
+        f"{live_server.url}/teach/sections/{section.pk}/students/{student.pk}/targets/{target.pk}/"
+    )
     page.locator("input[name=reason]").first.fill("Scored the wrong student")
     page.keyboard.press("Enter")
     page.wait_for_load_state("networkidle")
@@ -164,14 +186,23 @@ def test_observation_import_and_void_pages(page: Any, live_server: Any,
 
 
 def test_student_uploads_work_and_answers_an_exit_ticket(
-    page: Any, live_server: Any, class_world: World, tmp_path: Path, settings: Any,
+    page: Any,
+    live_server: Any,
+    class_world: World,
+    tmp_path: Path,
+    settings: Any,
 ) -> None:
     world = class_world
     settings.MEDIA_ROOT = tmp_path / "media"
     ticket = assessment_create(
-        actor=user_of(world, "teacher_a"), section=world.sections["S1"], title="Ticket today",
-        kind=EvidenceKind.EXIT_TICKET, assessed_on=timezone.localdate(),
-        targets=[world.targets[0]], allows_self_assessment=True)
+        actor=user_of(world, "teacher_a"),
+        section=world.sections["S1"],
+        title="Ticket today",
+        kind=EvidenceKind.EXIT_TICKET,
+        assessed_on=timezone.localdate(),
+        targets=[world.targets[0]],
+        allows_self_assessment=True,
+    )
     sign_in(page, live_server.url, user_of(world, "s1").username, PASSWORD)
     page.goto(f"{live_server.url}/teach/me/exit-tickets/{ticket.pk}/")
     page.get_by_label("3 · Proficient").check()

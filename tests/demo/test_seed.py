@@ -50,8 +50,7 @@ def test_demo_logins_exist_with_their_roles_and_password(small_demo: None) -> No
 def test_demo_people_are_connected(small_demo: None) -> None:
     """The demo guardian sees the demo student; the demo teacher teaches them."""
     student = Student.objects.get(user__username=DEMO_LOGINS[Role.STUDENT])
-    for role in (Role.GUARDIAN, Role.TEACHER, Role.PRINCIPAL, Role.COUNSELOR,
-                 Role.DISTRICT_ADMIN):
+    for role in (Role.GUARDIAN, Role.TEACHER, Role.PRINCIPAL, Role.COUNSELOR, Role.DISTRICT_ADMIN):
         user = User.objects.get(username=DEMO_LOGINS[role])
         assert students_visible_to(user).filter(pk=student.pk).exists(), role
 
@@ -74,8 +73,11 @@ def test_evidence_lies_within_the_scale_and_before_as_of(small_demo: None) -> No
 
 def test_same_seed_gives_the_same_district(db: None) -> None:
     def fingerprint() -> list[tuple[object, ...]]:
-        return list(Evidence.objects.order_by("id").values_list(
-            "student__local_id", "target__code", "score", "observed_at")[:500])
+        return list(
+            Evidence.objects.order_by("id").values_list(
+                "student__local_id", "target__code", "score", "observed_at"
+            )[:500]
+        )
 
     with transaction.atomic():
         seed_demo(seed=3, students=30)

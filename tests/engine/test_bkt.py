@@ -17,8 +17,16 @@ def _simulate(params: BktParams, students: int, attempts: int, seed: int) -> pl.
     for t in range(attempts):
         p = np.where(knows, 1 - params.slip, params.guess)
         correct = rng.random(students) < p
-        rows.append(pl.DataFrame({"student_id": np.arange(students), "skill_id": "s",
-                                  "correct": correct, "order": np.full(students, t)}))
+        rows.append(
+            pl.DataFrame(
+                {
+                    "student_id": np.arange(students),
+                    "skill_id": "s",
+                    "correct": correct,
+                    "order": np.full(students, t),
+                }
+            )
+        )
         knows = knows | (rng.random(students) < params.learn)
     return pl.concat(rows)
 
@@ -64,8 +72,14 @@ def test_em_recovers_the_generating_parameters() -> None:
 def test_fit_is_deterministic_bounded_and_defaults_thin_skills() -> None:
     """Same seed, same result; guess and slip within bounds; thin skills keep defaults."""
     frame = _simulate(BktParams(0.3, 0.2, 0.35, 0.3), 300, 10, seed=2)
-    thin = pl.DataFrame({"student_id": [0, 0], "skill_id": ["thin", "thin"],
-                         "correct": [True, False], "order": [0, 1]})
+    thin = pl.DataFrame(
+        {
+            "student_id": [0, 0],
+            "skill_id": ["thin", "thin"],
+            "correct": [True, False],
+            "order": [0, 1],
+        }
+    )
     frame = pl.concat([frame, thin.with_columns(pl.col("order").cast(frame["order"].dtype))])
     bounds = BktBounds(guess_max=0.3, slip_max=0.25)
     first = bkt.bkt_fit(frame, order="order", seed=7, bounds=bounds)
@@ -87,8 +101,9 @@ def test_forgetting_is_fitted_when_asked() -> None:
 
 def test_predict_keeps_row_order_and_unknown_order_column() -> None:
     """Shuffled input comes back in its own row order with predictions."""
-    frame = _simulate(BktParams(0.3, 0.2, 0.2, 0.1), 50, 5, seed=5).sample(fraction=1.0,
-                                                                        shuffle=True, seed=3)
+    frame = _simulate(BktParams(0.3, 0.2, 0.2, 0.1), 50, 5, seed=5).sample(
+        fraction=1.0, shuffle=True, seed=3
+    )
     model = bkt.BktModel()
     out = bkt.bkt_predict(frame, model, order="order")
     assert out["order"].to_list() == frame["order"].to_list()

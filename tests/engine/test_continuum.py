@@ -18,13 +18,23 @@ from masterypath.engine import continuum
         ("all_proficient", [3.0, 4.0, 3.5], {}, 3.0, True),
         ("all_proficient", [3.0, None, 3.5], {}, 3.0, False),
         ("points", [3.0, 4.0, 2.0], {"points_needed": 2}, 2.0, True),
-        ("points", [3.0, 4.0, 2.0], {"points_needed": 2, "required": [False, False, True]},
-         2.0, False),
+        (
+            "points",
+            [3.0, 4.0, 2.0],
+            {"points_needed": 2, "required": [False, False, True]},
+            2.0,
+            False,
+        ),
         ("points", [3.0, 4.0, 2.0], {"points": [2, 1, 1], "points_needed": 3}, 3.0, True),
     ],
 )
-def test_rollup_methods(method: str, values: list[float | None], kwargs: dict[str, object],
-                        value: float, is_proficient: bool) -> None:
+def test_rollup_methods(
+    method: str,
+    values: list[float | None],
+    kwargs: dict[str, object],
+    value: float,
+    is_proficient: bool,
+) -> None:
     """Each roll-up gives the hand-computed value and proficiency."""
     result = continuum.rollup(values, method=method, **kwargs)  # type: ignore[arg-type]
     assert result.value == pytest.approx(value)
@@ -34,10 +44,20 @@ def test_rollup_methods(method: str, values: list[float | None], kwargs: dict[st
 @pytest.mark.parametrize("method", ["mean", "all_proficient", "points"])
 def test_rollup_frame_matches_rollup(method: str) -> None:
     """The batch roll-up equals the one-parent form."""
-    edges = pl.DataFrame({"parent_id": ["c1", "c1", "c1", "c2"], "child_id": ["a", "b", "c", "d"],
-                          "required": [False, False, True, False]})
-    values = pl.DataFrame({"student_id": [1, 1, 1, 2], "child_id": ["a", "b", "c", "a"],
-                           "value": [3.0, 4.0, 2.0, 3.5]})
+    edges = pl.DataFrame(
+        {
+            "parent_id": ["c1", "c1", "c1", "c2"],
+            "child_id": ["a", "b", "c", "d"],
+            "required": [False, False, True, False],
+        }
+    )
+    values = pl.DataFrame(
+        {
+            "student_id": [1, 1, 1, 2],
+            "child_id": ["a", "b", "c", "a"],
+            "value": [3.0, 4.0, 2.0, 3.5],
+        }
+    )
     out = continuum.rollup_frame(values, edges, method=method).to_dicts()
     got = {(r["student_id"], r["parent_id"]): r for r in out}
     one = continuum.rollup([3.0, 4.0, 2.0], method=method, required=[False, False, True])
@@ -61,8 +81,14 @@ def test_placement(levels: list[int], met: list[int], completed: float, placed: 
     result = continuum.placement(levels, [bool(m) for m in met])
     assert result.completed == completed
     assert result.placement == pytest.approx(placed)
-    frame = pl.DataFrame({"student_id": [1] * len(levels), "domain_id": ["d"] * len(levels),
-                          "level": levels, "is_proficient": [bool(m) for m in met]})
+    frame = pl.DataFrame(
+        {
+            "student_id": [1] * len(levels),
+            "domain_id": ["d"] * len(levels),
+            "level": levels,
+            "is_proficient": [bool(m) for m in met],
+        }
+    )
     row = continuum.placement_frame(frame).to_dicts()[0]
     assert row["completed"] == completed
     assert row["placement"] == pytest.approx(placed)
@@ -85,10 +111,13 @@ def test_growth_flags_a_significant_slow_down() -> None:
     """A steady climb that flattens in the last three months is flagged; a noisy one is not."""
     as_of = date(2025, 6, 1)
     days = continuum.DAYS_PER_MONTH
-    climb = [(as_of - timedelta(days=round(m * days)), 5.0 - 0.3 * (m - 2.5)) for m in
-             (9, 8, 7, 6, 5, 4)]
-    flat = [(as_of - timedelta(days=round(m * days)), 5.0 + 0.01 * (m % 2)) for m in
-            (2.5, 1.5, 0.5, 0.0)]
+    climb = [
+        (as_of - timedelta(days=round(m * days)), 5.0 - 0.3 * (m - 2.5)) for m in (9, 8, 7, 6, 5, 4)
+    ]
+    flat = [
+        (as_of - timedelta(days=round(m * days)), 5.0 + 0.01 * (m % 2))
+        for m in (2.5, 1.5, 0.5, 0.0)
+    ]
     assert continuum.growth(climb + flat, as_of=as_of).is_slowing is True
     assert continuum.growth(climb, as_of=as_of).is_slowing is False
 
@@ -124,10 +153,10 @@ def test_break_months_do_not_count_as_time() -> None:
     school_months = [(2025, m) for m in (9, 10, 11, 12)] + [(2026, m) for m in range(1, 7)]
     points = [(date(y, m, 28), 3.0 + 0.1 * i) for i, (y, m) in enumerate(school_months)]
     points += [(date(2026, 7, 28), points[-1][1]), (date(2026, 8, 28), points[-1][1])]
-    points += [(date(2026, 9, 28), points[-1][1] + 0.1), (date(2026, 10, 28),
-                                                           points[-1][1] + 0.2)]
-    with_break = growth(points, as_of=date(2026, 10, 28), grade_level=8.0,
-                        break_months=frozenset({7, 8}))
+    points += [(date(2026, 9, 28), points[-1][1] + 0.1), (date(2026, 10, 28), points[-1][1] + 0.2)]
+    with_break = growth(
+        points, as_of=date(2026, 10, 28), grade_level=8.0, break_months=frozenset({7, 8})
+    )
     calendar = growth(points, as_of=date(2026, 10, 28), grade_level=8.0)
     assert with_break.levels_per_month is not None
     assert calendar.levels_per_month is not None

@@ -15,8 +15,12 @@ DAY = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
 
 def _frame(sequences: dict[tuple[object, object], list[float]]) -> pl.DataFrame:
     rows = [
-        {"student_id": student, "target_id": target, "observed_at": DAY + dt.timedelta(days=i),
-         "score": float(score)}
+        {
+            "student_id": student,
+            "target_id": target,
+            "observed_at": DAY + dt.timedelta(days=i),
+            "score": float(score),
+        }
         for (student, target), scores in sequences.items()
         for i, score in enumerate(scores)
     ]
@@ -53,12 +57,16 @@ def test_methods_without_a_running_form_see_the_last_max_history_rows() -> None:
 
 
 def test_chunks_and_key_types_do_not_change_the_report() -> None:
-    sequences = {(s, t): [1 + (s * 7 + t * 3 + i) % 4 for i in range(6)]
-                 for s in range(1, 6) for t in range(1, 4)}
+    sequences = {
+        (s, t): [1 + (s * 7 + t * 3 + i) % 4 for i in range(6)]
+        for s in range(1, 6)
+        for t in range(1, 4)
+    }
     whole = compare_methods(_frame(sequences))
     chunked = compare_methods(_frame(sequences), chunk=3)
-    named = compare_methods(_frame({(f"student-{s}", f"T{t}"): v
-                                    for (s, t), v in sequences.items()}))
+    named = compare_methods(
+        _frame({(f"student-{s}", f"T{t}"): v for (s, t), v in sequences.items()})
+    )
     assert [s.method for s in whole] == [s.method for s in chunked] == [s.method for s in named]
     for a, b, c in zip(whole, chunked, named, strict=True):
         assert a.auc == pytest.approx(b.auc) == pytest.approx(c.auc)
@@ -83,4 +91,9 @@ def test_ranking_puts_methods_that_predict_only_some_outcomes_last() -> None:
         MethodScore("bkt", 0.75, None, 1000),
     ]
     assert [s.method for s in ranked(scores)] == [
-        "weighted_average", "decaying_average", "bkt", "mean", "n_mastery"]
+        "weighted_average",
+        "decaying_average",
+        "bkt",
+        "mean",
+        "n_mastery",
+    ]

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from masterypath.engine import _layout
 
 rows = st.lists(
-    st.tuples(st.integers(0, 4), st.integers(-3, 3), st.integers(0, 6)), min_size=1,
+    st.tuples(st.integers(0, 4), st.integers(-3, 3), st.integers(0, 6)),
+    min_size=1,
     max_size=40,
 )
 
@@ -33,7 +34,8 @@ def _general(keys: list[pl.Series], order: pl.Series | None) -> list[list[int]]:
 @settings(max_examples=200, deadline=None)
 @given(rows, st.booleans())
 def test_sorted_keys_give_the_same_groups_as_the_general_sort(
-    data: list[tuple[int, int, int]], with_order: bool,
+    data: list[tuple[int, int, int]],
+    with_order: bool,
 ) -> None:
     data = sorted(data) if len(data) % 2 == 0 else data  # half the cases arrive sorted
     first = pl.Series([a for a, _, _ in data])

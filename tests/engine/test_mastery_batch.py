@@ -12,11 +12,17 @@ from masterypath.engine import mastery
 from masterypath.engine.bkt import BktParams
 from masterypath.engine.mastery import MasteryConfig, Scale
 
-SCORES = st.lists(st.sampled_from([0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0]), min_size=1,
-                  max_size=12)
+SCORES = st.lists(
+    st.sampled_from([0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0]), min_size=1, max_size=12
+)
 KINDS = ["summative", "formative", "project"]
-CONFIG_KW = {"n": 2, "k": 3, "scale": Scale(0.0, 4.0, 3.0),
-             "kind_weights": {"formative": 0.0, "project": 2.0}, "dok_weights": {3: 1.5}}
+CONFIG_KW = {
+    "n": 2,
+    "k": 3,
+    "scale": Scale(0.0, 4.0, 3.0),
+    "kind_weights": {"formative": 0.0, "project": 2.0},
+    "dok_weights": {3: 1.5},
+}
 
 
 def _frame(groups: list[list[float]], rng: np.random.Generator) -> pl.DataFrame:
@@ -24,9 +30,16 @@ def _frame(groups: list[list[float]], rng: np.random.Generator) -> pl.DataFrame:
     for g, scores in enumerate(groups):
         times = rng.permutation(len(scores))  # rows arrive shuffled; time decides the order
         for i, score in enumerate(scores):
-            rows.append({"student_id": g % 3, "target_id": f"t{g}", "observed_at": int(times[i]),
-                         "score": score, "kind": KINDS[int(rng.integers(3))],
-                         "dok": int(rng.integers(1, 4))})
+            rows.append(
+                {
+                    "student_id": g % 3,
+                    "target_id": f"t{g}",
+                    "observed_at": int(times[i]),
+                    "score": score,
+                    "kind": KINDS[int(rng.integers(3))],
+                    "dok": int(rng.integers(1, 4)),
+                }
+            )
     return pl.DataFrame(rows).sample(fraction=1.0, shuffle=True, seed=1)
 
 
@@ -46,8 +59,11 @@ def test_batch_equals_calculate_for_every_group(
             (pl.col("student_id") == row["student_id"]) & (pl.col("target_id") == row["target_id"])
         ).sort("observed_at")
         expected = mastery.calculate(
-            method, rows["score"].to_list(), kinds=rows["kind"].to_list(),
-            doks=rows["dok"].to_list(), config=config,
+            method,
+            rows["score"].to_list(),
+            kinds=rows["kind"].to_list(),
+            doks=rows["dok"].to_list(),
+            config=config,
         )
         if expected is None:
             assert row["value"] is None
@@ -56,13 +72,16 @@ def test_batch_equals_calculate_for_every_group(
 
 
 @pytest.mark.parametrize("method", sorted(mastery.RECURSIVE_METHODS))
-@given(scores=SCORES, weights=st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0]), min_size=12,
-                                       max_size=12))
-def test_incremental_state_equals_batch(method: str, scores: list[float],
-                                        weights: list[float]) -> None:
+@given(
+    scores=SCORES, weights=st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0]), min_size=12, max_size=12)
+)
+def test_incremental_state_equals_batch(
+    method: str, scores: list[float], weights: list[float]
+) -> None:
     """Folding update() over the evidence gives calculate()'s value, within the scale."""
-    config = MasteryConfig(method=method, scale=Scale(0.0, 4.0, 3.0),
-                           bkt=BktParams(0.2, 0.15, 0.2, 0.1, 0.05))
+    config = MasteryConfig(
+        method=method, scale=Scale(0.0, 4.0, 3.0), bkt=BktParams(0.2, 0.15, 0.2, 0.1, 0.05)
+    )
     v = weights[: len(scores)]
     state = mastery.initial_state(method)
     for score, weight in zip(scores, v, strict=True):
@@ -111,10 +130,22 @@ def test_order_matters_for_recency_methods() -> None:
 
 def test_batch_overrides_win_until_newer_evidence() -> None:
     """An override stands for groups without newer evidence, also groups without evidence."""
-    frame = pl.DataFrame({"student_id": [1, 1, 2], "target_id": ["a", "a", "a"],
-                          "observed_at": [1, 5, 1], "score": [2.0, 3.0, 2.0]})
-    overrides = pl.DataFrame({"student_id": [1, 2, 3], "target_id": ["a", "a", "a"],
-                              "value": [4.0, 4.0, 1.0], "set_at": [3, 3, 3]})
+    frame = pl.DataFrame(
+        {
+            "student_id": [1, 1, 2],
+            "target_id": ["a", "a", "a"],
+            "observed_at": [1, 5, 1],
+            "score": [2.0, 3.0, 2.0],
+        }
+    )
+    overrides = pl.DataFrame(
+        {
+            "student_id": [1, 2, 3],
+            "target_id": ["a", "a", "a"],
+            "value": [4.0, 4.0, 1.0],
+            "set_at": [3, 3, 3],
+        }
+    )
     result = mastery.estimate(frame, config=MasteryConfig(method="mean"), overrides=overrides)
     by_student = {row["student_id"]: row for row in result.to_dicts()}
     assert by_student[1]["value"] == pytest.approx(2.5)
@@ -127,8 +158,14 @@ def test_batch_overrides_win_until_newer_evidence() -> None:
 
 def test_batch_min_evidence_and_bkt_next_attempt() -> None:
     """Groups below min_evidence get null; bkt adds P(correct) on the next attempt."""
-    frame = pl.DataFrame({"student_id": [1, 1, 2], "target_id": ["a", "a", "a"],
-                          "observed_at": [1, 2, 1], "score": [4.0, 1.0, 4.0]})
+    frame = pl.DataFrame(
+        {
+            "student_id": [1, 1, 2],
+            "target_id": ["a", "a", "a"],
+            "observed_at": [1, 2, 1],
+            "score": [4.0, 1.0, 4.0],
+        }
+    )
     result = mastery.estimate(frame, config=MasteryConfig(method="bkt", min_evidence=2))
     rows = {row["student_id"]: row for row in result.to_dicts()}
     assert rows[2]["value"] is None
@@ -169,12 +206,17 @@ def test_running_values_equal_calculate_on_every_prefix(
     previous_key, previous_value = None, None
     for row in result.to_dicts():
         rows = frame.filter(
-            (pl.col("student_id") == row["student_id"]) & (pl.col("target_id") == row["target_id"])
+            (pl.col("student_id") == row["student_id"])
+            & (pl.col("target_id") == row["target_id"])
             & (pl.col("observed_at") <= row["observed_at"])
         ).sort("observed_at")
         expected = mastery.calculate(
-            method, rows["score"].to_list(), kinds=rows["kind"].to_list(),
-            doks=rows["dok"].to_list(), config=config, min_evidence=1,
+            method,
+            rows["score"].to_list(),
+            kinds=rows["kind"].to_list(),
+            doks=rows["dok"].to_list(),
+            config=config,
+            min_evidence=1,
         )
         if expected is None:
             assert row["value_after"] is None

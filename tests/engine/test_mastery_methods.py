@@ -99,8 +99,10 @@ def test_kind_weights_leave_out_formative_evidence() -> None:
     kinds = ["summative", "formative", "summative"]
     value = calculate("decaying_average", [2, 1, 4], kinds=kinds, kind_weights={"formative": 0})
     assert value == pytest.approx(calculate("decaying_average", [2, 4]))
-    assert calculate("mean", [2, 1], kinds=["formative", "formative"],
-                     kind_weights={"formative": 0}) is None
+    assert (
+        calculate("mean", [2, 1], kinds=["formative", "formative"], kind_weights={"formative": 0})
+        is None
+    )
 
 
 def test_dok_weights_weight_the_mean() -> None:
@@ -116,14 +118,22 @@ def test_override_wins_until_newer_evidence() -> None:
         7 / 3
     )
     # newer evidence that does not count (weight 0) does not end the override
-    assert calculate(
-        "mean", [1, 2, 4], observed_at=[1, 2, 6], override=override, kinds=["s", "s", "f"],
-        kind_weights={"f": 0},
-    ) == 3.0
+    assert (
+        calculate(
+            "mean",
+            [1, 2, 4],
+            observed_at=[1, 2, 6],
+            override=override,
+            kinds=["s", "s", "f"],
+            kind_weights={"f": 0},
+        )
+        == 3.0
+    )
 
 
-@pytest.mark.parametrize("method", [m for m in mastery.METHODS if m not in {"power_law",
-                                                                            "best_fit", "bkt"}])
+@pytest.mark.parametrize(
+    "method", [m for m in mastery.METHODS if m not in {"power_law", "best_fit", "bkt"}]
+)
 def test_explanation_shares_reproduce_the_value(method: str) -> None:
     """For averaging methods the shares sum to 1 and sum(share * score) is the value."""
     scores = [1.0, 3.0, 2.0, 4.0, 3.0]
@@ -141,7 +151,10 @@ def test_explanation_says_why_it_is_348() -> None:
     """Decaying average of 1..4: shares .042875, .079625, .2275, .65."""
     result = explain("decaying_average", [1, 2, 3, 4])
     assert [round(use.share or 0, 6) for use in result.evidence] == [
-        0.042875, 0.079625, 0.2275, 0.65
+        0.042875,
+        0.079625,
+        0.2275,
+        0.65,
     ]
     assert result.value == pytest.approx(3.484625)
 

@@ -9,8 +9,11 @@ from masterypath.engine import metrics
 
 @pytest.mark.parametrize(
     ("y", "p", "expected"),
-    [([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], 0.75), ([0, 1], [0.5, 0.5], 0.5),
-     ([1, 0, 1], [0.9, 0.1, 0.8], 1.0)],
+    [
+        ([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], 0.75),
+        ([0, 1], [0.5, 0.5], 0.5),
+        ([1, 0, 1], [0.9, 0.1, 0.8], 1.0),
+    ],
 )
 def test_auc(y: list[int], p: list[float], expected: float) -> None:
     """Rank-sum AUC with ties averaged."""

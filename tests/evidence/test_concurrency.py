@@ -20,8 +20,10 @@ from tests.conftest import build_world, user_of
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql",
-                       reason="a real race needs concurrent writers (PostgreSQL)"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="a real race needs concurrent writers (PostgreSQL)",
+    ),
 ]
 
 
@@ -50,17 +52,24 @@ def test_two_teachers_scoring_the_same_cell_both_keep_their_evidence() -> None:
     world = build_world()
     teacher, principal = user_of(world, "teacher_a"), user_of(world, "principal_a")
     assessment = assessment_create(
-        actor=teacher, section=world.sections["S1"], title="Race", kind=EvidenceKind.QUIZ,
-        assessed_on=timezone.localdate(), targets=world.targets)
+        actor=teacher,
+        section=world.sections["S1"],
+        title="Race",
+        kind=EvidenceKind.QUIZ,
+        assessed_on=timezone.localdate(),
+        targets=world.targets,
+    )
     student, target = world.students["s1"], world.targets[2]
 
     def score_as(actor, value):  # type: ignore[no-untyped-def]
-        return lambda: assessment_score(actor=actor, assessment=assessment, student=student,
-                                        target=target, score=Decimal(value))
+        return lambda: assessment_score(
+            actor=actor, assessment=assessment, student=student, target=target, score=Decimal(value)
+        )
 
     _race(score_as(teacher, 2), score_as(principal, 4))
-    kept = Evidence.objects.filter(assessment=assessment, student=student, target=target,
-                                   is_voided=False)
+    kept = Evidence.objects.filter(
+        assessment=assessment, student=student, target=target, is_voided=False
+    )
     assert sorted(e.score for e in kept) == [Decimal(2), Decimal(4)]
     assert {e.recorded_by_id for e in kept} == {teacher.pk, principal.pk}
 
@@ -72,8 +81,13 @@ def test_two_teachers_recording_for_one_student_at_once() -> None:
 
     def record(person, target, value):  # type: ignore[no-untyped-def]
         return lambda: evidence_record(
-            actor=user_of(world, person), student=student, target=target, score=Decimal(value),
-            observed_at=timezone.now(), kind=EvidenceKind.FORMATIVE)
+            actor=user_of(world, person),
+            student=student,
+            target=target,
+            score=Decimal(value),
+            observed_at=timezone.now(),
+            kind=EvidenceKind.FORMATIVE,
+        )
 
     _race(record("teacher_a", world.targets[0], 3), record("principal_a", world.targets[1], 2))
     assert Evidence.objects.filter(student=student).count() == before + 2

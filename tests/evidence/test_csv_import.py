@@ -27,8 +27,9 @@ def _csv(world: World, *lines: str, header: str = HEADER) -> bytes:
 
 
 def _preview(world: World, data: bytes, person: str = "teacher_a"):  # type: ignore[no-untyped-def]
-    return score_import_preview(actor=user_of(world, person), section=world.sections["S1"],
-                                filename="scores.csv", data=data)
+    return score_import_preview(
+        actor=user_of(world, person), section=world.sections["S1"], filename="scores.csv", data=data
+    )
 
 
 GOOD = ("{s1},4.NF.1,3,{day},quiz", "{s2},4.NF.2,2.5,{day},", "{s2},4.nf.3,4,{day},Exit ticket")
@@ -40,7 +41,8 @@ def test_preview_lists_every_row_and_writes_no_evidence(world: World) -> None:
     assert preview.is_valid
     assert score_import is not None
     assert [(r.line, r.target.code, str(r.score), r.kind.value) for r in preview.rows] == [
-        (2, "4.NF.1", "3", "quiz"), (3, "4.NF.2", "2.5", "formative"),
+        (2, "4.NF.1", "3", "quiz"),
+        (3, "4.NF.2", "2.5", "formative"),
         (4, "4.NF.3", "4", "exit_ticket"),
     ]
     assert Evidence.objects.count() == before
@@ -70,16 +72,31 @@ def test_a_confirmed_import_cannot_be_confirmed_twice(world: World) -> None:
 def test_every_error_is_listed_with_its_line_and_field(world: World) -> None:
     """One preview names all bad rows; the good row is not written either (all or none)."""
     future = (TODAY + timedelta(days=5)).isoformat()
-    data = _csv(world, "{s1},4.NF.1,3,{day},quiz", "99999,4.NF.1,3,{day},quiz",
-                "{s1},NOPE.1,3,{day},quiz", "{s1},4.NF.2,9,{day},quiz",
-                "{s1},4.NF.2,three,{day},quiz", f"{{s1}},4.NF.2,3,{future},quiz",
-                "{s1},4.NF.2,3,03-2026-01,quiz", "{s1},4.NF.2,3,{day},homework",
-                "{s1},4.NF.1,3,{day},quiz")
+    data = _csv(
+        world,
+        "{s1},4.NF.1,3,{day},quiz",
+        "99999,4.NF.1,3,{day},quiz",
+        "{s1},NOPE.1,3,{day},quiz",
+        "{s1},4.NF.2,9,{day},quiz",
+        "{s1},4.NF.2,three,{day},quiz",
+        f"{{s1}},4.NF.2,3,{future},quiz",
+        "{s1},4.NF.2,3,03-2026-01,quiz",
+        "{s1},4.NF.2,3,{day},homework",
+        "{s1},4.NF.1,3,{day},quiz",
+    )
     score_import, preview = _preview(world, data)
     assert score_import is None
     found = {(i.line, i.field) for i in preview.issues}
-    assert found == {(3, "student_id"), (4, "target_code"), (5, "score"), (6, "score"),
-                     (7, "date"), (8, "date"), (9, "kind"), (10, "")}
+    assert found == {
+        (3, "student_id"),
+        (4, "target_code"),
+        (5, "score"),
+        (6, "score"),
+        (7, "date"),
+        (8, "date"),
+        (9, "kind"),
+        (10, ""),
+    }
     messages = " ".join(i.message for i in preview.issues)
     assert "off the scale" in messages
     assert "in the future" in messages
@@ -88,15 +105,20 @@ def test_every_error_is_listed_with_its_line_and_field(world: World) -> None:
     assert ScoreImport.objects.count() == 0
 
 
-@pytest.mark.parametrize(("data", "expected"), [
-    (b"student_id;target_code;score;date\n1;4.NF.1;3;2026-01-01\n", "separated by semicolons"),
-    (b"student_id\ttarget_code\tscore\tdate\n", "separated by tabs"),
-    (b"student_id,score,date\n1,3,2026-01-01\n", "Missing column: target_code"),
-    (b"", "The file is empty"),
-    (b"student_id,target_code,score,date\n", "no rows"),
-    ("student_id,target_code,score,date\n1,4.NF.1,3,2026-01-01,Müller\n".encode("latin-1"),
-     "not UTF-8 text"),
-])
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"student_id;target_code;score;date\n1;4.NF.1;3;2026-01-01\n", "separated by semicolons"),
+        (b"student_id\ttarget_code\tscore\tdate\n", "separated by tabs"),
+        (b"student_id,score,date\n1,3,2026-01-01\n", "Missing column: target_code"),
+        (b"", "The file is empty"),
+        (b"student_id,target_code,score,date\n", "no rows"),
+        (
+            "student_id,target_code,score,date\n1,4.NF.1,3,2026-01-01,Müller\n".encode("latin-1"),
+            "not UTF-8 text",
+        ),
+    ],
+)
 def test_malformed_files_get_a_clear_message(world: World, data: bytes, expected: str) -> None:
     score_import, preview = _preview(world, data)
     assert score_import is None

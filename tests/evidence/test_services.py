@@ -18,9 +18,12 @@ from tests.conftest import World, user_of
 
 def _record(world: World, person: str = "teacher_a", student: str = "s2", **overrides):  # type: ignore[no-untyped-def]
     fields = {
-        "actor": user_of(world, person), "student": world.students[student],
-        "target": world.targets[1], "score": Decimal(3),
-        "observed_at": timezone.now() - timedelta(hours=1), "kind": EvidenceKind.FORMATIVE,
+        "actor": user_of(world, person),
+        "student": world.students[student],
+        "target": world.targets[1],
+        "score": Decimal(3),
+        "observed_at": timezone.now() - timedelta(hours=1),
+        "kind": EvidenceKind.FORMATIVE,
     }
     fields.update(overrides)
     return evidence_record(**fields)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(os.environ.get("MASTERYPATH_SHARED") or Path(__file__).resolve().parents[2] / ".." /
-              "shared").resolve()
+SHARED = Path(
+    os.environ.get("MASTERYPATH_SHARED") or Path(__file__).resolve().parents[2] / ".." / "shared"
+).resolve()
 CASE_DATA = SHARED / "data" / "case"
 ONEROSTER_DATA = SHARED / "data" / "oneroster"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -65,8 +65,10 @@ def test_admin_uploads_a_case_package_and_sees_the_result(world: World) -> None:
 
 def test_failed_import_lists_errors_and_offers_a_csv_report(world: World) -> None:
     client = _client(world, "admin_d1")
-    response = client.post("/district/imports/oneroster/",
-                           {"bundle": _zip("moodle-enrol_oneroster/Test_minimal_data_set")})
+    response = client.post(
+        "/district/imports/oneroster/",
+        {"bundle": _zip("moodle-enrol_oneroster/Test_minimal_data_set")},
+    )
     job = Job.objects.get()
     assert job.status == JobStatus.FAILED
     page = client.get(response["Location"])
@@ -89,8 +91,9 @@ def test_admin_of_another_district_cannot_see_the_job(world: World) -> None:
 
 def test_wrong_file_type_is_refused_on_the_form(world: World) -> None:
     client = _client(world, "admin_d1")
-    response = client.post("/district/imports/oneroster/",
-                           {"bundle": SimpleUploadedFile("users.csv", b"a,b")})
+    response = client.post(
+        "/district/imports/oneroster/", {"bundle": SimpleUploadedFile("users.csv", b"a,b")}
+    )
     assert response.status_code == 400
     assert b"Choose a .zip file" in response.content
     assert not Job.objects.exists()

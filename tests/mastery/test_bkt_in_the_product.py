@@ -19,8 +19,9 @@ from tests.conftest import World, user_of
 from tests.factories import add_evidence
 
 pytestmark = pytest.mark.django_db
-SCALE = TargetScale(((1.0, "Beginning"), (2.0, "Developing"), (3.0, "Proficient"),
-                     (4.0, "Advanced")), 3.0)
+SCALE = TargetScale(
+    ((1.0, "Beginning"), (2.0, "Developing"), (3.0, "Proficient"), (4.0, "Advanced")), 3.0
+)
 
 
 def test_a_bkt_value_is_read_as_a_probability() -> None:
@@ -42,21 +43,20 @@ def test_a_district_on_bkt_sees_mastery_as_probabilities(world: World, settings:
     for days_ago in range(60, 0, -6):
         add_evidence(student, strong, 4, days_ago=days_ago)
         add_evidence(student, weak, 1, days_ago=days_ago)
-    mastery_policy_choose(actor=user_of(world, "admin_d1"),
-                          district=world.staff["admin_d1"].district, method="bkt")
+    mastery_policy_choose(
+        actor=user_of(world, "admin_d1"), district=world.staff["admin_d1"].district, method="bkt"
+    )
     rows = {row.target.pk: row for row in mastery_list_for_student(student=student)}
     assert rows[strong.pk].method == "bkt"
     assert rows[strong.pk].value is not None
     assert rows[strong.pk].value >= BKT_MASTERED
     assert (rows[strong.pk].level_label, rows[strong.pk].is_proficient) == ("Mastered", True)
     assert rows[strong.pk].display_value.endswith("%")
-    assert (rows[weak.pk].level_label, rows[weak.pk].is_proficient) == (
-        "Not yet mastered", False)
+    assert (rows[weak.pk].level_label, rows[weak.pk].is_proficient) == ("Not yet mastered", False)
     # placement reads probabilities: one mastered target of three does not complete the
     # level, all three mastered do
     domain_id = strong.competency.domain_id
-    partly = placement_refresh(student_id=student.pk, domain_id=domain_id,
-                               on=timezone.localdate())
+    partly = placement_refresh(student_id=student.pk, domain_id=domain_id, on=timezone.localdate())
     other = world.students["s2"]
     for target in world.targets:
         for days_ago in range(60, 0, -6):
@@ -69,8 +69,7 @@ def test_a_district_on_bkt_sees_mastery_as_probabilities(world: World, settings:
     # the gradebook cell shows a percentage in the top colour band
     client = Client()
     client.force_login(user_of(world, "teacher_a"))
-    html = client.get(reverse("teacher:gradebook", args=[world.sections["S1"].pk])
-                      ).content.decode()
+    html = client.get(reverse("teacher:gradebook", args=[world.sections["S1"].pk])).content.decode()
     cell = html.split(f'id="gb-{student.pk}-{strong.pk}"')[0].rsplit("<td", 1)[1]
     assert 'class="m-4"' in cell
     assert "%</span>" in cell

@@ -13,9 +13,9 @@ from tests.conftest import World
 from tests.factories import add_evidence
 
 
-def test_recompute_rebuilds_estimates_with_a_progress_bar(world: World,
-                                                          capsys: pytest.CaptureFixture[str]
-                                                          ) -> None:
+def test_recompute_rebuilds_estimates_with_a_progress_bar(
+    world: World, capsys: pytest.CaptureFixture[str]
+) -> None:
     MasteryEstimate.objects.all().delete()
     call_command("recompute", "--district", "District One")
     assert MasteryEstimate.objects.count() == 2

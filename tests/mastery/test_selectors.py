@@ -47,11 +47,18 @@ def test_cells_use_a_fixed_number_of_queries(world: World) -> None:
 
 
 def test_scale_rounds_half_up_to_levels() -> None:
-    scale = TargetScale(((1.0, "Beginning"), (2.0, "Developing"), (3.0, "Proficient"),
-                         (4.0, "Advanced")), proficient=3.0)
+    scale = TargetScale(
+        ((1.0, "Beginning"), (2.0, "Developing"), (3.0, "Proficient"), (4.0, "Advanced")),
+        proficient=3.0,
+    )
     assert scale.threshold == 2.5
     assert [scale.label_for(v) for v in (1.0, 1.49, 1.5, 2.49, 2.5, 3.6, 4.0)] == [
-        "Beginning", "Beginning", "Developing", "Developing", "Proficient", "Advanced",
+        "Beginning",
+        "Beginning",
+        "Developing",
+        "Developing",
+        "Proficient",
+        "Advanced",
         "Advanced",
     ]
     assert not scale.is_proficient(2.49)

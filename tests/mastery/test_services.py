@@ -24,8 +24,9 @@ from tests.factories import add_evidence
 
 
 def _estimate(world: World, student: str, target_index: int) -> MasteryEstimate:
-    return MasteryEstimate.objects.get(student=world.students[student],
-                                       target=world.targets[target_index])
+    return MasteryEstimate.objects.get(
+        student=world.students[student], target=world.targets[target_index]
+    )
 
 
 def test_world_evidence_gives_the_decaying_average(world: World) -> None:
@@ -40,8 +41,11 @@ def test_world_evidence_gives_the_decaying_average(world: World) -> None:
 def test_recording_evidence_updates_mastery_through_the_event() -> None:
     world = build_world()
     evidence_record(
-        actor=user_of(world, "teacher_a"), student=world.students["s1"],
-        target=world.targets[0], score=Decimal(4), observed_at=timezone.now(),
+        actor=user_of(world, "teacher_a"),
+        student=world.students["s1"],
+        target=world.targets[0],
+        score=Decimal(4),
+        observed_at=timezone.now(),
         kind=EvidenceKind.SUMMATIVE,
     )
     expected = engine.calculate("decaying_average", [2, 3, 4])
@@ -83,8 +87,12 @@ def test_older_evidence_arriving_late_is_placed_in_time_order(world: World) -> N
 def test_district_policy_changes_the_method(world: World) -> None:
     district = world.students["s1"].district
     MasteryPolicy.objects.create(district=district, method="highest")
-    assert mastery_refresh_pair(student_id=world.students["s1"].pk,
-                                target_id=world.targets[0].pk).value == 3.0
+    assert (
+        mastery_refresh_pair(
+            student_id=world.students["s1"].pk, target_id=world.targets[0].pk
+        ).value
+        == 3.0
+    )
 
 
 def test_target_policy_wins_over_framework_and_district(world: World) -> None:
@@ -97,23 +105,28 @@ def test_target_policy_wins_over_framework_and_district(world: World) -> None:
     estimate = mastery_refresh_pair(student_id=world.students["s1"].pk, target_id=target.pk)
     assert estimate.method == "most_recent"
     assert estimate.value == 3.0
-    other = mastery_refresh_pair(student_id=world.students["s3"].pk,
-                                 target_id=world.targets[1].pk)
+    other = mastery_refresh_pair(student_id=world.students["s3"].pk, target_id=world.targets[1].pk)
     assert other.method == "mean"
 
 
 def test_min_evidence_reports_insufficient_evidence(world: World) -> None:
     MasteryPolicy.objects.create(district=world.students["s1"].district, min_evidence=3)
-    estimate = mastery_refresh_pair(student_id=world.students["s1"].pk,
-                                    target_id=world.targets[0].pk)
+    estimate = mastery_refresh_pair(
+        student_id=world.students["s1"].pk, target_id=world.targets[0].pk
+    )
     assert estimate.value is None
     assert estimate.status == "insufficient_evidence"
 
 
 def test_override_holds_until_newer_evidence(world: World) -> None:
     student, target = world.students["s1"], world.targets[0]
-    estimate = mastery_override_set(actor=user_of(world, "teacher_a"), student=student,
-                                    target=target, value=Decimal(4), reason="Portfolio review")
+    estimate = mastery_override_set(
+        actor=user_of(world, "teacher_a"),
+        student=student,
+        target=target,
+        value=Decimal(4),
+        reason="Portfolio review",
+    )
     assert estimate.value == 4.0
     assert estimate.status == "override"
     add_evidence(student, target, 2, days_ago=0)
@@ -125,14 +138,29 @@ def test_override_holds_until_newer_evidence(world: World) -> None:
 def test_override_needs_a_teacher_of_the_student_and_a_reason(world: World) -> None:
     student, target = world.students["s1"], world.targets[0]
     with pytest.raises(MasteryError):
-        mastery_override_set(actor=user_of(world, "teacher_a2"), student=student,
-                             target=target, value=Decimal(4), reason="x")
+        mastery_override_set(
+            actor=user_of(world, "teacher_a2"),
+            student=student,
+            target=target,
+            value=Decimal(4),
+            reason="x",
+        )
     with pytest.raises(MasteryError):
-        mastery_override_set(actor=user_of(world, "teacher_a"), student=student,
-                             target=target, value=Decimal(4), reason=" ")
+        mastery_override_set(
+            actor=user_of(world, "teacher_a"),
+            student=student,
+            target=target,
+            value=Decimal(4),
+            reason=" ",
+        )
     with pytest.raises(MasteryError):
-        mastery_override_set(actor=user_of(world, "teacher_a"), student=student,
-                             target=target, value=Decimal(7), reason="too high")
+        mastery_override_set(
+            actor=user_of(world, "teacher_a"),
+            student=student,
+            target=target,
+            value=Decimal(7),
+            reason="too high",
+        )
 
 
 def test_bulk_recompute_equals_pairwise_refresh(world: World) -> None:
@@ -179,8 +207,9 @@ def test_update_for_unknown_evidence_fails_loudly(world: World) -> None:
 
 def test_future_evidence_is_left_out_of_a_past_recompute(world: World) -> None:
     student = world.students["s1"]
-    counts = mastery_recompute(district=student.district,
-                               as_of=timezone.localdate() - timedelta(days=5))
+    counts = mastery_recompute(
+        district=student.district, as_of=timezone.localdate() - timedelta(days=5)
+    )
     # s1's 2-day-old score is after as_of: only the 10-day-old 2 counts
     assert counts["evidence"] == 1
     assert _estimate(world, "s1", 0).value == 2.0
@@ -189,8 +218,13 @@ def test_future_evidence_is_left_out_of_a_past_recompute(world: World) -> None:
 def test_evidence_already_counted_is_not_folded_twice(world: World) -> None:
     """A recompute that saw the row, then the row's own event: the count stays right."""
     student, target = world.students["s2"], world.targets[1]
-    evidence = Evidence.objects.create(student=student, target=target, score=Decimal(3),
-                                       observed_at=timezone.now(), kind=EvidenceKind.QUIZ)
+    evidence = Evidence.objects.create(
+        student=student,
+        target=target,
+        score=Decimal(3),
+        observed_at=timezone.now(),
+        kind=EvidenceKind.QUIZ,
+    )
     mastery_refresh_pair(student_id=student.pk, target_id=target.pk)
     estimate = mastery_update_for_evidence(evidence_id=evidence.pk)
     assert estimate.evidence_count == 1
@@ -203,4 +237,5 @@ def test_self_assessment_is_kept_apart_from_mastery(world: World) -> None:
     add_evidence(student, target, 4, days_ago=0, kind=EvidenceKind.SELF_ASSESSMENT)
     assert _estimate(world, "s1", 0).value == before
     assert mastery_refresh_pair(student_id=student.pk, target_id=target.pk).value == pytest.approx(
-        before)
+        before
+    )

@@ -110,8 +110,13 @@ def test_admin_changes_to_a_student_are_audited(world: World) -> None:
     assert page.status_code == 200
     form = page.context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
-    data.update({"given_name": "Benjamin", "guardian_links-TOTAL_FORMS": "0",
-                 "guardian_links-INITIAL_FORMS": "0"})
+    data.update(
+        {
+            "given_name": "Benjamin",
+            "guardian_links-TOTAL_FORMS": "0",
+            "guardian_links-INITIAL_FORMS": "0",
+        }
+    )
     response = client.post(f"/admin/roster/student/{student.pk}/change/", data)
     assert response.status_code == 302, response.content[:2000]
     entry = AuditEntry.objects.get(action=AuditAction.UPDATE, student_id=student.pk)

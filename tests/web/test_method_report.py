@@ -64,17 +64,21 @@ def test_admin_computes_the_report_on_the_district_evidence(world: World) -> Non
     assert job.district_id == world.staff["admin_d1"].district_id
     methods = {row["method"]: row for row in job.result["methods"]}
     # every score after the first of its (student, target) is an outcome
-    per_pair = Counter(Evidence.objects.filter(
-        student__district=world.staff["admin_d1"].district, is_voided=False,
-    ).values_list("student_id", "target_id"))
+    per_pair = Counter(
+        Evidence.objects.filter(
+            student__district=world.staff["admin_d1"].district,
+            is_voided=False,
+        ).values_list("student_id", "target_id")
+    )
     outcomes = sum(count - 1 for count in per_pair.values())
     assert outcomes >= 2 * 3 * 5
     assert job.result["outcomes"] == outcomes
     assert methods["mean"]["n"] == outcomes
     # nearly full coverage first, then best AUC, then the smaller error
-    ranking = [(row["share"] < 0.9, -round(row["auc"], 3),
-                row["rmse"] if row["rmse"] is not None else 9.0)
-               for row in job.result["methods"]]
+    ranking = [
+        (row["share"] < 0.9, -round(row["auc"], 3), row["rmse"] if row["rmse"] is not None else 9.0)
+        for row in job.result["methods"]
+    ]
     assert ranking == sorted(ranking)
     # per framework: the test world's targets share one framework, so the same outcomes
     [framework] = job.result["frameworks"]
@@ -143,16 +147,21 @@ def test_only_district_admins_choose_a_method(world: World, key: str) -> None:
 def test_admin_chooses_a_method_for_a_framework_from_the_report(world: World) -> None:
     framework = world.targets[0].competency.domain.framework
     client = _client(world, "admin_d1")
-    response = client.post("/district/methods/choose/",
-                           {"method": "power_law", "framework": str(framework.pk)})
+    response = client.post(
+        "/district/methods/choose/", {"method": "power_law", "framework": str(framework.pk)}
+    )
     assert response.status_code == 302
     policy = MasteryPolicy.objects.get()
     assert (policy.framework_id, policy.method) == (framework.pk, "power_law")
     page = client.get(response["Location"])
     assert f"Power law (Marzano) is now the method for {framework.title}".encode() in page.content
     for bad in ("abc", "999999"):
-        assert client.post("/district/methods/choose/",
-                           {"method": "mean", "framework": bad}).status_code == 404
+        assert (
+            client.post(
+                "/district/methods/choose/", {"method": "mean", "framework": bad}
+            ).status_code
+            == 404
+        )
     refused = client.post("/district/methods/choose/", {"method": "vibes"}, follow=True)
     assert b"No mastery method" in refused.content
     assert MasteryPolicy.objects.count() == 1

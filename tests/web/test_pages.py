@@ -23,8 +23,9 @@ def _home_for(world: World, person: str) -> str:
 def test_sign_in_with_username_and_password_reaches_home(world: World) -> None:
     user = user_of(world, "teacher_a")
     client = Client()
-    response = client.post("/login/", {"username": user.username, "password": PASSWORD},
-                           follow=True)
+    response = client.post(
+        "/login/", {"username": user.username, "password": PASSWORD}, follow=True
+    )
     assert response.redirect_chain[-1][0] == "/"
     assert "My classes" in response.content.decode()
 
@@ -54,7 +55,7 @@ def test_student_home_shows_own_targets_with_mastery(world: World) -> None:
     html = _home_for(world, "s1")
     assert "My learning targets" in html
     assert "My continuum" in html
-    row = html[html.index(world.targets[0].code):].split("</tr>")[0]
+    row = html[html.index(world.targets[0].code) :].split("</tr>")[0]
     assert ">2.65<" in row
     assert "Proficient" in row
     assert "<td>2</td>" in row

@@ -24,8 +24,11 @@ MAYBE_ID = param.Query(None, ge=1, le=2**62)
 @router.get("/evidence", response=list[EvidenceOut])
 @paginate(Pages)
 def evidence_list(
-    request: HttpRequest, student_id: int | None = MAYBE_ID, target_id: int | None = MAYBE_ID,
-    since: datetime | None = None, until: datetime | None = None,
+    request: HttpRequest,
+    student_id: int | None = MAYBE_ID,
+    target_id: int | None = MAYBE_ID,
+    since: datetime | None = None,
+    until: datetime | None = None,
     include_voided: bool = False,
 ) -> QuerySet[Evidence]:
     """Evidence on students the caller may see, newest first; `since`/`until` bound
@@ -44,8 +47,7 @@ def evidence_list(
     return evidence.select_related("target").order_by("-observed_at", "-id")
 
 
-@router.post("/evidence", response={201: EvidenceOut, 400: ErrorOut, 403: ErrorOut,
-                                    404: ErrorOut})
+@router.post("/evidence", response={201: EvidenceOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 def evidence_create(request: HttpRequest, body: EvidenceIn) -> Status[Evidence]:
     """Record one score; the caller must teach or lead the student (403 otherwise)."""
     student = access_student_by_id(request.user, body.student_id)
@@ -58,15 +60,23 @@ def evidence_create(request: HttpRequest, body: EvidenceIn) -> Status[Evidence]:
     if target is None:
         raise Http404("No such target.")
     evidence = evidence_record(
-        actor=request.user, student=student, target=target, score=body.score,
-        observed_at=body.observed_at, kind=body.kind, source=EvidenceSource.TEACHER,
-        dok=body.dok, comment=body.comment,
+        actor=request.user,
+        student=student,
+        target=target,
+        score=body.score,
+        observed_at=body.observed_at,
+        kind=body.kind,
+        source=EvidenceSource.TEACHER,
+        dok=body.dok,
+        comment=body.comment,
     )
     return Status(201, evidence)
 
 
-@router.post("/evidence/{evidence_id}/void", response={200: EvidenceOut, 400: ErrorOut,
-                                                        403: ErrorOut, 404: ErrorOut})
+@router.post(
+    "/evidence/{evidence_id}/void",
+    response={200: EvidenceOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
 def evidence_void_view(request: HttpRequest, body: VoidIn, evidence_id: int = ID) -> Evidence:
     evidence = (
         Evidence.objects.filter(pk=evidence_id, student__in=students_visible_to(request.user))

@@ -59,7 +59,8 @@ def framework_get(request: HttpRequest, framework_id: int = ID) -> Framework:
 @router.get("/frameworks/{framework_id}/targets", response=list[TargetOut])
 @paginate(Pages)
 def framework_targets(
-    request: HttpRequest, framework_id: int = ID,
+    request: HttpRequest,
+    framework_id: int = ID,
     code: str = param.Query("", max_length=80, pattern=NO_NUL),
     include_retired: bool = False,
 ) -> QuerySet[LearningTarget]:

@@ -17,8 +17,12 @@ from masterypath.common.errors import ApplicationError
 from masterypath.evidence.errors import EvidenceErrorCode
 
 api = NinjaAPI(
-    title="masterypath API", version="1.0.0", urls_namespace="api-v1", auth=AUTH,
-    docs=LocalSwagger(), docs_url="/docs",
+    title="masterypath API",
+    version="1.0.0",
+    urls_namespace="api-v1",
+    auth=AUTH,
+    docs=LocalSwagger(),
+    docs_url="/docs",
     description=(
         "Students, sections, frameworks, targets, evidence and mastery, with the same access "
         "rules as the pages. Authenticate with `Authorization: Bearer USERNAME.PASSWORD` "
@@ -49,6 +53,10 @@ def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def unauthorized(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     return api.create_response(
-        request, {"detail": "Sign in, or send Authorization: Bearer USERNAME.PASSWORD.",
-                  "code": "unauthorized"}, status=401,
+        request,
+        {
+            "detail": "Sign in, or send Authorization: Bearer USERNAME.PASSWORD.",
+            "code": "unauthorized",
+        },
+        status=401,
     )

@@ -35,8 +35,13 @@ AS_OF = param.Query(None, ge=date(1950, 1, 1), le=date(2200, 12, 31))  # type: i
 
 
 def _audit_read(request: HttpRequest, student: Student, what: str) -> None:
-    audit_record(actor=request.user, action=AuditAction.VIEW, subject=student,
-                 student_id=student.pk, detail={"via": "api", "read": what})
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        subject=student,
+        student_id=student.pk,
+        detail={"via": "api", "read": what},
+    )
 
 
 @router.get("/students/{student_id}/mastery", response=list[MasteryOut])
@@ -47,18 +52,26 @@ def student_mastery(request: HttpRequest, student_id: int = ID) -> list[dict[str
     _audit_read(request, student, "mastery")
     rows = mastery_list_for_student(student=student)
     return [
-        {"target_id": row.target.pk, "code": row.target.code,
-         "method": row.method, "value": row.value,
-         "level_label": row.level_label, "is_proficient": row.is_proficient,
-         "status": row.status, "evidence_count": row.evidence_count,
-         "last_observed_at": row.last_observed_at}
+        {
+            "target_id": row.target.pk,
+            "code": row.target.code,
+            "method": row.method,
+            "value": row.value,
+            "level_label": row.level_label,
+            "is_proficient": row.is_proficient,
+            "status": row.status,
+            "evidence_count": row.evidence_count,
+            "last_observed_at": row.last_observed_at,
+        }
         for row in rows
     ]
 
 
 @router.get("/students/{student_id}/placements", response=list[PlacementOut])
 def student_placements(
-    request: HttpRequest, student_id: int = ID, as_of: date | None = AS_OF,
+    request: HttpRequest,
+    student_id: int = ID,
+    as_of: date | None = AS_OF,
 ) -> list[dict[str, Any]]:
     """The latest placement per domain on or before `as_of` (default today), with growth:
     levels per month, pace (1.0 = one level per school year), projected date to reach the
@@ -67,12 +80,22 @@ def student_placements(
     _audit_read(request, student, "placements")
     standings = standings_for_student(student=student, as_of=as_of or timezone.localdate())
     return [
-        {"domain_id": s.domain.pk, "domain": s.domain.title,
-         "framework_id": s.domain.framework_id, "placed_on": s.placed_on,
-         "completed": s.completed, "level": s.level, "grade_level": s.grade_level,
-         "growth": {"levels_per_month": s.growth.levels_per_month, "pace": s.growth.pace,
-                    "projected_on": s.growth.projected_on, "is_slowing": s.growth.is_slowing,
-                    "n_placements": s.growth.n_placements}}
+        {
+            "domain_id": s.domain.pk,
+            "domain": s.domain.title,
+            "framework_id": s.domain.framework_id,
+            "placed_on": s.placed_on,
+            "completed": s.completed,
+            "level": s.level,
+            "grade_level": s.grade_level,
+            "growth": {
+                "levels_per_month": s.growth.levels_per_month,
+                "pace": s.growth.pace,
+                "projected_on": s.growth.projected_on,
+                "is_slowing": s.growth.is_slowing,
+                "n_placements": s.growth.n_placements,
+            },
+        }
         for s in standings
     ]
 
@@ -84,18 +107,25 @@ def section_mastery(request: HttpRequest, section_id: int = ID) -> dict[str, Any
     section = access_section_by_id(request.user, section_id)
     cells = mastery_cells_for_section(section=section)
     students = (
-        Student.objects.filter(enrollments__section=section,
-                               enrollments__role=EnrollmentRole.STUDENT)
+        Student.objects.filter(
+            enrollments__section=section, enrollments__role=EnrollmentRole.STUDENT
+        )
         .order_by("family_name", "given_name", "id")
-        .values("id", "given_name", "family_name").distinct()
+        .values("id", "given_name", "family_name")
+        .distinct()
     )
     with_cells = {target_id for _, target_id in cells}
-    targets = LearningTarget.objects.filter(
-        Q(competency__domain__framework__in=section.course.frameworks.all(), is_retired=False)
-        | Q(pk__in=with_cells)
-    ).order_by("competency__domain__framework_id", "level", "position", "code", "id").values(
-        "id", "code", "level")
+    targets = (
+        LearningTarget.objects.filter(
+            Q(competency__domain__framework__in=section.course.frameworks.all(), is_retired=False)
+            | Q(pk__in=with_cells)
+        )
+        .order_by("competency__domain__framework_id", "level", "position", "code", "id")
+        .values("id", "code", "level")
+    )
     return {
-        "section_id": section.pk, "students": list(students), "targets": list(targets),
+        "section_id": section.pk,
+        "students": list(students),
+        "targets": list(targets),
         "cells": [asdict(cell) for _, cell in sorted(cells.items())],
     }

@@ -30,7 +30,7 @@ class Pages(PaginationBase):
     ) -> dict[str, Any]:
         offset = (pagination.page - 1) * pagination.page_size
         return {
-            "items": list(queryset[offset: offset + pagination.page_size]),
+            "items": list(queryset[offset : offset + pagination.page_size]),
             "count": queryset.count(),
             "page": pagination.page,
             "page_size": pagination.page_size,

@@ -29,7 +29,8 @@ ID = param.Path(..., ge=1, le=2**62)
 @router.get("/students", response=list[StudentOut])
 @paginate(Pages)
 def student_list(
-    request: HttpRequest, q: str = param.Query("", max_length=100, pattern=NO_NUL),
+    request: HttpRequest,
+    q: str = param.Query("", max_length=100, pattern=NO_NUL),
     updated_since: datetime | None = None,
 ) -> QuerySet[Student]:
     """Students the caller may see; `q` searches names and ids; `updated_since` filters."""
@@ -48,8 +49,13 @@ def student_list(
 @router.get("/students/{student_id}", response=StudentOut)
 def student_get(request: HttpRequest, student_id: int = ID) -> Student:
     student = access_student_by_id(request.user, student_id)
-    audit_record(actor=request.user, action=AuditAction.VIEW, subject=student,
-                 student_id=student.pk, detail={"via": "api"})
+    audit_record(
+        actor=request.user,
+        action=AuditAction.VIEW,
+        subject=student,
+        student_id=student.pk,
+        detail={"via": "api"},
+    )
     return student
 
 

@@ -15,11 +15,15 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(
-        self, request: HttpRequest, obj: AuditEntry | None = None,
+        self,
+        request: HttpRequest,
+        obj: AuditEntry | None = None,
     ) -> bool:
         return False
 
     def has_delete_permission(
-        self, request: HttpRequest, obj: AuditEntry | None = None,
+        self,
+        request: HttpRequest,
+        obj: AuditEntry | None = None,
     ) -> bool:
         return False

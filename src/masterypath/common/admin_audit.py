@@ -22,13 +22,19 @@ class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     def save_model(self, request: Any, obj: models.Model, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         audit_record(
-            actor=request.user, action=AuditAction.UPDATE if change else AuditAction.CREATE,
-            subject=obj, student_id=self.student_id_of(obj),
+            actor=request.user,
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            subject=obj,
+            student_id=self.student_id_of(obj),
             detail={"via": "admin", "fields": sorted(form.changed_data) if form else []},
         )
 
     def delete_model(self, request: Any, obj: models.Model) -> None:
-        audit_record(actor=request.user, action=AuditAction.UPDATE, subject=obj,
-                     student_id=self.student_id_of(obj), detail={"via": "admin",
-                                                                 "deleted": True})
+        audit_record(
+            actor=request.user,
+            action=AuditAction.UPDATE,
+            subject=obj,
+            student_id=self.student_id_of(obj),
+            detail={"via": "admin", "deleted": True},
+        )
         super().delete_model(request, obj)

@@ -22,8 +22,7 @@ def db_datetimes(values: list[datetime | None]) -> list[Any]:
     if connection.vendor == "sqlite":
         # Django stores SQLite datetimes as naive UTC text.
         return [
-            None if value is None
-            else value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+            None if value is None else value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
             for value in values
         ]
     return values
@@ -48,8 +47,11 @@ def db_column(field: models.Field[Any, Any]) -> str:
 
 
 def bulk_insert(
-    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]],
-    *, batch_size: int = 5000,
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    batch_size: int = 5000,
 ) -> int:
     """Insert `rows` (tuples in `columns` order) into `model`'s table; returns the count.
 

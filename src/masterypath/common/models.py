@@ -28,7 +28,10 @@ class AuditEntry(models.Model):
     """Who did what to which student's data, and when. Rows are only ever added."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="audit_entries",
     )
     action = models.CharField(max_length=16, choices=AuditAction.choices)

@@ -70,7 +70,11 @@ class PerformanceLevel(models.Model):
 
 class Framework(BaseModel):
     district = models.ForeignKey(
-        District, null=True, blank=True, on_delete=models.CASCADE, related_name="frameworks",
+        District,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="frameworks",
         help_text="The authoring or adopting district; empty for a shared published framework.",
     )
     title = models.CharField(max_length=255)

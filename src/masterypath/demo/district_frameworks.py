@@ -24,7 +24,9 @@ class AuthoredTarget:
 
 SCIENCE_DOMAINS = {"SCI": ("Science", "academic")}
 SCIENCE_COMPETENCIES = {
-    "PS": "Physical Science", "LS": "Life Science", "ESS": "Earth and Space Science",
+    "PS": "Physical Science",
+    "LS": "Life Science",
+    "ESS": "Earth and Space Science",
     "ETS": "Engineering Design",
 }
 HABITS_DOMAINS = {
@@ -33,19 +35,30 @@ HABITS_DOMAINS = {
     "EMP": ("Employability", "employability"),
 }
 HABITS_COMPETENCIES = {
-    "PER": "Perseverance", "SDL": "Self-Direction", "COL": "Collaboration",
-    "SAW": "Self-Awareness", "REL": "Relationship Skills", "CAR": "Career Readiness",
+    "PER": "Perseverance",
+    "SDL": "Self-Direction",
+    "COL": "Collaboration",
+    "SAW": "Self-Awareness",
+    "REL": "Relationship Skills",
+    "CAR": "Career Readiness",
 }
-HABITS_DOMAIN_OF = {"PER": "HOL", "SDL": "HOL", "COL": "HOL", "SAW": "SEL", "REL": "SEL",
-                    "CAR": "EMP"}
+HABITS_DOMAIN_OF = {
+    "PER": "HOL",
+    "SDL": "HOL",
+    "COL": "HOL",
+    "SAW": "SEL",
+    "REL": "SEL",
+    "CAR": "EMP",
+}
 
 
 def _load(framework: str) -> list[AuthoredTarget]:
     path = Path(__file__).resolve().parent / "data" / "district_targets.csv"
     with path.open(encoding="utf-8", newline="") as handle:
         return [
-            AuthoredTarget(row["domain"], row["competency"], row["band"], row["statement"],
-                           int(row["dok"]))
+            AuthoredTarget(
+                row["domain"], row["competency"], row["band"], row["statement"], int(row["dok"])
+            )
             for row in csv.DictReader(handle)
             if row["framework"] == framework
         ]

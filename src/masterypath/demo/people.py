@@ -73,12 +73,20 @@ def draw_student(
     birth_on = date(birth_year, 9, 1) - timedelta(days=int(rng.integers(0, 365)))
     disability_draw = rng.random()
     disability = "iep" if disability_draw < 0.15 else "504" if disability_draw < 0.18 else ""
-    economically_disadvantaged = rng.random() < (0.62 if race in {"hispanic", "black",
-                                                                  "american_indian"} else 0.38)
+    economically_disadvantaged = rng.random() < (
+        0.62 if race in {"hispanic", "black", "american_indian"} else 0.38
+    )
     return DrawnStudent(
-        given_name=given_name_for(rng, race, sex), family_name=family_name, sex=sex, race=race,
-        birth_on=birth_on, grade=grade, is_economically_disadvantaged=economically_disadvantaged,
-        disability=disability, is_english_learner=english_learner, home_language=language,
+        given_name=given_name_for(rng, race, sex),
+        family_name=family_name,
+        sex=sex,
+        race=race,
+        birth_on=birth_on,
+        grade=grade,
+        is_economically_disadvantaged=economically_disadvantaged,
+        disability=disability,
+        is_english_learner=english_learner,
+        home_language=language,
     )
 
 

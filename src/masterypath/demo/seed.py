@@ -76,19 +76,41 @@ SUBJECTS = ("math", "ela", "science")
 ASSESSMENTS_PER_YEAR = {"math": 28, "ela": 28, "science": 12, "habits": 12}
 TARGETS_PER_ASSESSMENT = {"math": 3, "ela": 3, "science": 3, "habits": 2}
 KIND_SHARES = {
-    EvidenceKind.FORMATIVE: 0.40, EvidenceKind.SUMMATIVE: 0.20, EvidenceKind.EXIT_TICKET: 0.15,
-    EvidenceKind.QUIZ: 0.15, EvidenceKind.PROJECT: 0.05, EvidenceKind.DIAGNOSTIC: 0.05,
+    EvidenceKind.FORMATIVE: 0.40,
+    EvidenceKind.SUMMATIVE: 0.20,
+    EvidenceKind.EXIT_TICKET: 0.15,
+    EvidenceKind.QUIZ: 0.15,
+    EvidenceKind.PROJECT: 0.05,
+    EvidenceKind.DIAGNOSTIC: 0.05,
 }
 # Learner profiles of the latent growth model and their shares.
 PROFILE_SHARES = {"steady": 0.64, "slowing": 0.09, "behind": 0.09, "rapid": 0.07, "split": 0.11}
 COURSE_TITLES = {
-    ("math", 9): "Algebra I", ("math", 10): "Geometry", ("math", 11): "Algebra II",
-    ("math", 12): "Precalculus", ("ela", 9): "English 9", ("ela", 10): "English 10",
-    ("ela", 11): "English 11", ("ela", 12): "English 12", ("science", 9): "Biology",
-    ("science", 10): "Chemistry", ("science", 11): "Physics", ("science", 12): "Earth Systems",
+    ("math", 9): "Algebra I",
+    ("math", 10): "Geometry",
+    ("math", 11): "Algebra II",
+    ("math", 12): "Precalculus",
+    ("ela", 9): "English 9",
+    ("ela", 10): "English 10",
+    ("ela", 11): "English 11",
+    ("ela", 12): "English 12",
+    ("science", 9): "Biology",
+    ("science", 10): "Chemistry",
+    ("science", 11): "Physics",
+    ("science", 12): "Earth Systems",
 }
-EVIDENCE_COLUMNS = ["student", "target", "score", "observed_at", "kind", "dok", "source",
-                    "recorded_by", "assessment", "recorded_at"]
+EVIDENCE_COLUMNS = [
+    "student",
+    "target",
+    "score",
+    "observed_at",
+    "kind",
+    "dok",
+    "source",
+    "recorded_by",
+    "assessment",
+    "recorded_at",
+]
 SCORES = {value: Decimal(value) for value in range(1, 5)}
 PROFICIENT = 3
 SUBJECT_TITLES = {"math": "Mathematics", "ela": "English Language Arts", "science": "Science"}
@@ -146,8 +168,14 @@ def _grade_label(grade: int) -> str:
 class DemoBuilder:
     """Builds the demo district in a handful of bulk inserts."""
 
-    def __init__(self, *, seed: int, students: int, as_of: date,
-                 progress: Callable[[str], None] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int,
+        students: int,
+        as_of: date,
+        progress: Callable[[str], None] | None = None,
+    ) -> None:
         self.rng = np.random.default_rng(seed)
         self.student_total = students
         self.as_of = as_of
@@ -155,10 +183,16 @@ class DemoBuilder:
         self.password = make_password(DEMO_PASSWORD, salt="masterypathdemo")
         self.origin = date(as_of.year - 1 if as_of.month >= 8 else as_of.year - 2, 8, 15)
         self.years = [
-            YearPlan(end_year=self.origin.year + 1, starts_on=date(self.origin.year, 8, 20),
-                     ends_on=date(self.origin.year + 1, 6, 12)),
-            YearPlan(end_year=self.origin.year + 2, starts_on=date(self.origin.year + 1, 8, 19),
-                     ends_on=date(self.origin.year + 2, 6, 11)),
+            YearPlan(
+                end_year=self.origin.year + 1,
+                starts_on=date(self.origin.year, 8, 20),
+                ends_on=date(self.origin.year + 1, 6, 12),
+            ),
+            YearPlan(
+                end_year=self.origin.year + 2,
+                starts_on=date(self.origin.year + 1, 8, 19),
+                ends_on=date(self.origin.year + 2, 6, 11),
+            ),
         ]
         self.usernames: set[str] = set()
 
@@ -178,8 +212,12 @@ class DemoBuilder:
         else:
             self.usernames.add(username)
         return User(
-            username=username, first_name=given, last_name=family, role=role,
-            password=self.password, is_staff=role == Role.DISTRICT_ADMIN,
+            username=username,
+            first_name=given,
+            last_name=family,
+            role=role,
+            password=self.password,
+            is_staff=role == Role.DISTRICT_ADMIN,
             is_superuser=role == Role.DISTRICT_ADMIN,
         )
 
@@ -190,28 +228,43 @@ class DemoBuilder:
 
     # -- organisation ----------------------------------------------------------------------
     def build_organisation(self) -> None:
-        self.district = District.objects.create(name=DISTRICT_NAME, state_code="OR",
-                                                source_id="district-riverbend")
+        self.district = District.objects.create(
+            name=DISTRICT_NAME, state_code="OR", source_id="district-riverbend"
+        )
         self.schools = [
-            School.objects.create(district=self.district, name=name, grade_low=low,
-                                  grade_high=high, source_id=f"school-{low}-{high}")
+            School.objects.create(
+                district=self.district,
+                name=name,
+                grade_low=low,
+                grade_high=high,
+                source_id=f"school-{low}-{high}",
+            )
             for name, low, high in SCHOOLS
         ]
         for plan in self.years:
             label = f"{plan.end_year - 1}-{str(plan.end_year)[2:]}"
             year = AcademicSession.objects.create(
-                district=self.district, title=f"School year {label}",
-                session_type=SessionType.SCHOOL_YEAR, starts_on=plan.starts_on,
-                ends_on=plan.ends_on, school_year=plan.end_year, source_id=f"sy-{plan.end_year}",
+                district=self.district,
+                title=f"School year {label}",
+                session_type=SessionType.SCHOOL_YEAR,
+                starts_on=plan.starts_on,
+                ends_on=plan.ends_on,
+                school_year=plan.end_year,
+                source_id=f"sy-{plan.end_year}",
             )
             middle = plan.starts_on + (plan.ends_on - plan.starts_on) / 2
             for index, (start, end) in enumerate(
                 [(plan.starts_on, middle), (middle + timedelta(days=1), plan.ends_on)], start=1
             ):
                 semester = AcademicSession.objects.create(
-                    district=self.district, title=f"Semester {index} {label}", parent=year,
-                    session_type=SessionType.SEMESTER, starts_on=start, ends_on=end,
-                    school_year=plan.end_year, source_id=f"sem-{plan.end_year}-{index}",
+                    district=self.district,
+                    title=f"Semester {index} {label}",
+                    parent=year,
+                    session_type=SessionType.SEMESTER,
+                    starts_on=start,
+                    ends_on=end,
+                    school_year=plan.end_year,
+                    source_id=f"sem-{plan.end_year}-{index}",
                 )
                 quarter_middle = start + (end - start) / 2
                 for q, (q_start, q_end) in enumerate(
@@ -219,9 +272,13 @@ class DemoBuilder:
                     start=index * 2 - 1,
                 ):
                     AcademicSession.objects.create(
-                        district=self.district, title=f"Quarter {q} {label}", parent=semester,
-                        session_type=SessionType.GRADING_PERIOD, starts_on=q_start,
-                        ends_on=q_end, school_year=plan.end_year,
+                        district=self.district,
+                        title=f"Quarter {q} {label}",
+                        parent=semester,
+                        session_type=SessionType.GRADING_PERIOD,
+                        starts_on=q_start,
+                        ends_on=q_end,
+                        school_year=plan.end_year,
                         source_id=f"q-{plan.end_year}-{q}",
                     )
             plan.session = year
@@ -229,19 +286,39 @@ class DemoBuilder:
 
     # -- frameworks ------------------------------------------------------------------------
     def build_frameworks(self) -> None:
-        self.scale = PerformanceScale.objects.create(district=self.district,
-                                                     name="Four-level proficiency scale")
-        PerformanceLevel.objects.bulk_create([
-            PerformanceLevel(scale=self.scale, value=Decimal(1), label="Beginning",
-                             descriptor="Shows a beginning understanding with help."),
-            PerformanceLevel(scale=self.scale, value=Decimal(2), label="Developing",
-                             descriptor="Shows partial understanding; some errors remain."),
-            PerformanceLevel(scale=self.scale, value=Decimal(3), label="Proficient",
-                             descriptor="Meets the target independently.", is_proficient=True),
-            PerformanceLevel(scale=self.scale, value=Decimal(4), label="Advanced",
-                             descriptor="Applies the target in new, complex situations.",
-                             is_proficient=True),
-        ])
+        self.scale = PerformanceScale.objects.create(
+            district=self.district, name="Four-level proficiency scale"
+        )
+        PerformanceLevel.objects.bulk_create(
+            [
+                PerformanceLevel(
+                    scale=self.scale,
+                    value=Decimal(1),
+                    label="Beginning",
+                    descriptor="Shows a beginning understanding with help.",
+                ),
+                PerformanceLevel(
+                    scale=self.scale,
+                    value=Decimal(2),
+                    label="Developing",
+                    descriptor="Shows partial understanding; some errors remain.",
+                ),
+                PerformanceLevel(
+                    scale=self.scale,
+                    value=Decimal(3),
+                    label="Proficient",
+                    descriptor="Meets the target independently.",
+                    is_proficient=True,
+                ),
+                PerformanceLevel(
+                    scale=self.scale,
+                    value=Decimal(4),
+                    label="Advanced",
+                    descriptor="Applies the target in new, complex situations.",
+                    is_proficient=True,
+                ),
+            ]
+        )
         # Per subject: {level: [target ids]} for the evidence model.
         self.continua: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         # (student index, domain) -> index of the next target on the student's pathway
@@ -249,79 +326,131 @@ class DemoBuilder:
         self.running: dict[tuple[int, int], float] = {}  # (student index, target index) -> DA
         self.frameworks: dict[str, Framework] = {}
         self._standards_framework(
-            "math", "Common Core State Standards for Mathematics", "Mathematics",
+            "math",
+            "Common Core State Standards for Mathematics",
+            "Mathematics",
             math_standards(),
         )
         self._standards_framework(
-            "ela", "Common Core State Standards for English Language Arts & Literacy",
-            "English Language Arts", ela_standards(),
+            "ela",
+            "Common Core State Standards for English Language Arts & Literacy",
+            "English Language Arts",
+            ela_standards(),
         )
         self._authored_framework(
-            "science", "Riverbend Science Learning Targets", "Science",
-            authored.SCIENCE_DOMAINS, authored.SCIENCE_COMPETENCIES,
-            dict.fromkeys(authored.SCIENCE_COMPETENCIES, "SCI"), authored.SCIENCE,
+            "science",
+            "Riverbend Science Learning Targets",
+            "Science",
+            authored.SCIENCE_DOMAINS,
+            authored.SCIENCE_COMPETENCIES,
+            dict.fromkeys(authored.SCIENCE_COMPETENCIES, "SCI"),
+            authored.SCIENCE,
         )
         self._authored_framework(
-            "habits", "Riverbend Habits of Learning", "Habits of Learning",
-            authored.HABITS_DOMAINS, authored.HABITS_COMPETENCIES, authored.HABITS_DOMAIN_OF,
+            "habits",
+            "Riverbend Habits of Learning",
+            "Habits of Learning",
+            authored.HABITS_DOMAINS,
+            authored.HABITS_COMPETENCIES,
+            authored.HABITS_DOMAIN_OF,
             authored.HABITS,
         )
 
-    def _standards_framework(self, key: str, title: str, area: str,
-                             rows: list[StandardRow]) -> None:
+    def _standards_framework(
+        self, key: str, title: str, area: str, rows: list[StandardRow]
+    ) -> None:
         framework = Framework.objects.create(
-            title=title, version="2010", publisher="NGA Center and CCSSO", subject=area,
-            scale=self.scale, source_note="Common Standards Project JSON; see demo/data/SOURCES.md",
+            title=title,
+            version="2010",
+            publisher="NGA Center and CCSSO",
+            subject=area,
+            scale=self.scale,
+            source_note="Common Standards Project JSON; see demo/data/SOURCES.md",
         )
         self.frameworks[key] = framework
-        domain = Domain.objects.create(framework=framework, code=key.upper(), title=area,
-                                       content_area=area)
+        domain = Domain.objects.create(
+            framework=framework, code=key.upper(), title=area, content_area=area
+        )
         competencies: dict[str, Competency] = {}
         for row in rows:
             if row.competency_code not in competencies:
                 competencies[row.competency_code] = Competency(
-                    domain=domain, code=row.competency_code, title=row.competency_title,
+                    domain=domain,
+                    code=row.competency_code,
+                    title=row.competency_title,
                     position=len(competencies),
                 )
         Competency.objects.bulk_create(list(competencies.values()))
         parents = [
             LearningTarget(
-                competency=competencies[row.competency_code], code=row.code,
-                statement=row.statement, level=row.level, level_high=row.level_high,
-                position=index, case_uuid=row.guid, case_uri=row.uri,
+                competency=competencies[row.competency_code],
+                code=row.code,
+                statement=row.statement,
+                level=row.level,
+                level_high=row.level_high,
+                position=index,
+                case_uuid=row.guid,
+                case_uri=row.uri,
             )
-            for index, row in enumerate(rows) if row.parent_code is None
+            for index, row in enumerate(rows)
+            if row.parent_code is None
         ]
         LearningTarget.objects.bulk_create(parents)
         by_code = {target.code: target for target in parents}
-        LearningTarget.objects.bulk_create([
-            LearningTarget(
-                competency=competencies[row.competency_code], parent=by_code[row.parent_code],
-                code=row.code, statement=row.statement, level=row.level,
-                level_high=row.level_high, position=index, case_uuid=row.guid, case_uri=row.uri,
-            )
-            for index, row in enumerate(rows) if row.parent_code is not None
-        ])
+        LearningTarget.objects.bulk_create(
+            [
+                LearningTarget(
+                    competency=competencies[row.competency_code],
+                    parent=by_code[row.parent_code],
+                    code=row.code,
+                    statement=row.statement,
+                    level=row.level,
+                    level_high=row.level_high,
+                    position=index,
+                    case_uuid=row.guid,
+                    case_uri=row.uri,
+                )
+                for index, row in enumerate(rows)
+                if row.parent_code is not None
+            ]
+        )
         self._set_continuum(key, parents)
 
     def _authored_framework(
-        self, key: str, title: str, area: str, domains: dict[str, tuple[str, str]],
-        competencies: dict[str, str], domain_of: dict[str, str],
+        self,
+        key: str,
+        title: str,
+        area: str,
+        domains: dict[str, tuple[str, str]],
+        competencies: dict[str, str],
+        domain_of: dict[str, str],
         targets: list[authored.AuthoredTarget],
     ) -> None:
         framework = Framework.objects.create(
-            district=self.district, title=title, version="2025", publisher=DISTRICT_NAME,
-            subject=area, scale=self.scale, source_note="Written by the district for the demo.",
+            district=self.district,
+            title=title,
+            version="2025",
+            publisher=DISTRICT_NAME,
+            subject=area,
+            scale=self.scale,
+            source_note="Written by the district for the demo.",
         )
         self.frameworks[key] = framework
         domain_rows = {
-            code: Domain.objects.create(framework=framework, code=code, title=name, kind=kind,
-                                        content_area=area, position=index)
+            code: Domain.objects.create(
+                framework=framework,
+                code=code,
+                title=name,
+                kind=kind,
+                content_area=area,
+                position=index,
+            )
             for index, (code, (name, kind)) in enumerate(domains.items())
         }
         competency_rows = {
-            code: Competency.objects.create(domain=domain_rows[domain_of[code]], code=code,
-                                            title=name, position=index)
+            code: Competency.objects.create(
+                domain=domain_rows[domain_of[code]], code=code, title=name, position=index
+            )
             for index, (code, name) in enumerate(competencies.items())
         }
         counters: dict[tuple[str, str], int] = defaultdict(int)
@@ -330,12 +459,17 @@ class DemoBuilder:
             counters[(item.competency, item.band)] += 1
             low, high = authored.BANDS[item.band]
             number = counters[(item.competency, item.band)]
-            rows.append(LearningTarget(
-                competency=competency_rows[item.competency],
-                code=f"{item.domain}.{item.competency}.{item.band}.{number}",
-                statement=item.statement, level=low, level_high=high, dok_ceiling=item.dok,
-                position=index,
-            ))
+            rows.append(
+                LearningTarget(
+                    competency=competency_rows[item.competency],
+                    code=f"{item.domain}.{item.competency}.{item.band}.{number}",
+                    statement=item.statement,
+                    level=low,
+                    level_high=high,
+                    dok_ceiling=item.dok,
+                    position=index,
+                )
+            )
         LearningTarget.objects.bulk_create(rows)
         # Within a competency each band's targets precede the next band's.
         by_competency: dict[int, list[LearningTarget]] = defaultdict(list)
@@ -347,7 +481,10 @@ class DemoBuilder:
             for lower, upper in itertools.pairwise(levels):
                 links.extend(
                     TargetLink(source=a, destination=b, kind=TargetLink.Kind.PRECEDES)
-                    for a in group if a.level == lower for b in group if b.level == upper
+                    for a in group
+                    if a.level == lower
+                    for b in group
+                    if b.level == upper
                 )
         TargetLink.objects.bulk_create(links)
         self._set_continuum(key, rows)
@@ -366,8 +503,10 @@ class DemoBuilder:
                 for j, target in enumerate(members)
             )
         points.sort()
-        self.continua[key] = (np.array([p for p, _ in points]),
-                              np.array([t for _, t in points], dtype=np.int64))
+        self.continua[key] = (
+            np.array([p for p, _ in points]),
+            np.array([t for _, t in points], dtype=np.int64),
+        )
 
     # -- people ----------------------------------------------------------------------------
     def build_staff(self) -> None:
@@ -378,29 +517,45 @@ class DemoBuilder:
             given, family, _ = draw_adult_name(self.rng)
             user = self._user(given, family, role, username)
             users.append(user)
-            member = Staff(district=self.district, school=school, role=role, given_name=given,
-                           family_name=family, email=f"{user.username}@riverbend.example.org",
-                           source_id=f"staff-{len(staff) + 1}")
+            member = Staff(
+                district=self.district,
+                school=school,
+                role=role,
+                given_name=given,
+                family_name=family,
+                email=f"{user.username}@riverbend.example.org",
+                source_id=f"staff-{len(staff) + 1}",
+            )
             member.user = user
             staff.append(member)
             return member
 
         for index in range(2):
-            add(StaffRole.DISTRICT_ADMIN, None,
-                DEMO_LOGINS[Role.DISTRICT_ADMIN] if index == 0 else None)
+            add(
+                StaffRole.DISTRICT_ADMIN,
+                None,
+                DEMO_LOGINS[Role.DISTRICT_ADMIN] if index == 0 else None,
+            )
         self.teachers: dict[tuple[int, str], list[Staff]] = defaultdict(list)
         for school in self.schools:
-            add(StaffRole.PRINCIPAL, school,
-                DEMO_LOGINS[Role.PRINCIPAL] if school.grade_low == 0 else None)
+            add(
+                StaffRole.PRINCIPAL,
+                school,
+                DEMO_LOGINS[Role.PRINCIPAL] if school.grade_low == 0 else None,
+            )
             for index in range(2 if school.grade_low == 9 else 1):
-                add(StaffRole.COUNSELOR, school,
-                    DEMO_LOGINS[Role.COUNSELOR] if school.grade_low == 0 and index == 0 else None)
+                add(
+                    StaffRole.COUNSELOR,
+                    school,
+                    DEMO_LOGINS[Role.COUNSELOR] if school.grade_low == 0 and index == 0 else None,
+                )
             if school.grade_low == 0:
                 # Elementary homeroom teachers teach every subject to their class, 3 per grade.
                 for grade in range(school.grade_low, school.grade_high + 1):
                     for _ in range(3):
                         self.teachers[(school.pk, f"homeroom-{grade}")].append(
-                            add(StaffRole.TEACHER, school))
+                            add(StaffRole.TEACHER, school)
+                        )
             else:
                 per_subject = 2 if school.grade_low == 6 else 4
                 for subject in SUBJECTS:
@@ -415,12 +570,14 @@ class DemoBuilder:
     def build_students(self) -> None:
         """Families of one to three children, each with one or two guardians."""
         per_grade = self.student_total / 13
-        grades = [g for g in range(13) for _ in range(round(per_grade * (g + 1)) -
-                                                      round(per_grade * g))]
+        grades = [
+            g for g in range(13) for _ in range(round(per_grade * (g + 1)) - round(per_grade * g))
+        ]
         self.rng.shuffle(grades)
         current_year = self.years[1].end_year
-        school_for_grade = {g: s for s in self.schools for g in range(s.grade_low,
-                                                                     s.grade_high + 1)}
+        school_for_grade = {
+            g: s for s in self.schools for g in range(s.grade_low, s.grade_high + 1)
+        }
         users: list[User] = []
         students: list[Student] = []
         guardians: list[Guardian] = []
@@ -431,25 +588,37 @@ class DemoBuilder:
             family_name = surname_for(self.rng, race)
             size = int(self.rng.choice([1, 2, 3], p=[0.70, 0.25, 0.05]))
             family = []
-            for grade in grades[index:index + size]:
-                drawn = draw_student(self.rng, grade=grade, family_name=family_name, race=race,
-                                     school_year_end=current_year)
+            for grade in grades[index : index + size]:
+                drawn = draw_student(
+                    self.rng,
+                    grade=grade,
+                    family_name=family_name,
+                    race=race,
+                    school_year_end=current_year,
+                )
                 local_id = f"{100000 + len(students) + 1}"
-                user = self._user(drawn.given_name, drawn.family_name, Role.STUDENT,
-                                  f"s{local_id}")
+                user = self._user(drawn.given_name, drawn.family_name, Role.STUDENT, f"s{local_id}")
                 users.append(user)
                 student = Student(
-                    district=self.district, school=school_for_grade[grade], local_id=local_id,
+                    district=self.district,
+                    school=school_for_grade[grade],
+                    local_id=local_id,
                     state_id=f"OR{7000000 + len(students) * 7 + 3}",
-                    source_id=f"student-{local_id}", given_name=drawn.given_name,
-                    family_name=drawn.family_name, birth_on=drawn.birth_on, grade_level=grade,
-                    sex=drawn.sex, is_hispanic_latino=race == "hispanic",
-                    is_american_indian=race == "american_indian", is_asian=race == "asian",
+                    source_id=f"student-{local_id}",
+                    given_name=drawn.given_name,
+                    family_name=drawn.family_name,
+                    birth_on=drawn.birth_on,
+                    grade_level=grade,
+                    sex=drawn.sex,
+                    is_hispanic_latino=race == "hispanic",
+                    is_american_indian=race == "american_indian",
+                    is_asian=race == "asian",
                     is_black=race in {"black", "two_or_more"},
                     is_pacific_islander=race == "pacific_islander",
                     is_white=race in {"white", "two_or_more"},
                     is_economically_disadvantaged=drawn.is_economically_disadvantaged,
-                    disability=drawn.disability, is_english_learner=drawn.is_english_learner,
+                    disability=drawn.disability,
+                    is_english_learner=drawn.is_english_learner,
                     home_language=drawn.home_language,
                 )
                 student.user = user
@@ -463,17 +632,25 @@ class DemoBuilder:
                 user.preferred_language = language
                 users.append(user)
                 guardian = Guardian(
-                    district=self.district, given_name=given, family_name=family_name,
-                    email=f"{user.username}@family.example.org", preferred_language=language,
+                    district=self.district,
+                    given_name=given,
+                    family_name=family_name,
+                    email=f"{user.username}@family.example.org",
+                    preferred_language=language,
                     phone=f"541-555-{int(self.rng.integers(1000, 9999))}",
                     source_id=f"guardian-{len(guardians) + 1}",
                 )
                 guardian.user = user
-                relationship = Relationship.PARENT if self.rng.random() < 0.9 else str(
-                    self.rng.choice([Relationship.GRANDPARENT, Relationship.GUARDIAN,
-                                     Relationship.RELATIVE]))
-                links.extend((child, len(guardians), relationship, number == 0)
-                             for child in family)
+                relationship = (
+                    Relationship.PARENT
+                    if self.rng.random() < 0.9
+                    else str(
+                        self.rng.choice(
+                            [Relationship.GRANDPARENT, Relationship.GUARDIAN, Relationship.RELATIVE]
+                        )
+                    )
+                )
+                links.extend((child, len(guardians), relationship, number == 0) for child in family)
                 guardians.append(guardian)
         self._assign_demo_logins(students, guardians, links)
         User.objects.bulk_create(users, batch_size=1000)
@@ -482,16 +659,27 @@ class DemoBuilder:
             person.user_id = _login_of(person).pk
         Student.objects.bulk_create(students, batch_size=1000)
         Guardian.objects.bulk_create(guardians, batch_size=1000)
-        GuardianLink.objects.bulk_create([
-            GuardianLink(student=students[s], guardian=guardians[g], relationship=relationship,
-                         is_primary_contact=primary)
-            for s, g, relationship, primary in links
-        ], batch_size=1000)
+        GuardianLink.objects.bulk_create(
+            [
+                GuardianLink(
+                    student=students[s],
+                    guardian=guardians[g],
+                    relationship=relationship,
+                    is_primary_contact=primary,
+                )
+                for s, g, relationship, primary in links
+            ],
+            batch_size=1000,
+        )
         self.students = students
         self.latent = [self._draw_latent(student) for student in students]
 
-    def _assign_demo_logins(self, students: list[Student], guardians: list[Guardian],
-                            links: list[tuple[int, int, str, bool]]) -> None:
+    def _assign_demo_logins(
+        self,
+        students: list[Student],
+        guardians: list[Guardian],
+        links: list[tuple[int, int, str, bool]],
+    ) -> None:
         """The demo student is a fourth grader whose first guardian is the demo guardian."""
         chosen = next(i for i, s in enumerate(students) if s.grade_level == 4)
         guardian_index = next(g for s, g, _, _ in links if s == chosen)
@@ -539,7 +727,9 @@ class DemoBuilder:
             start[weak] = base - 1.6 + rng.normal(0, 0.2)
         return Latent(
             start={d: grade_at_origin + value for d, value in start.items()},
-            rate=rate, late_rate=late_rate, break_at=break_at,
+            rate=rate,
+            late_rate=late_rate,
+            break_at=break_at,
         )
 
     # -- classes ---------------------------------------------------------------------------
@@ -547,22 +737,30 @@ class DemoBuilder:
         courses: dict[tuple[str, int], Course] = {}
         for subject in SUBJECTS:
             for grade in range(13):
-                title = COURSE_TITLES.get((subject, grade),
-                                          f"{SUBJECT_TITLES[subject]} {_grade_label(grade)}")
+                title = COURSE_TITLES.get(
+                    (subject, grade), f"{SUBJECT_TITLES[subject]} {_grade_label(grade)}"
+                )
                 courses[(subject, grade)] = Course(
-                    district=self.district, code=f"{subject.upper()}-{grade:02d}", title=title,
-                    subject=SUBJECT_TITLES[subject], grade_low=grade, grade_high=grade,
+                    district=self.district,
+                    code=f"{subject.upper()}-{grade:02d}",
+                    title=title,
+                    subject=SUBJECT_TITLES[subject],
+                    grade_low=grade,
+                    grade_high=grade,
                     source_id=f"course-{subject}-{grade}",
                 )
         Course.objects.bulk_create(list(courses.values()))
         through = Course.frameworks.through
-        through.objects.bulk_create([
-            through(course_id=course.pk, framework_id=self.frameworks[key].pk)
-            for (subject, _), course in courses.items()
-            for key in (subject, "habits")
-        ])
-        school_for_grade = {g: s for s in self.schools for g in range(s.grade_low,
-                                                                     s.grade_high + 1)}
+        through.objects.bulk_create(
+            [
+                through(course_id=course.pk, framework_id=self.frameworks[key].pk)
+                for (subject, _), course in courses.items()
+                for key in (subject, "habits")
+            ]
+        )
+        school_for_grade = {
+            g: s for s in self.schools for g in range(s.grade_low, s.grade_high + 1)
+        }
         # (year index, section) -> students; sections of both years.
         self.sections: list[tuple[int, Section, Staff, str, list[int]]] = []
         section_rows: list[Section] = []
@@ -583,18 +781,23 @@ class DemoBuilder:
                         teachers = self.teachers[(school.pk, f"homeroom-{grade}")]
                     else:
                         teachers = self.teachers[(school.pk, subject)]
-                    count = len(teachers) if school.grade_low == 0 else max(
-                        1, math.ceil(len(order) / 30))
+                    count = (
+                        len(teachers)
+                        if school.grade_low == 0
+                        else max(1, math.ceil(len(order) / 30))
+                    )
                     for number in range(count):
                         group = order[number::count]
                         teacher = teachers[(number + grade) % len(teachers)]
                         course = courses[(subject, grade)]
                         section = Section(
-                            course=course, school=school, session=plan.session,
+                            course=course,
+                            school=school,
+                            session=plan.session,
                             title=f"{course.title} · {teacher.family_name} · {label}"
                             + (f" ({number + 1})" if count > 1 else ""),
-                            period=str(number + 1), source_id=f"section-{plan.end_year}-"
-                            f"{subject}-{grade}-{number + 1}",
+                            period=str(number + 1),
+                            source_id=f"section-{plan.end_year}-{subject}-{grade}-{number + 1}",
                         )
                         section_rows.append(section)
                         self.sections.append((year_index, section, teacher, subject, group))
@@ -602,13 +805,23 @@ class DemoBuilder:
         enrollments = []
         for year_index, section, teacher, _, group in self.sections:
             plan = self.years[year_index]
-            enrollments.append(Enrollment(section=section, role=EnrollmentRole.TEACHER,
-                                          staff=teacher, begins_on=plan.starts_on,
-                                          ends_on=plan.ends_on))
+            enrollments.append(
+                Enrollment(
+                    section=section,
+                    role=EnrollmentRole.TEACHER,
+                    staff=teacher,
+                    begins_on=plan.starts_on,
+                    ends_on=plan.ends_on,
+                )
+            )
             enrollments.extend(
-                Enrollment(section=section, role=EnrollmentRole.STUDENT,
-                           student=self.students[i], begins_on=plan.starts_on,
-                           ends_on=plan.ends_on)
+                Enrollment(
+                    section=section,
+                    role=EnrollmentRole.STUDENT,
+                    student=self.students[i],
+                    begins_on=plan.starts_on,
+                    ends_on=plan.ends_on,
+                )
                 for i in group
             )
         Enrollment.objects.bulk_create(enrollments, batch_size=2000)
@@ -619,7 +832,8 @@ class DemoBuilder:
         for year_index, _, teacher, subject, group in self.sections:
             if year_index == 1 and subject == "math" and self.demo_student_index in group:
                 User.objects.filter(pk=cast(int, teacher.user_id)).update(
-                    username=DEMO_LOGINS[Role.TEACHER])
+                    username=DEMO_LOGINS[Role.TEACHER]
+                )
                 return
 
     # -- evidence --------------------------------------------------------------------------
@@ -641,8 +855,9 @@ class DemoBuilder:
             for domain, per_year in streams:
                 share = len(days) / len(plan.school_days)
                 count = max(1, round(per_year * share))
-                chosen_days = sorted(rng.choice(len(days), size=min(count, len(days)),
-                                                replace=False))
+                chosen_days = sorted(
+                    rng.choice(len(days), size=min(count, len(days)), replace=False)
+                )
                 for day_index in chosen_days:
                     day = days[int(day_index)]
                     if domain == "habits":
@@ -650,38 +865,68 @@ class DemoBuilder:
                     else:
                         kind = kinds[int(rng.choice(len(kinds), p=kind_p))]
                     dok = int(rng.choice([1, 2, 3, 4], p=[0.2, 0.45, 0.3, 0.05]))
-                    when = datetime.combine(day, time(8 + int(rng.integers(0, 7)),
-                                                      int(rng.integers(0, 60))), TIMEZONE)
-                    assessments.append(Assessment(
-                        section=section, kind=kind, assessed_on=day, dok=dok,
-                        title=self._assessment_title(domain, kind, day),
-                        source=EvidenceSource.DEMO, created_by_id=teacher.user_id,
-                    ))
+                    when = datetime.combine(
+                        day, time(8 + int(rng.integers(0, 7)), int(rng.integers(0, 60))), TIMEZONE
+                    )
+                    assessments.append(
+                        Assessment(
+                            section=section,
+                            kind=kind,
+                            assessed_on=day,
+                            dok=dok,
+                            title=self._assessment_title(domain, kind, day),
+                            source=EvidenceSource.DEMO,
+                            created_by_id=teacher.user_id,
+                        )
+                    )
                     rows, used = self._score_group(
-                        domain=domain, group=group, grade=section.course.grade_low or 0,
-                        t_years=(day - self.origin).days / 365.25, when=db_datetime(when),
-                        dok=dok, kind=str(kind), recorded_by=teacher.user_id,
+                        domain=domain,
+                        group=group,
+                        grade=section.course.grade_low or 0,
+                        t_years=(day - self.origin).days / 365.25,
+                        when=db_datetime(when),
+                        dok=dok,
+                        kind=str(kind),
+                        recorded_by=teacher.user_id,
                     )
                     pending.append((len(assessments) - 1, rows, used))
         Assessment.objects.bulk_create(assessments, batch_size=2000)
         through = Assessment.targets.through
-        bulk_insert(through, ["assessment", "learningtarget"], (
-            (assessments[index].pk, target_id)
-            for index, _, used in pending for target_id in sorted(used)
-        ))
+        bulk_insert(
+            through,
+            ["assessment", "learningtarget"],
+            (
+                (assessments[index].pk, target_id)
+                for index, _, used in pending
+                for target_id in sorted(used)
+            ),
+        )
         recorded_at = db_datetime(datetime.combine(self.as_of, time(18), TIMEZONE))
-        return bulk_insert(Evidence, EVIDENCE_COLUMNS, (
-            (*row, assessments[index].pk, recorded_at)
-            for index, rows, _ in pending for row in rows
-        ))
+        return bulk_insert(
+            Evidence,
+            EVIDENCE_COLUMNS,
+            (
+                (*row, assessments[index].pk, recorded_at)
+                for index, rows, _ in pending
+                for row in rows
+            ),
+        )
 
     def _assessment_title(self, domain: str, kind: str, day: date) -> str:
         names = {"math": "Math", "ela": "ELA", "science": "Science", "habits": "Habits"}
         return f"{names[domain]} {EvidenceKind(kind).label.lower()} {day:%b %-d}"
 
     def _score_group(
-        self, *, domain: str, group: list[int], grade: int, t_years: float, when: Any,
-        dok: int, kind: str, recorded_by: int | None,
+        self,
+        *,
+        domain: str,
+        group: list[int],
+        grade: int,
+        t_years: float,
+        when: Any,
+        dok: int,
+        kind: str,
+        recorded_by: int | None,
     ) -> tuple[list[tuple[Any, ...]], set[int]]:
         """Scores of every student of a section on the next targets of their own pathway.
 
@@ -723,14 +968,29 @@ class DemoBuilder:
                     advancing = False
                 target_id = int(ids[index])
                 used.add(target_id)
-                rows.append((student_id, target_id, SCORES[score], when, kind, dok,
-                             EvidenceSource.DEMO.value, recorded_by))
+                rows.append(
+                    (
+                        student_id,
+                        target_id,
+                        SCORES[score],
+                        when,
+                        kind,
+                        dok,
+                        EvidenceSource.DEMO.value,
+                        recorded_by,
+                    )
+                )
         return rows, used
 
 
 @transaction.atomic
-def seed_demo(*, seed: int = 42, students: int = 900, as_of: date = DEFAULT_AS_OF,
-              progress: Callable[[str], None] | None = None) -> SeedReport:
+def seed_demo(
+    *,
+    seed: int = 42,
+    students: int = 900,
+    as_of: date = DEFAULT_AS_OF,
+    progress: Callable[[str], None] | None = None,
+) -> SeedReport:
     """Build the whole demo district in one transaction; returns counts and demo logins."""
     builder = DemoBuilder(seed=seed, students=students, as_of=as_of, progress=progress)
     say = builder.progress
@@ -748,11 +1008,18 @@ def seed_demo(*, seed: int = 42, students: int = 900, as_of: date = DEFAULT_AS_O
     say("evidence")
     mastery = mastery_recompute(district=builder.district, as_of=as_of)
     say("mastery estimates and placements")
-    audit_record(actor=None, action=AuditAction.IMPORT, subject=builder.district,
-                 detail={"seed": seed, "students": students, "evidence": evidence_count})
+    audit_record(
+        actor=None,
+        action=AuditAction.IMPORT,
+        subject=builder.district,
+        detail={"seed": seed, "students": students, "evidence": evidence_count},
+    )
     return SeedReport(
-        counts={"students": len(builder.students), "evidence": evidence_count,
-                "estimates": mastery["estimates"]},
+        counts={
+            "students": len(builder.students),
+            "evidence": evidence_count,
+            "estimates": mastery["estimates"],
+        },
         logins={str(role): username for role, username in DEMO_LOGINS.items()},
     )
 

@@ -25,18 +25,42 @@ _TAG = re.compile(r"<[^>]+>")
 # High-school standards sit at the grade of the course that teaches them in the traditional
 # pathway of CCSS Appendix A (Algebra I in 9, Geometry in 10, Algebra II in 11).
 _HS_LEVEL = {
-    "N-RN": 9, "N-Q": 9, "A-SSE": 9, "A-CED": 9, "A-REI": 9, "F-IF": 9, "F-BF": 9, "F-LE": 9,
-    "S-ID": 9, "G-CO": 10, "G-SRT": 10, "G-C": 10, "G-GPE": 10, "G-GMD": 10, "G-MG": 10,
-    "N-CN": 11, "N-VM": 11, "A-APR": 11, "F-TF": 11, "S-IC": 11, "S-CP": 11, "S-MD": 11,
+    "N-RN": 9,
+    "N-Q": 9,
+    "A-SSE": 9,
+    "A-CED": 9,
+    "A-REI": 9,
+    "F-IF": 9,
+    "F-BF": 9,
+    "F-LE": 9,
+    "S-ID": 9,
+    "G-CO": 10,
+    "G-SRT": 10,
+    "G-C": 10,
+    "G-GPE": 10,
+    "G-GMD": 10,
+    "G-MG": 10,
+    "N-CN": 11,
+    "N-VM": 11,
+    "A-APR": 11,
+    "F-TF": 11,
+    "S-IC": 11,
+    "S-CP": 11,
+    "S-MD": 11,
 }
 _HS_CATEGORY = {
-    "N": "High School: Number and Quantity", "A": "High School: Algebra",
-    "F": "High School: Functions", "G": "High School: Geometry",
+    "N": "High School: Number and Quantity",
+    "A": "High School: Algebra",
+    "F": "High School: Functions",
+    "G": "High School: Geometry",
     "S": "High School: Statistics and Probability",
 }
 _ELA_STRANDS = {
-    "RL": "Reading: Literature", "RI": "Reading: Informational Text",
-    "RF": "Reading: Foundational Skills", "W": "Writing", "SL": "Speaking and Listening",
+    "RL": "Reading: Literature",
+    "RI": "Reading: Informational Text",
+    "RF": "Reading: Foundational Skills",
+    "W": "Writing",
+    "SL": "Speaking and Listening",
     "L": "Language",
 }
 
@@ -98,9 +122,14 @@ def math_standards() -> list[StandardRow]:
         ccss = doc.get("CCSS") or {}
         rows.append(
             StandardRow(
-                competency_code=competency_code, competency_title=competency_title, code=short,
-                parent_code=parent, statement=_clean(doc.get("statement", "")), level=level,
-                level_high=None, guid=_as_uuid(ccss.get("GUID") or doc.get("id", "")),
+                competency_code=competency_code,
+                competency_title=competency_title,
+                code=short,
+                parent_code=parent,
+                statement=_clean(doc.get("statement", "")),
+                level=level,
+                level_high=None,
+                guid=_as_uuid(ccss.get("GUID") or doc.get("id", "")),
                 uri=ccss.get("URI") or "",
             )
         )
@@ -121,11 +150,15 @@ def ela_standards() -> list[StandardRow]:
         ccss = doc.get("CCSS") or {}
         rows.append(
             StandardRow(
-                competency_code=strand, competency_title=_ELA_STRANDS[strand],
+                competency_code=strand,
+                competency_title=_ELA_STRANDS[strand],
                 code=code.removeprefix("CCSS.ELA-Literacy."),
                 parent_code=f"{strand}.{grade}.{number}" if letter else None,
-                statement=_clean(doc.get("statement", "")), level=level, level_high=level_high,
-                guid=_as_uuid(doc.get("id", "")), uri=ccss.get("URI") or "",
+                statement=_clean(doc.get("statement", "")),
+                level=level,
+                level_high=level_high,
+                guid=_as_uuid(doc.get("id", "")),
+                uri=ccss.get("URI") or "",
             )
         )
     return rows

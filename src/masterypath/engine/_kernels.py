@@ -79,8 +79,16 @@ UNLEARNED_FLOOR = 1e-300
 
 @_compiled
 def _bkt_last_posterior(
-    obs: Any, starts: Any, ends: Any, param: Any, prior: Any, lam_correct: Any,
-    lam_wrong: Any, keep: Any, forget: Any, out: Any,
+    obs: Any,
+    starts: Any,
+    ends: Any,
+    param: Any,
+    prior: Any,
+    lam_correct: Any,
+    lam_wrong: Any,
+    keep: Any,
+    forget: Any,
+    out: Any,
 ) -> None:
     for g in range(starts.size):
         k = param[g]
@@ -97,8 +105,14 @@ def _bkt_last_posterior(
 
 
 def bkt_last_posterior(
-    obs: NDArray[np.bool_], starts: IntArray, ends: IntArray, param: IntArray,
-    prior: FloatArray, lam_correct: FloatArray, lam_wrong: FloatArray, keep: FloatArray,
+    obs: NDArray[np.bool_],
+    starts: IntArray,
+    ends: IntArray,
+    param: IntArray,
+    prior: FloatArray,
+    lam_correct: FloatArray,
+    lam_wrong: FloatArray,
+    keep: FloatArray,
     forget: FloatArray,
 ) -> FloatArray:
     """Posterior P(learned) after the last row of each sequence ``obs[starts[g]:ends[g]]``.
@@ -108,7 +122,5 @@ def bkt_last_posterior(
     ``q = (1 - u) / den``, then ``u = (u lam / den) keep + forget``.
     """
     out = np.empty(starts.size)
-    _bkt_last_posterior(
-        obs, starts, ends, param, prior, lam_correct, lam_wrong, keep, forget, out
-    )
+    _bkt_last_posterior(obs, starts, ends, param, prior, lam_correct, lam_wrong, keep, forget, out)
     return out

@@ -143,9 +143,7 @@ def _unlearned_before(unlearned: float | None, params: BktParams) -> float:
     return max(u, UNLEARNED_FLOOR)
 
 
-def bkt_step(
-    unlearned: float | None, correct: bool, params: BktParams
-) -> tuple[float, float]:
+def bkt_step(unlearned: float | None, correct: bool, params: BktParams) -> tuple[float, float]:
     """One observation: ``(q, q_u)``, the posteriors P(learned) and P(not learned) after it.
 
     ``unlearned`` is ``q_u`` after the previous observation (None before the first one, when
@@ -194,20 +192,28 @@ class _ParamArrays:
 
     def copy(self) -> _ParamArrays:
         return _ParamArrays(
-            self.prior.copy(), self.learn.copy(), self.guess.copy(), self.slip.copy(),
+            self.prior.copy(),
+            self.learn.copy(),
+            self.guess.copy(),
+            self.slip.copy(),
             self.forget.copy(),
         )
 
     def take(self, index: IntArray) -> _ParamArrays:
         return _ParamArrays(
-            self.prior[index], self.learn[index], self.guess[index], self.slip[index],
+            self.prior[index],
+            self.learn[index],
+            self.guess[index],
+            self.slip[index],
             self.forget[index],
         )
 
     def max_change(self, other: _ParamArrays) -> FloatArray:
         change = np.abs(self.prior - other.prior)
         for mine, theirs in (
-            (self.learn, other.learn), (self.guess, other.guess), (self.slip, other.slip),
+            (self.learn, other.learn),
+            (self.guess, other.guess),
+            (self.slip, other.slip),
             (self.forget, other.forget),
         ):
             np.maximum(change, np.abs(mine - theirs), out=change)
@@ -215,8 +221,11 @@ class _ParamArrays:
 
     def params(self, k: int) -> BktParams:
         return BktParams(
-            prior=float(self.prior[k]), learn=float(self.learn[k]), guess=float(self.guess[k]),
-            slip=float(self.slip[k]), forget=float(self.forget[k]),
+            prior=float(self.prior[k]),
+            learn=float(self.learn[k]),
+            guess=float(self.guess[k]),
+            slip=float(self.slip[k]),
+            forget=float(self.forget[k]),
         )
 
     @classmethod
@@ -268,8 +277,11 @@ def _layout_of(sequences: _SequenceSet) -> _Layout:
     starts = sequences.starts()
     offsets, columns, rank = column_ranks(sequences.lengths)
     layout = _Layout(
-        PackedBlock(0, offsets, columns), np.empty(sequences.obs.size, dtype=bool),
-        sequences.param_index[columns], starts, rank,
+        PackedBlock(0, offsets, columns),
+        np.empty(sequences.obs.size, dtype=bool),
+        sequences.param_index[columns],
+        starts,
+        rank,
     )
     for lo, hi, slot in layout.rows_to_slots():
         layout.obs[slot] = sequences.obs[lo:hi]
@@ -324,15 +336,25 @@ class _ColumnParams:
         slip = np.maximum(p.slip, _EPSILON)
         one_minus_slip = np.maximum(1.0 - p.slip, _EPSILON)
         return cls(
-            prior=p.prior, learn=p.learn, keep=1.0 - p.forget - p.learn, forget=p.forget,
-            lam_correct=p.guess / one_minus_slip, lam_wrong=(1.0 - p.guess) / slip,
-            log_e_correct=np.log(one_minus_slip), log_e_wrong=np.log(slip), guess=p.guess,
+            prior=p.prior,
+            learn=p.learn,
+            keep=1.0 - p.forget - p.learn,
+            forget=p.forget,
+            lam_correct=p.guess / one_minus_slip,
+            lam_wrong=(1.0 - p.guess) / slip,
+            log_e_correct=np.log(one_minus_slip),
+            log_e_wrong=np.log(slip),
+            guess=p.guess,
             slope=1.0 - p.slip - p.guess,
         )
 
 
 def _forward_chunk(
-    obs: BoolArray, chunk: _Chunk, cp: _ColumnParams, p_out: FloatArray, q_out: FloatArray,
+    obs: BoolArray,
+    chunk: _Chunk,
+    cp: _ColumnParams,
+    p_out: FloatArray,
+    q_out: FloatArray,
     loglik_out: FloatArray | None = None,
 ) -> None:
     """Forward filter of a chunk: predictive ``p`` and posterior ``q`` in the chunk's slots.
@@ -390,16 +412,17 @@ class _Stats:
 
     def add(self, other: _Stats) -> None:
         for mine, theirs in (
-            (self.gamma_first, other.gamma_first), (self.gamma, other.gamma),
-            (self.gamma_correct, other.gamma_correct), (self.gamma_last, other.gamma_last),
-            (self.xi_learn, other.xi_learn), (self.xi_forget, other.xi_forget),
+            (self.gamma_first, other.gamma_first),
+            (self.gamma, other.gamma),
+            (self.gamma_correct, other.gamma_correct),
+            (self.gamma_last, other.gamma_last),
+            (self.xi_learn, other.xi_learn),
+            (self.xi_forget, other.xi_forget),
         ):
             np.add(mine, theirs, out=mine)
 
 
-def _e_step_chunk(
-    layout: _Layout, chunk: _Chunk, params: _ParamArrays, *, forgets: bool
-) -> _Stats:
+def _e_step_chunk(layout: _Layout, chunk: _Chunk, params: _ParamArrays, *, forgets: bool) -> _Stats:
     """Forward filter, then smoothed posteriors backwards; expected counts per parameter set."""
     k = params.prior.size
     column_param = layout.column_param[chunk.lo : chunk.hi]
@@ -443,7 +466,9 @@ def _e_step_chunk(
                 np.multiply(q, ratio, out=q)
         acc_gamma[:width] += g
         np.add(
-            acc_gamma_correct[:width], g, out=acc_gamma_correct[:width],
+            acc_gamma_correct[:width],
+            g,
+            out=acc_gamma_correct[:width],
             where=obs[starts[t] : starts[t] + width],
         )
     if forgets:
@@ -460,8 +485,12 @@ def _e_step_chunk(
         return np.bincount(column_param, weights=values, minlength=k).astype(np.float64)
 
     return _Stats(
-        per_set(gamma_first), per_set(acc_gamma), per_set(acc_gamma_correct),
-        per_set(gamma_last), per_set(xi_learn), per_set(xi_forget),
+        per_set(gamma_first),
+        per_set(acc_gamma),
+        per_set(acc_gamma_correct),
+        per_set(gamma_last),
+        per_set(xi_learn),
+        per_set(xi_forget),
     )
 
 
@@ -473,9 +502,7 @@ _T = TypeVar("_T")
 _Item = TypeVar("_Item")
 
 
-def _map_chunks(
-    chunks: list[_Item], work: Callable[[_Item], _T], workers: int
-) -> list[_T]:
+def _map_chunks(chunks: list[_Item], work: Callable[[_Item], _T], workers: int) -> list[_T]:
     """``work`` on every chunk, in order, on up to ``workers`` threads (the loops inside release
     the GIL)."""
     if workers > 1 and len(chunks) > 1:
@@ -494,22 +521,28 @@ class _Counts:
     def of(cls, sequences: _SequenceSet, k: int) -> _Counts:
         starts = sequences.starts()
         per_sequence = (
-            np.add.reduceat(sequences.obs, starts, dtype=np.int64) if starts.size
+            np.add.reduceat(sequences.obs, starts, dtype=np.int64)
+            if starts.size
             else np.zeros(0, dtype=np.int64)
         )
         return cls(
-            rows=np.bincount(
-                sequences.param_index, weights=sequences.lengths, minlength=k
-            ).astype(np.float64),
-            correct=np.bincount(
-                sequences.param_index, weights=per_sequence, minlength=k
-            ).astype(np.float64),
+            rows=np.bincount(sequences.param_index, weights=sequences.lengths, minlength=k).astype(
+                np.float64
+            ),
+            correct=np.bincount(sequences.param_index, weights=per_sequence, minlength=k).astype(
+                np.float64
+            ),
             sequences=np.bincount(sequences.param_index, minlength=k).astype(np.float64),
         )
 
 
 def _m_step(
-    stats: _Stats, counts: _Counts, params: _ParamArrays, running: BoolArray, *, forgets: bool,
+    stats: _Stats,
+    counts: _Counts,
+    params: _ParamArrays,
+    running: BoolArray,
+    *,
+    forgets: bool,
     bounds: BktBounds,
 ) -> None:
     """Maximisation step for the running parameter sets, held inside the bounds."""
@@ -536,8 +569,16 @@ def _m_step(
 
 
 def _em(
-    sequences: _SequenceSet, params: _ParamArrays, *, forgets: bool, bounds: BktBounds,
-    max_iter: int, tol: float, workers: int, chunk_width: int, want_loglik: bool,
+    sequences: _SequenceSet,
+    params: _ParamArrays,
+    *,
+    forgets: bool,
+    bounds: BktBounds,
+    max_iter: int,
+    tol: float,
+    workers: int,
+    chunk_width: int,
+    want_loglik: bool,
 ) -> tuple[IntArray, FloatArray]:
     """EM for all parameter sets at once; ``params`` is updated in place.
 
@@ -573,9 +614,7 @@ def _em(
     return iterations, loglik
 
 
-def _loglik(
-    layout: _Layout, params: _ParamArrays, *, workers: int, chunk_width: int
-) -> FloatArray:
+def _loglik(layout: _Layout, params: _ParamArrays, *, workers: int, chunk_width: int) -> FloatArray:
     k = params.prior.size
 
     def work(chunk: _Chunk) -> FloatArray:
@@ -593,7 +632,11 @@ def _loglik(
 
 
 def _forward_all(
-    sequences: _SequenceSet, params: _ParamArrays, *, workers: int, chunk_width: int,
+    sequences: _SequenceSet,
+    params: _ParamArrays,
+    *,
+    workers: int,
+    chunk_width: int,
     permutation: IntArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """``P(correct)`` before each row and ``P(mastery)`` after it.
@@ -632,7 +675,11 @@ def _forward_all(
 
 
 def _random_starts(
-    rng: np.random.Generator, count: int, *, forgets: bool, bounds: BktBounds,
+    rng: np.random.Generator,
+    count: int,
+    *,
+    forgets: bool,
+    bounds: BktBounds,
     defaults: BktParams,
 ) -> list[BktParams]:
     starts = [defaults]
@@ -661,7 +708,12 @@ class _Prepared:
 
 
 def _prepare(
-    frame: pl.DataFrame, *, skill: str, student: str, correct: str, order: str | None,
+    frame: pl.DataFrame,
+    *,
+    skill: str,
+    student: str,
+    correct: str,
+    order: str | None,
 ) -> _Prepared:
     skill_column = frame.get_column(skill)
     # student first: logs are often kept per student, and a sorted input sorts in linear time
@@ -702,12 +754,24 @@ def _rows_of(starts: IntArray, lengths: IntArray) -> IntArray:
 
 
 def bkt_fit(
-    frame: pl.DataFrame, *, skill: str = "skill_id", student: str = "student_id",
-    correct: str = "correct", order: str | None = None,
-    forgets: bool = False, restarts: int = 5, seed: int = 0, sample: int = 500,
-    max_iter: int = 100, tol: float = 1e-4, short_iter: int = 20, min_rows: int = 30,
-    bounds: BktBounds | None = None, defaults: BktParams = DEFAULT_BKT_PARAMS,
-    workers: int = 1, chunk_width: int = 16384,
+    frame: pl.DataFrame,
+    *,
+    skill: str = "skill_id",
+    student: str = "student_id",
+    correct: str = "correct",
+    order: str | None = None,
+    forgets: bool = False,
+    restarts: int = 5,
+    seed: int = 0,
+    sample: int = 500,
+    max_iter: int = 100,
+    tol: float = 1e-4,
+    short_iter: int = 20,
+    min_rows: int = 30,
+    bounds: BktBounds | None = None,
+    defaults: BktParams = DEFAULT_BKT_PARAMS,
+    workers: int = 1,
+    chunk_width: int = 16384,
 ) -> BktModel:
     """Fit BKT parameters per skill by EM with seeded random restarts.
 
@@ -759,9 +823,15 @@ def bkt_fit(
             [starts[r] for _ in range(fitted.size) for r in range(restarts)]
         )
         sample_iterations, loglik = _em(
-            sample_set, sample_params, forgets=forgets, bounds=bounds,
-            max_iter=min(max_iter, short_iter), tol=max(tol, 1e-3), workers=workers,
-            chunk_width=chunk_width, want_loglik=True,
+            sample_set,
+            sample_params,
+            forgets=forgets,
+            bounds=bounds,
+            max_iter=min(max_iter, short_iter),
+            tol=max(tol, 1e-3),
+            workers=workers,
+            chunk_width=chunk_width,
+            want_loglik=True,
         )
         best = np.argmax(loglik.reshape(fitted.size, restarts), axis=1)
         best += np.arange(fitted.size) * restarts
@@ -775,9 +845,15 @@ def bkt_fit(
         chosen_skills[fitted] = True
         if chosen_skills.any():
             full_iterations, _ = _em(
-                sequences.subset(chosen_skills[sequences.param_index]), final, forgets=forgets,
-                bounds=bounds, max_iter=max_iter, tol=tol, workers=workers,
-                chunk_width=chunk_width, want_loglik=False,
+                sequences.subset(chosen_skills[sequences.param_index]),
+                final,
+                forgets=forgets,
+                bounds=bounds,
+                max_iter=max_iter,
+                tol=tol,
+                workers=workers,
+                chunk_width=chunk_width,
+                want_loglik=False,
             )
             iterations += full_iterations
     fitted_mask = np.zeros(n_skills, dtype=bool)
@@ -797,9 +873,15 @@ def bkt_fit(
 
 
 def bkt_predict(
-    frame: pl.DataFrame, model: BktModel, *, skill: str = "skill_id",
-    student: str = "student_id", correct: str = "correct", order: str | None = None,
-    workers: int = 1, chunk_width: int = 16384,
+    frame: pl.DataFrame,
+    model: BktModel,
+    *,
+    skill: str = "skill_id",
+    student: str = "student_id",
+    correct: str = "correct",
+    order: str | None = None,
+    workers: int = 1,
+    chunk_width: int = 16384,
 ) -> pl.DataFrame:
     """Run the forward filter over every (skill, student) sequence.
 
@@ -810,18 +892,23 @@ def bkt_predict(
     prepared = _prepare(frame, skill=skill, student=student, correct=correct, order=order)
     params = _ParamArrays.from_params([model.params_for(name) for name in prepared.skills])
     p_correct, p_mastery = _forward_all(
-        prepared.sequences, params, workers=workers, chunk_width=chunk_width,
+        prepared.sequences,
+        params,
+        workers=workers,
+        chunk_width=chunk_width,
         permutation=prepared.permutation,
     )
     del prepared
-    return frame.with_columns(
-        pl.Series("p_correct", p_correct), pl.Series("p_mastery", p_mastery)
-    )
+    return frame.with_columns(pl.Series("p_correct", p_correct), pl.Series("p_mastery", p_mastery))
 
 
 def bkt_forward(
-    correct: ArrayLike, lengths: ArrayLike, params: Sequence[BktParams] | BktParams,
-    param_index: ArrayLike | None = None, *, workers: int = 1,
+    correct: ArrayLike,
+    lengths: ArrayLike,
+    params: Sequence[BktParams] | BktParams,
+    param_index: ArrayLike | None = None,
+    *,
+    workers: int = 1,
 ) -> tuple[FloatArray, FloatArray]:
     """Vectorised forward filter of many sequences stored one after another.
 
@@ -832,7 +919,8 @@ def bkt_forward(
     lengths_array = np.asarray(lengths, dtype=np.int64)
     param_list = [params] if isinstance(params, BktParams) else list(params)
     index = (
-        np.zeros(lengths_array.size, dtype=np.int64) if param_index is None
+        np.zeros(lengths_array.size, dtype=np.int64)
+        if param_index is None
         else np.asarray(param_index, dtype=np.int64)
     )
     sequences = _SequenceSet(np.asarray(correct, dtype=bool), lengths_array, index)
@@ -842,8 +930,12 @@ def bkt_forward(
 
 
 def bkt_final(
-    correct: ArrayLike, lengths: ArrayLike, params: Sequence[BktParams] | BktParams,
-    param_index: ArrayLike | None = None, *, workers: int = 1,
+    correct: ArrayLike,
+    lengths: ArrayLike,
+    params: Sequence[BktParams] | BktParams,
+    param_index: ArrayLike | None = None,
+    *,
+    workers: int = 1,
 ) -> tuple[FloatArray, FloatArray]:
     """Posterior P(mastery) after the last row of every sequence, and P(correct) next.
 
@@ -854,7 +946,8 @@ def bkt_final(
     lengths_array = np.asarray(lengths, dtype=np.int64)
     param_list = [params] if isinstance(params, BktParams) else list(params)
     index = (
-        np.zeros(lengths_array.size, dtype=np.int64) if param_index is None
+        np.zeros(lengths_array.size, dtype=np.int64)
+        if param_index is None
         else np.asarray(param_index, dtype=np.int64)
     )
     obs = np.asarray(correct, dtype=bool)
@@ -865,17 +958,24 @@ def bkt_final(
 
     def work(part: slice) -> FloatArray:
         return bkt_last_posterior(
-            obs, starts[part], ends[part], index[part], cp.prior, cp.lam_correct,
-            cp.lam_wrong, cp.keep, cp.forget,
+            obs,
+            starts[part],
+            ends[part],
+            index[part],
+            cp.prior,
+            cp.lam_correct,
+            cp.lam_wrong,
+            cp.keep,
+            cp.forget,
         )
 
     size = lengths_array.size
     step = max(1, -(-size // max(workers, 1)))
     parts = _map_chunks([slice(lo, lo + step) for lo in range(0, size, step)], work, workers)
     p_mastery = np.concatenate(parts) if parts else np.zeros(0)
-    p_learned_next = p_mastery * (1.0 - arrays.forget[index]) + (1.0 - p_mastery) * arrays.learn[
-        index
-    ]
+    p_learned_next = (
+        p_mastery * (1.0 - arrays.forget[index]) + (1.0 - p_mastery) * arrays.learn[index]
+    )
     p_correct = arrays.guess[index] + p_learned_next * (
         1.0 - arrays.slip[index] - arrays.guess[index]
     )

@@ -31,9 +31,36 @@ MAX_PROJECTION_DAYS = 365.2425 * 50  # projections further out than 50 years are
 
 # one-sided 95% critical values of Student's t for 1..30 degrees of freedom
 _T_95 = (
-    6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812, 1.796, 1.782, 1.771,
-    1.761, 1.753, 1.746, 1.740, 1.734, 1.729, 1.725, 1.721, 1.717, 1.714, 1.711, 1.708, 1.706,
-    1.703, 1.701, 1.699, 1.697,
+    6.314,
+    2.920,
+    2.353,
+    2.132,
+    2.015,
+    1.943,
+    1.895,
+    1.860,
+    1.833,
+    1.812,
+    1.796,
+    1.782,
+    1.771,
+    1.761,
+    1.753,
+    1.746,
+    1.740,
+    1.734,
+    1.729,
+    1.725,
+    1.721,
+    1.717,
+    1.714,
+    1.711,
+    1.708,
+    1.706,
+    1.703,
+    1.701,
+    1.699,
+    1.697,
 )
 
 
@@ -56,8 +83,12 @@ class Rollup:
 
 
 def rollup(
-    values: Sequence[float | None], *, method: str = "mean", proficient: float = 3.0,
-    required: Sequence[bool] | None = None, points: Sequence[float] | None = None,
+    values: Sequence[float | None],
+    *,
+    method: str = "mean",
+    proficient: float = 3.0,
+    required: Sequence[bool] | None = None,
+    points: Sequence[float] | None = None,
     points_needed: float | None = None,
 ) -> Rollup:
     """Roll children's values up to their parent.
@@ -89,7 +120,11 @@ def rollup(
 
 
 def rollup_frame(
-    values: pl.DataFrame, edges: pl.DataFrame, *, method: str = "mean", proficient: float = 3.0,
+    values: pl.DataFrame,
+    edges: pl.DataFrame,
+    *,
+    method: str = "mean",
+    proficient: float = 3.0,
     points_needed: Mapping[object, float] | None = None,
 ) -> pl.DataFrame:
     """Batch roll-up: ``values`` (student_id, child_id, value) through ``edges`` (parent_id,
@@ -199,23 +234,36 @@ def placement_from_shares(shares: pl.DataFrame, *, share: float = 0.8) -> pl.Dat
         (pl.col("share") >= share - 1e-12).cast(pl.Int8).cum_min().over(keys).alias("__done"),
         (pl.col("level").first().over(keys) - 1.0).alias("__base"),
     )
-    completed = by_level.filter(pl.col("__done") == 1).group_by(keys).agg(
-        pl.col("level").max().cast(pl.Float64).alias("completed")
+    completed = (
+        by_level.filter(pl.col("__done") == 1)
+        .group_by(keys)
+        .agg(pl.col("level").max().cast(pl.Float64).alias("completed"))
     )
-    following = by_level.filter(pl.col("__done") == 0).group_by(keys).agg(
-        pl.col("level").first().cast(pl.Float64).alias("__next"),
-        pl.col("share").first().alias("__share"),
+    following = (
+        by_level.filter(pl.col("__done") == 0)
+        .group_by(keys)
+        .agg(
+            pl.col("level").first().cast(pl.Float64).alias("__next"),
+            pl.col("share").first().alias("__share"),
+        )
     )
     base = by_level.group_by(keys).agg(pl.col("__base").first().cast(pl.Float64))
     out = base.join(completed, on=keys, how="left").join(following, on=keys, how="left")
     out = out.with_columns(pl.coalesce("completed", "__base").alias("completed"))
-    return out.with_columns(
-        pl.when(pl.col("__next").is_null()).then(pl.col("completed")).otherwise(
-            pl.col("completed")
-            + (pl.col("__next") - pl.col("completed"))
-            * pl.min_horizontal(pl.col("__share") / share, pl.lit(1.0))
-        ).alias("placement")
-    ).select(*keys, "completed", "placement").sort(keys)
+    return (
+        out.with_columns(
+            pl.when(pl.col("__next").is_null())
+            .then(pl.col("completed"))
+            .otherwise(
+                pl.col("completed")
+                + (pl.col("__next") - pl.col("completed"))
+                * pl.min_horizontal(pl.col("__share") / share, pl.lit(1.0))
+            )
+            .alias("placement")
+        )
+        .select(*keys, "completed", "placement")
+        .sort(keys)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,9 +334,15 @@ def _after_school_days(start: date, days: float, break_months: frozenset[int]) -
 
 
 def growth(
-    placements: Sequence[tuple[date, float]], *, as_of: date, grade_level: float | None = None,
-    school_year_months: float = 10.0, recent_months: float = 3.0, min_points: int = 3,
-    break_months: frozenset[int] = frozenset(), earlier_months: float | None = None,
+    placements: Sequence[tuple[date, float]],
+    *,
+    as_of: date,
+    grade_level: float | None = None,
+    school_year_months: float = 10.0,
+    recent_months: float = 3.0,
+    min_points: int = 3,
+    break_months: frozenset[int] = frozenset(),
+    earlier_months: float | None = None,
 ) -> Growth:
     """Levels per month, pace, projection and slowing-down flag from dated placements.
 
@@ -311,9 +365,9 @@ def growth(
     points = sorted((day, level) for day, level in placements if day <= as_of)
     if not points:
         return Growth(None, None, None, None, False, None, None, 0)
-    months = np.array([
-        -_school_days(day, as_of, break_months) / DAYS_PER_MONTH for day, _ in points
-    ])
+    months = np.array(
+        [-_school_days(day, as_of, break_months) / DAYS_PER_MONTH for day, _ in points]
+    )
     levels = np.array([level for _, level in points], dtype=np.float64)
     current = float(levels[-1])
     fit = _slope(months, levels)
@@ -336,17 +390,22 @@ def growth(
     recent_fit = _slope(months[recent], levels[recent])
     is_slowing = False
     if (
-        earlier_fit and recent_fit and int(earlier.sum()) >= min_points
+        earlier_fit
+        and recent_fit
+        and int(earlier.sum()) >= min_points
         and int(recent.sum()) >= min_points
     ):
         difference = recent_fit[0] - earlier_fit[0]
         se = math.hypot(earlier_fit[2], recent_fit[2])
         dof = int(earlier.sum()) + int(recent.sum()) - 4
-        is_slowing = difference < 0 and (
-            se == 0.0 or difference / se < -_t_critical(max(dof, 1))
-        )
+        is_slowing = difference < 0 and (se == 0.0 or difference / se < -_t_critical(max(dof, 1)))
     return Growth(
-        slope, pace, current, projected, is_slowing,
-        earlier_fit[0] if earlier_fit else None, recent_fit[0] if recent_fit else None,
+        slope,
+        pace,
+        current,
+        projected,
+        is_slowing,
+        earlier_fit[0] if earlier_fit else None,
+        recent_fit[0] if recent_fit else None,
         len(points),
     )

@@ -47,8 +47,7 @@ class _Outcomes:
 def _outcomes(frame: pl.DataFrame) -> _Outcomes:
     ordered = frame.sort("student_id", "target_id", "observed_at", maintain_order=True)
     ordered = ordered.with_columns(
-        pl.int_range(pl.len()).over("student_id", "target_id").cast(pl.Int64)
-        .alias("__position")
+        pl.int_range(pl.len()).over("student_id", "target_id").cast(pl.Int64).alias("__position")
     )
     position = ordered.get_column("__position").to_numpy()
     rows = np.flatnonzero(position >= 1)
@@ -78,8 +77,9 @@ def _windows(
     """Chunks of outcome rows, each with the frame of their windows: the up to ``max_history``
     rows before the outcome in its sequence, grouped under the outcome's row number."""
     position = ordered.get_column("__position").to_numpy()
-    columns = [c for c in ("target_id", "observed_at", "score", "kind", "dok")
-               if c in ordered.columns]
+    columns = [
+        c for c in ("target_id", "observed_at", "score", "kind", "dok") if c in ordered.columns
+    ]
     base = ordered.select(columns)
     for lo in range(0, rows.size, chunk):
         part = rows[lo : lo + chunk]
@@ -99,17 +99,28 @@ def _windowed_predictions(
     done = 0
     for part, window in _windows(outcomes.ordered, outcomes.rows, max_history, chunk):
         values = estimate(window, config=config)
-        by_row = dict(zip(values.get_column("student_id").to_list(),
-                          values.get_column("value").fill_null(np.nan).to_list(), strict=True))
+        by_row = dict(
+            zip(
+                values.get_column("student_id").to_list(),
+                values.get_column("value").fill_null(np.nan).to_list(),
+                strict=True,
+            )
+        )
         predicted[done : done + part.size] = [by_row.get(row, np.nan) for row in part.tolist()]
         done += part.size
     return predicted
 
 
 def compare_methods(
-    frame: pl.DataFrame, *, scale_proficient: float = 3.0, scale_minimum: float = 1.0,
-    scale_maximum: float = 4.0, methods: Sequence[str] = METHODS, max_history: int = 12,
-    seed: int = 0, chunk: int = 50_000,
+    frame: pl.DataFrame,
+    *,
+    scale_proficient: float = 3.0,
+    scale_minimum: float = 1.0,
+    scale_maximum: float = 4.0,
+    methods: Sequence[str] = METHODS,
+    max_history: int = 12,
+    seed: int = 0,
+    chunk: int = 50_000,
 ) -> list[MethodScore]:
     """AUC and RMSE of one-step-ahead predictions of every method on ``frame``.
 
@@ -142,8 +153,9 @@ def compare_methods(
         if keep.sum() < 2 or len(set(observed[keep].tolist())) < 2:
             continue
         error = None if method == "bkt" else rmse(outcomes.score[keep], predicted[keep])
-        results.append(MethodScore(method, auc(observed[keep], predicted[keep]), error,
-                                   int(keep.sum())))
+        results.append(
+            MethodScore(method, auc(observed[keep], predicted[keep]), error, int(keep.sum()))
+        )
     return results
 
 

@@ -50,8 +50,17 @@ from masterypath.engine.bkt import (
 )
 
 METHODS: tuple[str, ...] = (
-    "mean", "highest", "most_recent", "median", "mode_of_last", "weighted_average",
-    "decaying_average", "n_mastery", "power_law", "best_fit", "bkt",
+    "mean",
+    "highest",
+    "most_recent",
+    "median",
+    "mode_of_last",
+    "weighted_average",
+    "decaying_average",
+    "n_mastery",
+    "power_law",
+    "best_fit",
+    "bkt",
 )
 RECURSIVE_METHODS: frozenset[str] = frozenset(
     {"mean", "highest", "most_recent", "decaying_average", "bkt"}
@@ -290,9 +299,7 @@ def n_mastery(
     return float(np.dot(v[kept], x[kept]) / v[kept].sum())
 
 
-def _least_squares(
-    t: FloatArray, y: FloatArray, v: FloatArray
-) -> tuple[float, float]:
+def _least_squares(t: FloatArray, y: FloatArray, v: FloatArray) -> tuple[float, float]:
     """Weighted least squares ``y = a + b t``; returns (a, b)."""
     sv = v.sum()
     st, sy = np.dot(v, t), np.dot(v, y)
@@ -315,9 +322,7 @@ def power_law_fit(
     return _least_squares(t, np.log(np.maximum(x, floor)), v)
 
 
-def power_law(
-    scores: ArrayLike, floor: float = 0.5, weights: ArrayLike | None = None
-) -> float:
+def power_law(scores: ArrayLike, floor: float = 0.5, weights: ArrayLike | None = None) -> float:
     """Marzano's power law value at the latest position: ``exp(a) n^b`` (not clipped).
 
     Source: Marzano, "Classroom Assessment and Grading That Work" (2006), as JumpRope and
@@ -377,12 +382,17 @@ def _best_model(models: Mapping[str, tuple[float, float]]) -> str:
 
 
 def _evidence_weights(
-    size: int, config: MasteryConfig, kinds: Sequence[str | None] | None,
-    doks: Sequence[int | None] | None, evidence_weights: ArrayLike | None,
+    size: int,
+    config: MasteryConfig,
+    kinds: Sequence[str | None] | None,
+    doks: Sequence[int | None] | None,
+    evidence_weights: ArrayLike | None,
 ) -> FloatArray:
-    v = np.ones(size) if evidence_weights is None else np.asarray(
-        evidence_weights, dtype=np.float64
-    ).copy()
+    v = (
+        np.ones(size)
+        if evidence_weights is None
+        else np.asarray(evidence_weights, dtype=np.float64).copy()
+    )
     if kinds is not None:
         v *= np.array([config.kind_weights.get(kind, 1.0) if kind else 1.0 for kind in kinds])
     if doks is not None:
@@ -404,9 +414,15 @@ def _config(method: str, params: Mapping[str, Any]) -> MasteryConfig:
 
 
 def calculate(
-    method: str, scores: ArrayLike, *, kinds: Sequence[str | None] | None = None,
-    doks: Sequence[int | None] | None = None, evidence_weights: ArrayLike | None = None,
-    observed_at: Sequence[Any] | None = None, override: Override | None = None, **params: Any,
+    method: str,
+    scores: ArrayLike,
+    *,
+    kinds: Sequence[str | None] | None = None,
+    doks: Sequence[int | None] | None = None,
+    evidence_weights: ArrayLike | None = None,
+    observed_at: Sequence[Any] | None = None,
+    override: Override | None = None,
+    **params: Any,
 ) -> float | None:
     """The mastery value of one ordered evidence sequence, or None.
 
@@ -415,15 +431,27 @@ def calculate(
     Example: ``calculate("decaying_average", [1, 2, 3, 4])`` is 3.484625.
     """
     return explain(
-        method, scores, kinds=kinds, doks=doks, evidence_weights=evidence_weights,
-        observed_at=observed_at, override=override, **params,
+        method,
+        scores,
+        kinds=kinds,
+        doks=doks,
+        evidence_weights=evidence_weights,
+        observed_at=observed_at,
+        override=override,
+        **params,
     ).value
 
 
 def explain(
-    method: str, scores: ArrayLike, *, kinds: Sequence[str | None] | None = None,
-    doks: Sequence[int | None] | None = None, evidence_weights: ArrayLike | None = None,
-    observed_at: Sequence[Any] | None = None, override: Override | None = None, **params: Any,
+    method: str,
+    scores: ArrayLike,
+    *,
+    kinds: Sequence[str | None] | None = None,
+    doks: Sequence[int | None] | None = None,
+    evidence_weights: ArrayLike | None = None,
+    observed_at: Sequence[Any] | None = None,
+    override: Override | None = None,
+    **params: Any,
 ) -> Explanation:
     """``calculate`` with its reasons: evidence used, the weight and share of each, formula."""
     config = _config(method, params)
@@ -444,14 +472,23 @@ def explain(
         if not newer:
             evidence = _uses(x_all, v_all, None, used, kinds, doks)
             return Explanation(
-                method, float(override.value), Status.OVERRIDE, "teacher override", evidence,
-                parameters, f"override {override.value} set at {override.set_at}; no newer "
-                "counted evidence",
+                method,
+                float(override.value),
+                Status.OVERRIDE,
+                "teacher override",
+                evidence,
+                parameters,
+                f"override {override.value} set at {override.set_at}; no newer counted evidence",
             )
     if x.size < max(config.min_evidence, 1):
         evidence = _uses(x_all, v_all, None, used, kinds, doks)
         return Explanation(
-            method, None, Status.INSUFFICIENT_EVIDENCE, FORMULAS[method], evidence, parameters,
+            method,
+            None,
+            Status.INSUFFICIENT_EVIDENCE,
+            FORMULAS[method],
+            evidence,
+            parameters,
             f"{x.size} counted evidence rows, {max(config.min_evidence, 1)} needed",
         )
     scale = config.scale
@@ -514,9 +551,13 @@ def explain(
         models = best_fit_models(x, config.floor, v)
         name = _best_model(models)
         value = scale.clip(models[name][1])
-        detail = "; ".join(
-            f"{model}: error {error:.6g}, value {fit:.6g}" for model, (error, fit) in models.items()
-        ) + f"; chosen: {name}"
+        detail = (
+            "; ".join(
+                f"{model}: error {error:.6g}, value {fit:.6g}"
+                for model, (error, fit) in models.items()
+            )
+            + f"; chosen: {name}"
+        )
     elif method == "bkt":
         _, p_mastery = bkt_filter(x >= scale.proficient, config.bkt)
         value = float(p_mastery[-1])
@@ -540,22 +581,31 @@ def _parameters(config: MasteryConfig) -> tuple[tuple[str, float], ...]:
         "power_law": (("floor", config.floor),),
         "best_fit": (("floor", config.floor),),
         "bkt": (
-            ("prior", config.bkt.prior), ("learn", config.bkt.learn),
-            ("guess", config.bkt.guess), ("slip", config.bkt.slip),
-            ("forget", config.bkt.forget), ("proficient", config.scale.proficient),
+            ("prior", config.bkt.prior),
+            ("learn", config.bkt.learn),
+            ("guess", config.bkt.guess),
+            ("slip", config.bkt.slip),
+            ("forget", config.bkt.forget),
+            ("proficient", config.scale.proficient),
         ),
     }
     return (("min_evidence", float(config.min_evidence)), *by_method.get(config.method, ()))
 
 
 def _uses(
-    x_all: FloatArray, v_all: FloatArray, shares: FloatArray | None, used: IntArray,
-    kinds: Sequence[str | None] | None, doks: Sequence[int | None] | None,
+    x_all: FloatArray,
+    v_all: FloatArray,
+    shares: FloatArray | None,
+    used: IntArray,
+    kinds: Sequence[str | None] | None,
+    doks: Sequence[int | None] | None,
 ) -> tuple[EvidenceUse, ...]:
     share_of = dict(zip(used.tolist(), shares.tolist(), strict=True)) if shares is not None else {}
     return tuple(
         EvidenceUse(
-            index=i, score=float(x_all[i]), weight=float(v_all[i]),
+            index=i,
+            score=float(x_all[i]),
+            weight=float(v_all[i]),
             share=share_of.get(i, 0.0 if shares is not None else None),
             kind=kinds[i] if kinds is not None else None,
             dok=doks[i] if doks is not None else None,
@@ -591,7 +641,10 @@ def initial_state(method: str) -> MasteryState:
 
 
 def update(
-    state: MasteryState, score: float, *, config: MasteryConfig | None = None,
+    state: MasteryState,
+    score: float,
+    *,
+    config: MasteryConfig | None = None,
     evidence_weight: float = 1.0,
 ) -> MasteryState:
     """Add one evidence row in O(1); a counted row (weight > 0) ends any override.
@@ -696,8 +749,11 @@ def _groups(frame: pl.DataFrame, config: MasteryConfig, *, time: str) -> _Groups
     weight = _weight_expression(frame, config)
     v_all: FloatArray | None = None
     if weight is not None:
-        v_all = frame.select(weight.fill_null(1.0)).to_series().to_numpy().astype(
-            np.float64, copy=False
+        v_all = (
+            frame.select(weight.fill_null(1.0))
+            .to_series()
+            .to_numpy()
+            .astype(np.float64, copy=False)
         )
         if (v_all <= 0).any():
             keep = v_all > 0
@@ -719,7 +775,13 @@ def _groups(frame: pl.DataFrame, config: MasteryConfig, *, time: str) -> _Groups
         first_rows, last_rows = permutation[starts], permutation[ends - 1]
         weights = None if v_all is None else v_all[permutation]
     return _Groups(
-        x.astype(np.float64, copy=False), weights, starts, ends, frame, first_rows, last_rows,
+        x.astype(np.float64, copy=False),
+        weights,
+        starts,
+        ends,
+        frame,
+        first_rows,
+        last_rows,
         permutation,
     )
 
@@ -743,7 +805,9 @@ WEIGHTED_METHODS = frozenset(
 
 
 def _batch_values(
-    groups: _Groups, config: MasteryConfig, bkt_params: list[BktParams] | None,
+    groups: _Groups,
+    config: MasteryConfig,
+    bkt_params: list[BktParams] | None,
     target_index: IntArray | None,
 ) -> tuple[FloatArray, FloatArray | None]:
     """Value of each group (NaN for none) and, for bkt, P(correct) on the next attempt."""
@@ -800,7 +864,11 @@ def _batch_values(
 
 
 def _decaying_batch(
-    x: FloatArray, v: FloatArray | None, starts: IntArray, ends: IntArray, weight: float,
+    x: FloatArray,
+    v: FloatArray | None,
+    starts: IntArray,
+    ends: IntArray,
+    weight: float,
     block_rows: int = 1 << 16,
 ) -> FloatArray:
     """Closed form per group: ``sum c_i x_i / sum c_i``, ``c_i = v_i w^[i>1] (1-w)^(n-i)``.
@@ -832,9 +900,7 @@ def _decaying_batch(
     return value
 
 
-def _median_batch(
-    x: FloatArray, v: FloatArray, starts: IntArray, ends: IntArray
-) -> FloatArray:
+def _median_batch(x: FloatArray, v: FloatArray, starts: IntArray, ends: IntArray) -> FloatArray:
     lengths = ends - starts
     owner = np.repeat(np.arange(starts.size), lengths)
     order = np.lexsort((x, owner))
@@ -913,8 +979,12 @@ def _best_fit_batch(x: FloatArray, v: FloatArray, groups: _Groups, floor: float)
 
 
 def estimate(
-    frame: pl.DataFrame, *, config: MasteryConfig, overrides: pl.DataFrame | None = None,
-    bkt_model: BktModel | None = None, time: str = "observed_at",
+    frame: pl.DataFrame,
+    *,
+    config: MasteryConfig,
+    overrides: pl.DataFrame | None = None,
+    bkt_model: BktModel | None = None,
+    time: str = "observed_at",
 ) -> pl.DataFrame:
     """Mastery of every (student, target) group of ``frame``: the batch form of ``calculate``.
 
@@ -941,17 +1011,22 @@ def estimate(
     value, p_next = _batch_values(groups, config, bkt_params, target_index)
     count = groups.lengths
     value = np.where(count >= max(config.min_evidence, 1), value, np.nan)
-    result = keys.with_columns(
-        pl.Series("value", value).fill_nan(None),
-        pl.Series("n_evidence", count.astype(np.int64)),
-        groups.frame.get_column(time).gather(groups.last_rows).alias("last_observed_at")
-        if groups.starts.size else pl.Series("last_observed_at", [], dtype=frame.schema[time]),
-    ).with_columns(
-        pl.when(pl.col("value").is_null())
-        .then(pl.lit(Status.INSUFFICIENT_EVIDENCE.value))
-        .otherwise(pl.lit(Status.ESTIMATED.value))
-        .alias("status")
-    ).select("student_id", "target_id", "value", "status", "n_evidence", "last_observed_at")
+    result = (
+        keys.with_columns(
+            pl.Series("value", value).fill_nan(None),
+            pl.Series("n_evidence", count.astype(np.int64)),
+            groups.frame.get_column(time).gather(groups.last_rows).alias("last_observed_at")
+            if groups.starts.size
+            else pl.Series("last_observed_at", [], dtype=frame.schema[time]),
+        )
+        .with_columns(
+            pl.when(pl.col("value").is_null())
+            .then(pl.lit(Status.INSUFFICIENT_EVIDENCE.value))
+            .otherwise(pl.lit(Status.ESTIMATED.value))
+            .alias("status")
+        )
+        .select("student_id", "target_id", "value", "status", "n_evidence", "last_observed_at")
+    )
     if p_next is not None:
         result = result.with_columns(pl.Series("p_correct_next", p_next))
     if groups.frame.height < frame.height:
@@ -972,7 +1047,9 @@ def estimate(
 def _apply_overrides(result: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFrame:
     latest = overrides.sort("set_at").unique(["student_id", "target_id"], keep="last")
     latest = latest.select(
-        "student_id", "target_id", pl.col("value").cast(pl.Float64).alias("__override"),
+        "student_id",
+        "target_id",
+        pl.col("value").cast(pl.Float64).alias("__override"),
         "set_at",
     )
     joined = result.join(latest, on=["student_id", "target_id"], how="full", coalesce=True)
@@ -981,7 +1058,9 @@ def _apply_overrides(result: pl.DataFrame, overrides: pl.DataFrame) -> pl.DataFr
     )
     return joined.with_columns(
         pl.when(wins).then(pl.col("__override")).otherwise(pl.col("value")).alias("value"),
-        pl.when(wins).then(pl.lit(Status.OVERRIDE.value)).otherwise(pl.col("status"))
+        pl.when(wins)
+        .then(pl.lit(Status.OVERRIDE.value))
+        .otherwise(pl.col("status"))
         .alias("status"),
         pl.col("n_evidence").fill_null(0),
     ).drop("__override", "set_at")
@@ -993,7 +1072,10 @@ def calculate_batch(frame: pl.DataFrame, method: str, **params: Any) -> pl.DataF
     bkt_model = params.pop("bkt_model", None)
     time = params.pop("time", "observed_at")
     return estimate(
-        frame, config=_config(method, params), overrides=overrides, bkt_model=bkt_model,
+        frame,
+        config=_config(method, params),
+        overrides=overrides,
+        bkt_model=bkt_model,
         time=time,
     )
 
@@ -1005,9 +1087,12 @@ def calculate_batch(frame: pl.DataFrame, method: str, **params: Any) -> pl.DataF
 def _cumulative(values: FloatArray, starts: IntArray, lengths: IntArray) -> FloatArray:
     """Running sums that restart at every group (summed per group: no cancellation)."""
     owner = np.repeat(np.arange(starts.size, dtype=np.int64), lengths)
-    running: FloatArray = pl.DataFrame({"g": owner, "a": values}).select(
-        pl.col("a").cum_sum().over("g")
-    ).to_series().to_numpy()
+    running: FloatArray = (
+        pl.DataFrame({"g": owner, "a": values})
+        .select(pl.col("a").cum_sum().over("g"))
+        .to_series()
+        .to_numpy()
+    )
     return running
 
 
@@ -1040,7 +1125,10 @@ def _running_decaying(x: FloatArray, v: FloatArray, lengths: IntArray, weight: f
 
 
 def running_values(
-    frame: pl.DataFrame, *, config: MasteryConfig, bkt_model: BktModel | None = None,
+    frame: pl.DataFrame,
+    *,
+    config: MasteryConfig,
+    bkt_model: BktModel | None = None,
     time: str = "observed_at",
 ) -> pl.DataFrame:
     """The method's value after every evidence row, from that row and the earlier ones.
@@ -1062,9 +1150,12 @@ def running_values(
         after = _cumulative(v * x, starts, lengths) / _cumulative(v, starts, lengths)
     elif method == "highest":
         owner = np.repeat(np.arange(starts.size), lengths)
-        after = pl.DataFrame({"g": owner, "x": x}).select(
-            pl.col("x").cum_max().over("g")
-        ).to_series().to_numpy()
+        after = (
+            pl.DataFrame({"g": owner, "x": x})
+            .select(pl.col("x").cum_max().over("g"))
+            .to_series()
+            .to_numpy()
+        )
     elif method == "most_recent":
         after = x.copy()
     elif method == "weighted_average":
@@ -1078,8 +1169,9 @@ def running_values(
         kept = (x >= scale.proficient).astype(np.float64)
         count = _cumulative(kept, starts, lengths)
         with np.errstate(invalid="ignore", divide="ignore"):
-            after = _cumulative(v * x * kept, starts, lengths) / _cumulative(v * kept, starts,
-                                                                              lengths)
+            after = _cumulative(v * x * kept, starts, lengths) / _cumulative(
+                v * kept, starts, lengths
+            )
         after[count < config.n] = np.nan
     elif method == "power_law":
         lt, ly = np.log(position), np.log(np.maximum(x, config.floor))
@@ -1088,8 +1180,9 @@ def running_values(
         sty = _cumulative(v * lt * ly, starts, lengths)
         det = sv * stt - st * st
         with np.errstate(invalid="ignore", divide="ignore"):
-            b = np.where(np.abs(det) <= 1e-15 * np.maximum(sv * stt, 1.0), 0.0,
-                         (sv * sty - st * sy) / det)
+            b = np.where(
+                np.abs(det) <= 1e-15 * np.maximum(sv * stt, 1.0), 0.0, (sv * sty - st * sy) / det
+            )
             after = np.where(position == 1, x, np.exp((sy - b * st) / sv + b * lt))
     elif method == "bkt":
         index = np.zeros(starts.size, dtype=np.int64)
@@ -1125,4 +1218,3 @@ def running_values(
     if extra is not None:
         result = result.with_columns(pl.Series("p_correct_before", extra))
     return result
-

@@ -31,8 +31,10 @@ def access_scorable_section_by_id(user: Any, section_id: int) -> Section:
     if not getattr(user, "is_authenticated", False) or user.role not in SCORING_ROLES:
         raise Http404("No such section.")
     section = (
-        sections_visible_to(user).filter(pk=section_id)
-        .select_related("course", "school", "session").first()
+        sections_visible_to(user)
+        .filter(pk=section_id)
+        .select_related("course", "school", "session")
+        .first()
     )
     if section is None:
         raise Http404("No such section.")
@@ -45,7 +47,8 @@ def access_assessment_by_id(user: Any, assessment_id: int) -> Assessment:
         raise Http404("No such assessment.")
     assessment = (
         Assessment.objects.filter(pk=assessment_id, section__in=sections_visible_to(user))
-        .select_related("section__course", "section__school", "rubric").first()
+        .select_related("section__course", "section__school", "rubric")
+        .first()
     )
     if assessment is None:
         raise Http404("No such assessment.")
@@ -58,7 +61,8 @@ def access_evidence_by_id(user: Any, evidence_id: int) -> Evidence:
         raise Http404("No such evidence.")
     evidence = (
         Evidence.objects.filter(pk=evidence_id, student__in=students_visible_to(user))
-        .select_related("student", "target", "assessment").first()
+        .select_related("student", "target", "assessment")
+        .first()
     )
     if evidence is None:
         raise Http404("No such evidence.")
@@ -69,7 +73,8 @@ def access_artifact_by_id(user: Any, artifact_id: int) -> Artifact:
     """Student work `user` may see: their own as a student, their students' as staff."""
     artifact = (
         Artifact.objects.filter(pk=artifact_id, student__in=students_visible_to(user))
-        .select_related("student").first()
+        .select_related("student")
+        .first()
     )
     if artifact is None or getattr(user, "role", "") == Role.GUARDIAN:
         raise Http404("No such file.")

@@ -45,11 +45,16 @@ FILE_TYPES = (
     FileType((".jpg", ".jpeg"), "image/jpeg", "JPEG image"),
     FileType((".gif",), "image/gif", "GIF image"),
     FileType((".webp",), "image/webp", "WebP image"),
-    FileType((".docx",), "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             "Word document"),
-    FileType((".pptx",),
-             "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-             "PowerPoint presentation"),
+    FileType(
+        (".docx",),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Word document",
+    ),
+    FileType(
+        (".pptx",),
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "PowerPoint presentation",
+    ),
     FileType((".odt",), "application/vnd.oasis.opendocument.text", "OpenDocument text"),
     FileType((".txt",), "text/plain", "plain text"),
 )
@@ -168,8 +173,12 @@ def artifact_upload(
             f"{upload.name} was already uploaded for {student}.",
         )
     artifact = Artifact(
-        student=student, uploaded_by=actor, title=title[:255],
-        content_type=file_type.content_type, size_bytes=upload.size or 0, dok=dok,
+        student=student,
+        uploaded_by=actor,
+        title=title[:255],
+        content_type=file_type.content_type,
+        size_bytes=upload.size or 0,
+        dok=dok,
         sha256=digest,
     )
     extension = PurePath(upload.name or "").suffix.lower()
@@ -177,16 +186,26 @@ def artifact_upload(
     artifact.save()
     artifact.targets.set(targets)
     audit_record(
-        actor=actor, action=AuditAction.CREATE, subject=artifact, student_id=student.pk,
-        detail={"title": artifact.title, "size": artifact.size_bytes,
-                "targets": [t.code for t in targets]},
+        actor=actor,
+        action=AuditAction.CREATE,
+        subject=artifact,
+        student_id=student.pk,
+        detail={
+            "title": artifact.title,
+            "size": artifact.size_bytes,
+            "targets": [t.code for t in targets],
+        },
     )
     return artifact
 
 
 @transaction.atomic
 def artifact_score(
-    *, actor: Any, artifact: Artifact, target: LearningTarget, score: Decimal,
+    *,
+    actor: Any,
+    artifact: Artifact,
+    target: LearningTarget,
+    score: Decimal,
     comment: str = "",
 ) -> Evidence:
     """A teacher's score of a piece of student work on one of its targets (kind work sample)."""
@@ -207,7 +226,14 @@ def artifact_score(
             f"{artifact.title} already has this score on {target.code}.",
         )
     return _create(
-        actor=actor, student=artifact.student, target=target, score=Decimal(score),
-        observed_at=min(artifact.created_at, timezone.now()), kind=EvidenceKind.WORK_SAMPLE,
-        source=EvidenceSource.TEACHER, artifact=artifact, dok=artifact.dok, comment=comment,
+        actor=actor,
+        student=artifact.student,
+        target=target,
+        score=Decimal(score),
+        observed_at=min(artifact.created_at, timezone.now()),
+        kind=EvidenceKind.WORK_SAMPLE,
+        source=EvidenceSource.TEACHER,
+        artifact=artifact,
+        dok=artifact.dok,
+        comment=comment,
     )

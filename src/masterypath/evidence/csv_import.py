@@ -41,9 +41,15 @@ MAX_ROWS = 20_000
 REQUIRED = ("student_id", "target_code", "score", "date")
 OPTIONAL = ("kind", "dok", "comment")
 ALIASES = {
-    "student": "student_id", "student_local_id": "student_id", "local_id": "student_id",
-    "target": "target_code", "learning_target": "target_code", "code": "target_code",
-    "level": "score", "observed_on": "date", "assessed_on": "date",
+    "student": "student_id",
+    "student_local_id": "student_id",
+    "local_id": "student_id",
+    "target": "target_code",
+    "learning_target": "target_code",
+    "code": "target_code",
+    "level": "score",
+    "observed_on": "date",
+    "assessed_on": "date",
 }
 IMPORTABLE_KINDS = [kind for kind in EvidenceKind if kind != EvidenceKind.SELF_ASSESSMENT]
 
@@ -100,36 +106,55 @@ def _decode(data: bytes, preview: ImportPreview) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        preview.issues.append(ImportIssue(
-            line, "", f"The file is not UTF-8 text (byte 0x{data[error.start]:02x} on line "
-            f"{line}). Save it as \"CSV UTF-8\" and upload it again.",
-        ))
+        preview.issues.append(
+            ImportIssue(
+                line,
+                "",
+                f"The file is not UTF-8 text (byte 0x{data[error.start]:02x} on line "
+                f'{line}). Save it as "CSV UTF-8" and upload it again.',
+            )
+        )
         return None
 
 
 def _header(text: str, preview: ImportPreview) -> list[str] | None:
     first = text.split("\n", 1)[0].strip("\r")
     if not first.strip():
-        preview.issues.append(ImportIssue(1, "", "The file is empty: the first line must name "
-                                          f"the columns ({', '.join(REQUIRED)})."))
+        preview.issues.append(
+            ImportIssue(
+                1,
+                "",
+                f"The file is empty: the first line must name the columns ({', '.join(REQUIRED)}).",
+            )
+        )
         return None
     if "," not in first:
         for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")):
             if delimiter in first:
-                preview.issues.append(ImportIssue(
-                    1, "", f"The columns are separated by {name}; separate them with commas "
-                    "(save as CSV).",
-                ))
+                preview.issues.append(
+                    ImportIssue(
+                        1,
+                        "",
+                        f"The columns are separated by {name}; separate them with commas "
+                        "(save as CSV).",
+                    )
+                )
                 return None
-    names = [ALIASES.get(n, n) for n in
-             (c.strip().lower().replace(" ", "_") for c in next(csv.reader([first])))]
+    names = [
+        ALIASES.get(n, n)
+        for n in (c.strip().lower().replace(" ", "_") for c in next(csv.reader([first])))
+    ]
     missing = [name for name in REQUIRED if name not in names]
     if missing:
-        preview.issues.append(ImportIssue(
-            1, ", ".join(missing), f"Missing column{'s' if len(missing) > 1 else ''}: "
-            f"{', '.join(missing)}. The first line must name the columns "
-            f"{', '.join(REQUIRED)} (and optionally {', '.join(OPTIONAL)}).",
-        ))
+        preview.issues.append(
+            ImportIssue(
+                1,
+                ", ".join(missing),
+                f"Missing column{'s' if len(missing) > 1 else ''}: "
+                f"{', '.join(missing)}. The first line must name the columns "
+                f"{', '.join(REQUIRED)} (and optionally {', '.join(OPTIONAL)}).",
+            )
+        )
         return None
     return names
 
@@ -153,8 +178,9 @@ def _kind(raw: str) -> EvidenceKind | None:
     return None
 
 
-def row_source_id(*, student_id: int, target_id: int, score: Decimal, observed_on: date,
-                  kind: str) -> str:
+def row_source_id(
+    *, student_id: int, target_id: int, score: Decimal, observed_on: date, kind: str
+) -> str:
     """The same score of the same student on the same target, date and kind: the same id."""
     text = f"{student_id}|{target_id}|{score.normalize()}|{observed_on.isoformat()}|{kind}"
     return "csv:" + hashlib.sha256(text.encode()).hexdigest()[:40]
@@ -163,14 +189,15 @@ def row_source_id(*, student_id: int, target_id: int, score: Decimal, observed_o
 def _lookups(section: Section) -> tuple[dict[str, Student], dict[str, list[LearningTarget]]]:
     students = {
         s.local_id.strip().lower(): s
-        for s in Student.objects.filter(enrollments__section=section,
-                                        enrollments__role="student")
+        for s in Student.objects.filter(enrollments__section=section, enrollments__role="student")
     }
     targets: dict[str, list[LearningTarget]] = {}
-    for target in LearningTarget.objects.filter(
-        competency__domain__framework__courses=section.course_id, is_retired=False
-    ).select_related("competency__domain__framework__scale").prefetch_related(
-        "competency__domain__framework__scale__levels"
+    for target in (
+        LearningTarget.objects.filter(
+            competency__domain__framework__courses=section.course_id, is_retired=False
+        )
+        .select_related("competency__domain__framework__scale")
+        .prefetch_related("competency__domain__framework__scale__levels")
     ):
         targets.setdefault(target.code.strip().lower(), []).append(target)
     return students, targets
@@ -183,19 +210,25 @@ def _rows(text: str, names: list[str]) -> Iterable[tuple[int, dict[str, str]]]:
         if not any(v.strip() for v in values):
             continue
         padded = values + [""] * (len(names) - len(values))
-        yield reader.line_num, {
-            name: padded[index].strip() for index, name in enumerate(names)
-        } | {"__extra__": "x" if len(values) > len(names) else ""}
+        yield (
+            reader.line_num,
+            {name: padded[index].strip() for index, name in enumerate(names)}
+            | {"__extra__": "x" if len(values) > len(names) else ""},
+        )
 
 
 def score_import_parse(*, section: Section, filename: str, data: bytes) -> ImportPreview:
     """Read and check every row; the preview lists rows to add and every issue found."""
     preview = ImportPreview(filename=filename)
     if len(data) > import_max_bytes():
-        preview.issues.append(ImportIssue(
-            0, "", f"{filename} is {len(data) / 1048576:.1f} MB; a score file may be at most "
-            f"{import_max_bytes() / 1048576:.1f} MB. Split it into smaller files.",
-        ))
+        preview.issues.append(
+            ImportIssue(
+                0,
+                "",
+                f"{filename} is {len(data) / 1048576:.1f} MB; a score file may be at most "
+                f"{import_max_bytes() / 1048576:.1f} MB. Split it into smaller files.",
+            )
+        )
         return preview
     text = _decode(data, preview)
     if text is None:
@@ -209,8 +242,9 @@ def score_import_parse(*, section: Section, filename: str, data: bytes) -> Impor
     try:
         for line, values in _rows(text, names):
             if len(preview.rows) + len(preview.issues) > MAX_ROWS:
-                preview.issues.append(ImportIssue(line, "", f"More than {MAX_ROWS} rows: split "
-                                                  "the file."))
+                preview.issues.append(
+                    ImportIssue(line, "", f"More than {MAX_ROWS} rows: split the file.")
+                )
                 break
             _check_row(line, values, section, students, targets, today, seen, preview)
     except csv.Error as error:
@@ -230,30 +264,55 @@ def score_import_parse(*, section: Section, filename: str, data: bytes) -> Impor
 
 
 def _check_row(
-    line: int, values: dict[str, str], section: Section, students: dict[str, Student],
-    targets: dict[str, list[LearningTarget]], today: date, seen: dict[str, int],
+    line: int,
+    values: dict[str, str],
+    section: Section,
+    students: dict[str, Student],
+    targets: dict[str, list[LearningTarget]],
+    today: date,
+    seen: dict[str, int],
     preview: ImportPreview,
 ) -> None:
     issues: list[ImportIssue] = []
     if values["__extra__"]:
-        issues.append(ImportIssue(line, "", "The row has more values than the header has "
-                                  "columns (a comma inside a value needs quotes)."))
+        issues.append(
+            ImportIssue(
+                line,
+                "",
+                "The row has more values than the header has "
+                "columns (a comma inside a value needs quotes).",
+            )
+        )
     student = students.get(values["student_id"].lower())
     if not values["student_id"]:
         issues.append(ImportIssue(line, "student_id", "The student id is empty."))
     elif student is None:
-        issues.append(ImportIssue(line, "student_id",
-                                  f"No student with id {values['student_id']!r} in {section}."))
+        issues.append(
+            ImportIssue(
+                line, "student_id", f"No student with id {values['student_id']!r} in {section}."
+            )
+        )
     matches = targets.get(values["target_code"].lower(), [])
     target = matches[0] if len(matches) == 1 else None
     if not values["target_code"]:
         issues.append(ImportIssue(line, "target_code", "The target code is empty."))
     elif not matches:
-        issues.append(ImportIssue(line, "target_code", f"Unknown target {values['target_code']!r}"
-                                  " for this course's frameworks."))
+        issues.append(
+            ImportIssue(
+                line,
+                "target_code",
+                f"Unknown target {values['target_code']!r} for this course's frameworks.",
+            )
+        )
     elif target is None:
-        issues.append(ImportIssue(line, "target_code", f"{values['target_code']!r} names "
-                                  f"{len(matches)} targets in this course's frameworks."))
+        issues.append(
+            ImportIssue(
+                line,
+                "target_code",
+                f"{values['target_code']!r} names "
+                f"{len(matches)} targets in this course's frameworks.",
+            )
+        )
     score: Decimal | None
     try:
         score = Decimal(values["score"])
@@ -265,19 +324,31 @@ def _check_row(
     if score is not None and target is not None:
         scale = target.competency.domain.framework.scale
         if not scale.contains(score):
-            issues.append(ImportIssue(line, "score", f"Score {values['score']} is off the scale "
-                                      f"of {target.code} ({scale.minimum}-{scale.maximum})."))
+            issues.append(
+                ImportIssue(
+                    line,
+                    "score",
+                    f"Score {values['score']} is off the scale "
+                    f"of {target.code} ({scale.minimum}-{scale.maximum}).",
+                )
+            )
     observed_on = _parse_date(values["date"])
     if observed_on is None:
-        issues.append(ImportIssue(line, "date", f"{values['date']!r} is not a date: write "
-                                  "YYYY-MM-DD (e.g. 2026-11-03)."))
+        issues.append(
+            ImportIssue(
+                line,
+                "date",
+                f"{values['date']!r} is not a date: write YYYY-MM-DD (e.g. 2026-11-03).",
+            )
+        )
     elif observed_on > today:
         issues.append(ImportIssue(line, "date", f"The date {observed_on} is in the future."))
     kind = _kind(values.get("kind", ""))
     if kind is None:
         allowed = ", ".join(k.value for k in IMPORTABLE_KINDS)
-        issues.append(ImportIssue(line, "kind", f"Unknown kind {values['kind']!r}; use one of "
-                                  f"{allowed}."))
+        issues.append(
+            ImportIssue(line, "kind", f"Unknown kind {values['kind']!r}; use one of {allowed}.")
+        )
     dok: int | None = None
     if values.get("dok"):
         if values["dok"] in {"1", "2", "3", "4"}:
@@ -289,17 +360,30 @@ def _check_row(
         return
     if student is None or target is None or score is None or observed_on is None or not kind:
         return  # unreachable: every missing value above added an issue
-    source_id = row_source_id(student_id=student.pk, target_id=target.pk, score=score,
-                              observed_on=observed_on, kind=kind.value)
+    source_id = row_source_id(
+        student_id=student.pk,
+        target_id=target.pk,
+        score=score,
+        observed_on=observed_on,
+        kind=kind.value,
+    )
     if source_id in seen:
-        preview.issues.append(ImportIssue(line, "", f"Line {line} repeats line "
-                                          f"{seen[source_id]}."))
+        preview.issues.append(ImportIssue(line, "", f"Line {line} repeats line {seen[source_id]}."))
         return
     seen[source_id] = line
-    preview.rows.append(ImportRow(
-        line=line, student=student, target=target, score=score, observed_on=observed_on,
-        kind=kind, dok=dok, comment=values.get("comment", "")[:1000], source_id=source_id,
-    ))
+    preview.rows.append(
+        ImportRow(
+            line=line,
+            student=student,
+            target=target,
+            score=score,
+            observed_on=observed_on,
+            kind=kind,
+            dok=dok,
+            comment=values.get("comment", "")[:1000],
+            source_id=source_id,
+        )
+    )
 
 
 def _require(actor: Any, section: Section) -> None:
@@ -309,7 +393,11 @@ def _require(actor: Any, section: Section) -> None:
 
 @transaction.atomic
 def score_import_preview(
-    *, actor: Any, section: Section, filename: str, data: bytes,
+    *,
+    actor: Any,
+    section: Section,
+    filename: str,
+    data: bytes,
 ) -> tuple[ScoreImport | None, ImportPreview]:
     """Check a file; when it has no errors, keep it (not its scores) for the teacher to
     confirm. A file with errors is not kept at all."""
@@ -319,8 +407,12 @@ def score_import_preview(
         return None, preview
     text = data.decode("utf-8-sig")
     score_import = ScoreImport.objects.create(
-        section=section, uploaded_by=actor, filename=filename[:255], content=text,
-        sha256=hashlib.sha256(data).hexdigest(), row_count=len(preview.rows),
+        section=section,
+        uploaded_by=actor,
+        filename=filename[:255],
+        content=text,
+        sha256=hashlib.sha256(data).hexdigest(),
+        row_count=len(preview.rows),
     )
     return score_import, preview
 
@@ -332,27 +424,37 @@ def _noon(day: date) -> datetime:
 @transaction.atomic
 def score_import_commit(*, actor: Any, score_import: ScoreImport) -> int:
     """Write every new row of a previewed file, or none; returns how many were added."""
-    score_import = ScoreImport.objects.select_for_update().select_related("section").get(
-        pk=score_import.pk
+    score_import = (
+        ScoreImport.objects.select_for_update().select_related("section").get(pk=score_import.pk)
     )
     section = score_import.section
     _require(actor, section)
     if score_import.uploaded_by_id != actor.pk:
         raise EvidenceError(EvidenceErrorCode.NOT_ALLOWED, "Only who uploaded it may import it.")
     if score_import.status == ScoreImportStatus.COMMITTED:
-        raise EvidenceError(EvidenceErrorCode.IMPORT_ALREADY_DONE,
-                            f"{score_import.filename} was already imported.")
-    preview = score_import_parse(section=section, filename=score_import.filename,
-                                 data=score_import.content.encode())
+        raise EvidenceError(
+            EvidenceErrorCode.IMPORT_ALREADY_DONE, f"{score_import.filename} was already imported."
+        )
+    preview = score_import_parse(
+        section=section, filename=score_import.filename, data=score_import.content.encode()
+    )
     if not preview.is_valid:
         first = preview.issues[0]
-        raise EvidenceError(EvidenceErrorCode.IMPORT_INVALID,
-                            f"Line {first.line}: {first.message} Nothing was imported.")
+        raise EvidenceError(
+            EvidenceErrorCode.IMPORT_INVALID,
+            f"Line {first.line}: {first.message} Nothing was imported.",
+        )
     rows = [
         Evidence(
-            student=row.student, target=row.target, score=row.score,
-            observed_at=_noon(row.observed_on), kind=row.kind, dok=row.dok,
-            source=EvidenceSource.IMPORT, source_id=row.source_id, recorded_by=actor,
+            student=row.student,
+            target=row.target,
+            score=row.score,
+            observed_at=_noon(row.observed_on),
+            kind=row.kind,
+            dok=row.dok,
+            source=EvidenceSource.IMPORT,
+            source_id=row.source_id,
+            recorded_by=actor,
             comment=row.comment,
         )
         for row in preview.new_rows
@@ -361,17 +463,27 @@ def score_import_commit(*, actor: Any, score_import: ScoreImport) -> int:
         with transaction.atomic():
             created = Evidence.objects.bulk_create(rows, batch_size=1000)
     except IntegrityError as error:  # the same rows imported at the same moment elsewhere
-        raise EvidenceError(EvidenceErrorCode.IMPORT_ALREADY_DONE,
-                            "These scores were imported meanwhile; nothing was added.") from error
-    audit_record_many(actor=actor, action=AuditAction.CREATE, subjects=created,
-                      student_id_of=lambda e: e.student_id, detail={"import": score_import.pk})
+        raise EvidenceError(
+            EvidenceErrorCode.IMPORT_ALREADY_DONE,
+            "These scores were imported meanwhile; nothing was added.",
+        ) from error
+    audit_record_many(
+        actor=actor,
+        action=AuditAction.CREATE,
+        subjects=created,
+        student_id_of=lambda e: e.student_id,
+        detail={"import": score_import.pk},
+    )
     score_import.status = ScoreImportStatus.COMMITTED
     score_import.added_count = len(created)
     score_import.committed_at = timezone.now()
     score_import.save(update_fields=["status", "added_count", "committed_at", "updated_at"])
-    audit_record(actor=actor, action=AuditAction.IMPORT, subject=score_import,
-                 detail={"section": section.pk, "added": len(created),
-                         "skipped": len(preview.skipped_rows)})
+    audit_record(
+        actor=actor,
+        action=AuditAction.IMPORT,
+        subject=score_import,
+        detail={"section": section.pk, "added": len(created), "skipped": len(preview.skipped_rows)},
+    )
     ids = [evidence.pk for evidence in created]
 
     def publish() -> None:

@@ -48,7 +48,10 @@ class Assessment(BaseModel):
     dok = models.PositiveSmallIntegerField(null=True, blank=True)
     targets = models.ManyToManyField(LearningTarget, related_name="assessments", blank=True)
     rubric = models.ForeignKey(
-        "continuum.Rubric", null=True, blank=True, on_delete=models.SET_NULL,
+        "continuum.Rubric",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="assessments",
     )
     source = models.CharField(
@@ -56,7 +59,10 @@ class Assessment(BaseModel):
     )
     source_id = models.CharField(max_length=255, blank=True, db_index=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     # Exit tickets may let students rate themselves; those answers are kept apart from
@@ -91,22 +97,34 @@ class Evidence(models.Model):
         Assessment, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     comment = models.TextField(blank=True, db_default="")
     # Where the score came from, when it came from a rubric row, an observation or student work.
     criterion = models.ForeignKey(
-        "continuum.RubricCriterion", null=True, blank=True, on_delete=models.PROTECT,
+        "continuum.RubricCriterion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="evidence",
     )
     observation = models.ForeignKey(
-        "evidence.Observation", null=True, blank=True, on_delete=models.PROTECT,
+        "evidence.Observation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="evidence",
     )
     artifact = models.ForeignKey(
-        "evidence.Artifact", null=True, blank=True, on_delete=models.PROTECT,
+        "evidence.Artifact",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="evidence",
     )
     # A re-score voids the old entry and records a new one that points back at it.
@@ -116,7 +134,10 @@ class Evidence(models.Model):
     is_voided = models.BooleanField(db_default=False)
     voided_reason = models.TextField(blank=True, db_default="")
     voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     voided_at = models.DateTimeField(null=True, blank=True)
@@ -136,7 +157,8 @@ class Evidence(models.Model):
                 name="evidence_void_needs_reason",
             ),
             models.UniqueConstraint(
-                fields=["source", "source_id"], condition=~Q(source_id=""),
+                fields=["source", "source_id"],
+                condition=~Q(source_id=""),
                 name="evidence_source_id_unique",
             ),
         ]
@@ -163,7 +185,8 @@ class Observation(BaseModel):
         ordering = ["-observed_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["author", "source_id"], condition=~Q(source_id=""),
+                fields=["author", "source_id"],
+                condition=~Q(source_id=""),
                 name="observation_source_id_unique",
             ),
         ]
@@ -177,7 +200,10 @@ class Artifact(BaseModel):
 
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="artifacts")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     title = models.CharField(max_length=255)

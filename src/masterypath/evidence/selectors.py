@@ -98,14 +98,18 @@ def target_list_for_section(*, section: Section, level: int | None = None) -> li
         competency__domain__framework__courses=section.course_id, is_retired=False
     )
     if level is not None:
-        targets = targets.filter(level__lte=level).filter(
-            Q(level=level) | Q(level_high__gte=level)
-        )
+        targets = targets.filter(level__lte=level).filter(Q(level=level) | Q(level_high__gte=level))
     return list(
-        targets.select_related("competency__domain__framework")
-        .order_by("competency__domain__framework__title", "competency__domain__position",
-                  "competency__domain__code", "competency__position", "competency__code",
-                  "level", "position", "code")
+        targets.select_related("competency__domain__framework").order_by(
+            "competency__domain__framework__title",
+            "competency__domain__position",
+            "competency__domain__code",
+            "competency__position",
+            "competency__code",
+            "level",
+            "position",
+            "code",
+        )
     )
 
 
@@ -128,7 +132,9 @@ def assessment_list_for_section(*, section: Section) -> list[Assessment]:
 
 
 def assessment_live_scores(
-    *, assessment: Assessment, source: str = EvidenceSource.TEACHER,
+    *,
+    assessment: Assessment,
+    source: str = EvidenceSource.TEACHER,
 ) -> dict[tuple[int, int, int | None], Evidence]:
     """The live entry of each cell of an assessment: (student, target, criterion) -> evidence."""
     cells: dict[tuple[int, int, int | None], Evidence] = {}
@@ -142,8 +148,9 @@ def evidence_history(*, student: Student, target: LearningTarget) -> list[Eviden
     """Every entry of a student on a target, voided ones included, newest first."""
     return list(
         Evidence.objects.filter(student=student, target=target)
-        .select_related("assessment", "recorded_by", "voided_by", "criterion", "artifact",
-                        "observation")
+        .select_related(
+            "assessment", "recorded_by", "voided_by", "criterion", "artifact", "observation"
+        )
         .order_by("-observed_at", "-id")
     )
 
@@ -194,6 +201,9 @@ def default_level_for_section(*, section: Section) -> int:
         return section.course.grade_low
     commonest = (
         Student.objects.filter(enrollments__section=section, enrollments__role="student")
-        .values("grade_level").annotate(n=Count("id")).order_by("-n", "grade_level").first()
+        .values("grade_level")
+        .annotate(n=Count("id"))
+        .order_by("-n", "grade_level")
+        .first()
     )
     return max(int(commonest["grade_level"]), 0) if commonest else 0

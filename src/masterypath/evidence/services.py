@@ -46,7 +46,8 @@ def _check_score(target: LearningTarget, score: Decimal) -> None:
         raise EvidenceError(
             EvidenceErrorCode.SCORE_OFF_SCALE,
             f"Score {score} is off the scale of {target.code} ({scale.minimum}-{scale.maximum}).",
-            score=score, target=target.code,
+            score=score,
+            target=target.code,
         )
 
 
@@ -77,26 +78,41 @@ def _check_dok(dok: int | None) -> None:
         raise EvidenceError(EvidenceErrorCode.DOK_OUT_OF_RANGE, f"DOK must be 1-4, not {dok}.")
 
 
-def _create(*, actor: Any, student: Student, target: LearningTarget, score: Decimal,
-            observed_at: datetime, kind: EvidenceKind | str, source: EvidenceSource | str,
-            **fields: Any) -> Evidence:
+def _create(
+    *,
+    actor: Any,
+    student: Student,
+    target: LearningTarget,
+    score: Decimal,
+    observed_at: datetime,
+    kind: EvidenceKind | str,
+    source: EvidenceSource | str,
+    **fields: Any,
+) -> Evidence:
     """Validate the score and date, save, audit and publish; the caller checked access."""
     score = Decimal(score)
     _check_score(target, score)
     _check_not_future(observed_at)
     _check_dok(fields.get("dok"))
     evidence = Evidence(
-        student=student, target=target, score=score, observed_at=observed_at,
-        kind=EvidenceKind(kind), source=EvidenceSource(source), recorded_by=actor, **fields,
+        student=student,
+        target=target,
+        score=score,
+        observed_at=observed_at,
+        kind=EvidenceKind(kind),
+        source=EvidenceSource(source),
+        recorded_by=actor,
+        **fields,
     )
     evidence.save()
     audit_record(
-        actor=actor, action=AuditAction.CREATE, subject=evidence, student_id=student.pk,
+        actor=actor,
+        action=AuditAction.CREATE,
+        subject=evidence,
+        student_id=student.pk,
         detail={"target": target.code, "score": str(score), "kind": str(evidence.kind)},
     )
-    transaction.on_commit(
-        lambda: events.publish("evidence.recorded", evidence_id=evidence.pk)
-    )
+    transaction.on_commit(lambda: events.publish("evidence.recorded", evidence_id=evidence.pk))
     return evidence
 
 
@@ -125,9 +141,20 @@ def evidence_record(
             EvidenceErrorCode.NOT_ALLOWED, "You may not record evidence for this student."
         )
     return _create(
-        actor=actor, student=student, target=target, score=score, observed_at=observed_at,
-        kind=kind, source=source, assessment=assessment, dok=dok, comment=comment,
-        source_id=source_id, criterion=criterion, observation=observation, artifact=artifact,
+        actor=actor,
+        student=student,
+        target=target,
+        score=score,
+        observed_at=observed_at,
+        kind=kind,
+        source=source,
+        assessment=assessment,
+        dok=dok,
+        comment=comment,
+        source_id=source_id,
+        criterion=criterion,
+        observation=observation,
+        artifact=artifact,
         replaces=replaces,
     )
 
@@ -137,7 +164,8 @@ def evidence_void(*, actor: Any, evidence: Evidence, reason: str) -> Evidence:
     """Mark a wrong entry void; it stays in the history with who voided it and why."""
     evidence = Evidence.objects.select_for_update().select_related("student").get(pk=evidence.pk)
     is_own_self_assessment = (
-        getattr(actor, "role", "") == Role.STUDENT and evidence.source == EvidenceSource.STUDENT
+        getattr(actor, "role", "") == Role.STUDENT
+        and evidence.source == EvidenceSource.STUDENT
         and evidence.student.user_id == actor.pk
     )
     if not (is_own_self_assessment or can_record_evidence_for(actor, evidence.student)):
@@ -152,7 +180,10 @@ def evidence_void(*, actor: Any, evidence: Evidence, reason: str) -> Evidence:
     evidence.voided_at = timezone.now()
     evidence.save(update_fields=["is_voided", "voided_reason", "voided_by", "voided_at"])
     audit_record(
-        actor=actor, action=AuditAction.VOID, subject=evidence, student_id=evidence.student_id,
+        actor=actor,
+        action=AuditAction.VOID,
+        subject=evidence,
+        student_id=evidence.student_id,
         detail={"reason": evidence.voided_reason},
     )
     transaction.on_commit(lambda: events.publish("evidence.voided", evidence_id=evidence.pk))
@@ -160,6 +191,7 @@ def evidence_void(*, actor: Any, evidence: Evidence, reason: str) -> Evidence:
 
 
 # -- assessments ----------------------------------------------------------------------------
+
 
 def _require_scorer(actor: Any, section: Section) -> None:
     if not can_score_section(actor, section):
@@ -231,13 +263,21 @@ def assessment_create(
         )
     _require_course_targets(section, list(measured.values()))
     assessment = Assessment.objects.create(
-        section=section, title=title, kind=kind, assessed_on=assessed_on, dok=dok, rubric=rubric,
+        section=section,
+        title=title,
+        kind=kind,
+        assessed_on=assessed_on,
+        dok=dok,
+        rubric=rubric,
         allows_self_assessment=allows_self_assessment and kind == EvidenceKind.EXIT_TICKET,
-        created_by=actor, copied_from=copied_from,
+        created_by=actor,
+        copied_from=copied_from,
     )
     assessment.targets.set(list(measured.values()))
     audit_record(
-        actor=actor, action=AuditAction.CREATE, subject=assessment,
+        actor=actor,
+        action=AuditAction.CREATE,
+        subject=assessment,
         detail={"section": section.pk, "targets": sorted(t.code for t in measured.values())},
     )
     return assessment
@@ -245,16 +285,26 @@ def assessment_create(
 
 @transaction.atomic
 def assessment_copy(
-    *, actor: Any, assessment: Assessment, section: Section, assessed_on: date | None = None,
+    *,
+    actor: Any,
+    assessment: Assessment,
+    section: Section,
+    assessed_on: date | None = None,
 ) -> Assessment:
     """The same assessment (title, kind, DOK, targets, rubric) for another section; no scores."""
     if assessment.section is None or not can_score_section(actor, assessment.section):
         raise EvidenceError(EvidenceErrorCode.NOT_ALLOWED, "You may not copy this assessment.")
     return assessment_create(
-        actor=actor, section=section, title=assessment.title, kind=assessment.kind,
-        assessed_on=assessed_on or assessment.assessed_on, dok=assessment.dok,
-        targets=list(assessment.targets.select_related("competency")), rubric=assessment.rubric,
-        allows_self_assessment=assessment.allows_self_assessment, copied_from=assessment,
+        actor=actor,
+        section=section,
+        title=assessment.title,
+        kind=assessment.kind,
+        assessed_on=assessed_on or assessment.assessed_on,
+        dok=assessment.dok,
+        targets=list(assessment.targets.select_related("competency")),
+        rubric=assessment.rubric,
+        allows_self_assessment=assessment.allows_self_assessment,
+        copied_from=assessment,
     )
 
 
@@ -273,15 +323,29 @@ def _is_enrolled(student: Student, section: Section) -> bool:
     ).exists()
 
 
-def _cell_live(actor: Any, assessment: Assessment, student: Student, target: LearningTarget,
-               criterion: RubricCriterion | None, source: EvidenceSource) -> Evidence | None:
+def _cell_live(
+    actor: Any,
+    assessment: Assessment,
+    student: Student,
+    target: LearningTarget,
+    criterion: RubricCriterion | None,
+    source: EvidenceSource,
+) -> Evidence | None:
     """The actor's own live entry in a cell: a re-score replaces only one's own score, so two
     teachers scoring the same student at once both keep their evidence."""
     return (
         Evidence.objects.select_for_update()
-        .filter(assessment=assessment, student=student, target=target, criterion=criterion,
-                source=source, recorded_by=actor, is_voided=False)
-        .order_by("-recorded_at", "-id").first()
+        .filter(
+            assessment=assessment,
+            student=student,
+            target=target,
+            criterion=criterion,
+            source=source,
+            recorded_by=actor,
+            is_voided=False,
+        )
+        .order_by("-recorded_at", "-id")
+        .first()
     )
 
 
@@ -322,17 +386,23 @@ def assessment_score(
         )
     score = Decimal(score)
     _check_score(target, score)
-    previous = _cell_live(actor, assessment, student, target, criterion,
-                          EvidenceSource.TEACHER)
+    previous = _cell_live(actor, assessment, student, target, criterion, EvidenceSource.TEACHER)
     if previous is not None and previous.score == score:
         return CellSave(evidence=previous, replaced=None, is_unchanged=True)
     # Record first, then void: subscribers see the new entry before the old one goes, so an
     # incremental update never folds the same entry twice.
     evidence = _create(
-        actor=actor, student=student, target=target, score=score,
-        observed_at=_noon_of(assessment.assessed_on), kind=assessment.kind,
-        source=EvidenceSource.TEACHER, assessment=assessment, dok=assessment.dok,
-        criterion=criterion, replaces=previous,
+        actor=actor,
+        student=student,
+        target=target,
+        score=score,
+        observed_at=_noon_of(assessment.assessed_on),
+        kind=assessment.kind,
+        source=EvidenceSource.TEACHER,
+        assessment=assessment,
+        dok=assessment.dok,
+        criterion=criterion,
+        replaces=previous,
     )
     if previous is not None:
         evidence_void(actor=actor, evidence=previous, reason=f"Changed to {score.normalize()}.")
@@ -349,10 +419,18 @@ def assessment_score_undo(*, actor: Any, evidence: Evidence) -> Evidence | None:
     restored = None
     if previous is not None:
         restored = _create(
-            actor=actor, student=evidence.student, target=evidence.target,
-            score=previous.score, observed_at=previous.observed_at, kind=previous.kind,
-            source=previous.source, assessment=previous.assessment, dok=previous.dok,
-            criterion=previous.criterion, replaces=evidence, comment=previous.comment,
+            actor=actor,
+            student=evidence.student,
+            target=evidence.target,
+            score=previous.score,
+            observed_at=previous.observed_at,
+            kind=previous.kind,
+            source=previous.source,
+            assessment=previous.assessment,
+            dok=previous.dok,
+            criterion=previous.criterion,
+            replaces=evidence,
+            comment=previous.comment,
         )
     evidence_void(actor=actor, evidence=evidence, reason=UNDO_REASON)
     return restored
@@ -360,7 +438,11 @@ def assessment_score_undo(*, actor: Any, evidence: Evidence) -> Evidence | None:
 
 @transaction.atomic
 def self_assessment_record(
-    *, actor: Any, assessment: Assessment, target: LearningTarget, score: Decimal,
+    *,
+    actor: Any,
+    assessment: Assessment,
+    target: LearningTarget,
+    score: Decimal,
 ) -> CellSave:
     """A student's own rating on an exit ticket, kept apart from teacher evidence
     (kind self_assessment, source student)."""
@@ -384,8 +466,14 @@ def self_assessment_record(
     if previous is not None and previous.score == score:
         return CellSave(evidence=previous, replaced=None, is_unchanged=True)
     evidence = _create(
-        actor=actor, student=student, target=target, score=score, observed_at=timezone.now(),
-        kind=EvidenceKind.SELF_ASSESSMENT, source=EvidenceSource.STUDENT, assessment=assessment,
+        actor=actor,
+        student=student,
+        target=target,
+        score=score,
+        observed_at=timezone.now(),
+        kind=EvidenceKind.SELF_ASSESSMENT,
+        source=EvidenceSource.STUDENT,
+        assessment=assessment,
         replaces=previous,
     )
     if previous is not None:
@@ -394,6 +482,7 @@ def self_assessment_record(
 
 
 # -- observations ---------------------------------------------------------------------------
+
 
 @transaction.atomic
 def observation_create(
@@ -424,8 +513,9 @@ def observation_create(
         if score is not None:
             _check_score(target, Decimal(score))
     enrolled = set(
-        Enrollment.objects.filter(section=section, role=EnrollmentRole.STUDENT)
-        .values_list("student_id", flat=True)
+        Enrollment.objects.filter(section=section, role=EnrollmentRole.STUDENT).values_list(
+            "student_id", flat=True
+        )
     )
     outside = [str(s) for s in students if s.pk not in enrolled]
     if outside:
@@ -437,9 +527,12 @@ def observation_create(
     author = Staff.objects.filter(user=actor).first()
     if author is None:
         raise EvidenceError(EvidenceErrorCode.NOT_ALLOWED, "Only staff write observations.")
-    if submission_id and Observation.objects.filter(
-        author=author, source_id__startswith=f"{submission_id}:"
-    ).exists():
+    if (
+        submission_id
+        and Observation.objects.filter(
+            author=author, source_id__startswith=f"{submission_id}:"
+        ).exists()
+    ):
         raise EvidenceError(
             EvidenceErrorCode.DUPLICATE_SUBMISSION, "This observation was already saved."
         )
@@ -448,7 +541,10 @@ def observation_create(
         with transaction.atomic():
             for student in students:
                 observation = Observation.objects.create(
-                    student=student, author=author, observed_at=observed_at, note=note,
+                    student=student,
+                    author=author,
+                    observed_at=observed_at,
+                    note=note,
                     section=section,
                     source_id=f"{submission_id}:{student.pk}" if submission_id else "",
                 )
@@ -460,14 +556,23 @@ def observation_create(
         ) from error
     for observation in observations:
         audit_record(
-            actor=actor, action=AuditAction.CREATE, subject=observation,
-            student_id=observation.student_id, detail={"targets": [t.code for t in targets]},
+            actor=actor,
+            action=AuditAction.CREATE,
+            subject=observation,
+            student_id=observation.student_id,
+            detail={"targets": [t.code for t in targets]},
         )
         if score is not None:
             for target in targets:
                 _create(
-                    actor=actor, student=observation.student, target=target, score=score,
-                    observed_at=observed_at, kind=EvidenceKind.OBSERVATION,
-                    source=EvidenceSource.TEACHER, observation=observation, comment=note[:500],
+                    actor=actor,
+                    student=observation.student,
+                    target=target,
+                    score=score,
+                    observed_at=observed_at,
+                    kind=EvidenceKind.OBSERVATION,
+                    source=EvidenceSource.TEACHER,
+                    observation=observation,
+                    comment=note[:500],
                 )
     return observations

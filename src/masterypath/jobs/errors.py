@@ -16,7 +16,11 @@ class JobError(ApplicationError):
     """A job could not be queued or run; `details` lists what went wrong, one dict each."""
 
     def __init__(
-        self, code: enum.Enum, message: str = "", *, details: list[dict[str, Any]] | None = None,
+        self,
+        code: enum.Enum,
+        message: str = "",
+        *,
+        details: list[dict[str, Any]] | None = None,
         **context: Any,
     ) -> None:
         super().__init__(code, message, **context)

@@ -8,8 +8,9 @@ from masterypath.jobs.models import Job
 from masterypath.jobs.services import job_live_progress
 
 
-def job_list_for_district(*, district_id: int, kinds: tuple[str, ...], limit: int = 20
-                          ) -> QuerySet[Job]:
+def job_list_for_district(
+    *, district_id: int, kinds: tuple[str, ...], limit: int = 20
+) -> QuerySet[Job]:
     return (
         Job.objects.filter(district_id=district_id, kind__in=kinds)
         .select_related("created_by")
@@ -18,7 +19,7 @@ def job_list_for_district(*, district_id: int, kinds: tuple[str, ...], limit: in
 
 
 def job_get_for_district(*, job_id: int, district_id: int) -> Job | None:
-    job = Job.objects.filter(pk=job_id, district_id=district_id).select_related(
-        "created_by"
-    ).first()
+    job = (
+        Job.objects.filter(pk=job_id, district_id=district_id).select_related("created_by").first()
+    )
     return job_live_progress(job) if job else None

@@ -99,8 +99,13 @@ def jobs_mode() -> str:
 
 
 def job_enqueue(
-    *, kind: str, params: dict[str, Any], created_by: Any = None, district_id: int | None = None,
-    total: int = 0, message: str = "Waiting to start.",
+    *,
+    kind: str,
+    params: dict[str, Any],
+    created_by: Any = None,
+    district_id: int | None = None,
+    total: int = 0,
+    message: str = "Waiting to start.",
 ) -> Job:
     """Queue a job; depending on the mode it starts now, after commit, or in a worker."""
     if kind not in _handlers:
@@ -108,7 +113,11 @@ def job_enqueue(
     mode = jobs_mode()
     user = created_by if getattr(created_by, "is_authenticated", False) else None
     job = Job.objects.create(
-        kind=kind, params=params, created_by=user, district_id=district_id, total=total,
+        kind=kind,
+        params=params,
+        created_by=user,
+        district_id=district_id,
+        total=total,
         message=message,
     )
     if mode == "inline":

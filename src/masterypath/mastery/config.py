@@ -49,8 +49,9 @@ class TargetScale:
 
     @property
     def engine_scale(self) -> Scale:
-        return Scale(minimum=self.levels[0][0], maximum=self.levels[-1][0],
-                     proficient=self.proficient)
+        return Scale(
+            minimum=self.levels[0][0], maximum=self.levels[-1][0], proficient=self.proficient
+        )
 
     def label_for(self, value: float | None, method: str = "") -> str:
         """The label of the level `value` rounds to (half up); for BKT, mastered or not."""
@@ -70,8 +71,9 @@ class TargetScale:
 
 def scale_of(scale: PerformanceScale) -> TargetScale:
     levels = sorted(scale.levels.all(), key=lambda level: level.value)
-    proficient = min((float(lv.value) for lv in levels if lv.is_proficient),
-                     default=float(levels[-1].value))
+    proficient = min(
+        (float(lv.value) for lv in levels if lv.is_proficient), default=float(levels[-1].value)
+    )
     return TargetScale(tuple((float(lv.value), lv.label) for lv in levels), proficient)
 
 
@@ -79,8 +81,12 @@ def _policy_config(policy: MasteryPolicy | None, scale: TargetScale) -> MasteryC
     if policy is None:
         return MasteryConfig(method=DEFAULT_METHOD, scale=scale.engine_scale)
     return MasteryConfig(
-        method=policy.method, weight=policy.weight, k=policy.k, n=policy.n,
-        min_evidence=policy.min_evidence, scale=scale.engine_scale,
+        method=policy.method,
+        weight=policy.weight,
+        k=policy.k,
+        n=policy.n,
+        min_evidence=policy.min_evidence,
+        scale=scale.engine_scale,
         kind_weights={str(k): float(v) for k, v in (policy.kind_weights or {}).items()},
         dok_weights={int(k): float(v) for k, v in (policy.dok_weights or {}).items()},
     )

@@ -17,10 +17,16 @@ from masterypath.roster.models import Student
 from masterypath.schools.models import District
 
 METHOD_LABELS = {
-    "mean": "Mean", "highest": "Highest", "most_recent": "Most recent", "median": "Median",
-    "mode_of_last": "Mode of the last k", "weighted_average": "Weighted average (Canvas)",
-    "decaying_average": "Decaying average", "n_mastery": "n times proficient",
-    "power_law": "Power law (Marzano)", "best_fit": "Best fit (true score estimator)",
+    "mean": "Mean",
+    "highest": "Highest",
+    "most_recent": "Most recent",
+    "median": "Median",
+    "mode_of_last": "Mode of the last k",
+    "weighted_average": "Weighted average (Canvas)",
+    "decaying_average": "Decaying average",
+    "n_mastery": "n times proficient",
+    "power_law": "Power law (Marzano)",
+    "best_fit": "Best fit (true score estimator)",
     "bkt": "Bayesian knowledge tracing",
 }
 # The stubs model only the functional API's member names, not (value, label) pairs.
@@ -44,8 +50,7 @@ class MasteryPolicy(BaseModel):
     target = models.ForeignKey(
         LearningTarget, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    method = models.CharField(max_length=20, choices=MethodChoices.choices,
-                              default=DEFAULT_METHOD)
+    method = models.CharField(max_length=20, choices=MethodChoices.choices, default=DEFAULT_METHOD)
     weight = models.FloatField(default=0.65, help_text="w of the (decaying) weighted average.")
     k = models.PositiveSmallIntegerField(default=3, help_text="Window of the mode of last k.")
     n = models.PositiveSmallIntegerField(default=3, help_text="Count for n times proficient.")
@@ -63,7 +68,8 @@ class MasteryPolicy(BaseModel):
         verbose_name_plural = "mastery policies"
         constraints = [
             models.UniqueConstraint(
-                fields=["district"], condition=Q(framework__isnull=True, target__isnull=True),
+                fields=["district"],
+                condition=Q(framework__isnull=True, target__isnull=True),
                 name="policy_one_per_district",
             ),
             models.UniqueConstraint(
@@ -72,7 +78,8 @@ class MasteryPolicy(BaseModel):
                 name="policy_one_per_framework",
             ),
             models.UniqueConstraint(
-                fields=["district", "target"], condition=Q(target__isnull=False),
+                fields=["district", "target"],
+                condition=Q(target__isnull=False),
                 name="policy_one_per_target",
             ),
         ]
@@ -121,8 +128,9 @@ class MasteryOverride(BaseModel):
     target = models.ForeignKey(LearningTarget, on_delete=models.CASCADE, related_name="+")
     value = models.DecimalField(max_digits=6, decimal_places=2)
     set_at = models.DateTimeField()
-    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.TextField()
 
     class Meta:
@@ -141,8 +149,9 @@ class Placement(models.Model):
     class Meta:
         ordering = ["placed_on"]
         constraints = [
-            models.UniqueConstraint(fields=["student", "domain", "placed_on"],
-                                    name="placement_unique"),
+            models.UniqueConstraint(
+                fields=["student", "domain", "placed_on"], name="placement_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -166,8 +175,9 @@ class BktFit(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["district", "target"], name="bkt_fit_unique"),
-            models.CheckConstraint(condition=Q(guess__lte=0.5) & Q(slip__lte=0.5),
-                                   name="bkt_fit_interpretable"),
+            models.CheckConstraint(
+                condition=Q(guess__lte=0.5) & Q(slip__lte=0.5), name="bkt_fit_interpretable"
+            ),
         ]
 
     def __str__(self) -> str:

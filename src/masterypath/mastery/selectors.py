@@ -41,8 +41,12 @@ SUMMER_BREAK = frozenset({7, 8})
 # Slowing down compares the last 3 school months with the 6 before them.
 EARLIER_MONTHS = 6.0
 EVIDENCE_SCHEMA: dict[str, PolarsDataType] = {
-    "student_id": pl.Int64, "target_id": pl.Int64, "observed_at": pl.Datetime("us", "UTC"),
-    "score": pl.Float64, "kind": pl.Utf8, "dok": pl.Int64,
+    "student_id": pl.Int64,
+    "target_id": pl.Int64,
+    "observed_at": pl.Datetime("us", "UTC"),
+    "score": pl.Float64,
+    "kind": pl.Utf8,
+    "dok": pl.Int64,
 }
 
 
@@ -58,9 +62,11 @@ def evidence_frame(evidence: QuerySet[Evidence]) -> pl.DataFrame:
     The rows go straight from the cursor into polars (no per-value ORM converters): the score
     is cast to a float in SQL, and SQLite's text timestamps (stored in UTC) are parsed by polars.
     """
-    query = evidence.filter(is_voided=False).annotate(
-        score_value=Cast("score", FloatField())
-    ).values_list("student_id", "target_id", "observed_at", "score_value", "kind", "dok")
+    query = (
+        evidence.filter(is_voided=False)
+        .annotate(score_value=Cast("score", FloatField()))
+        .values_list("student_id", "target_id", "observed_at", "score_value", "kind", "dok")
+    )
     sql, params = query.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -94,8 +100,9 @@ class MasteryCell:
         return display_value(self.value, self.method, decimals=1)
 
 
-def _explanation(method: str, config_weight: float, scores: list[float],
-                 value: float | None, status: str) -> str:
+def _explanation(
+    method: str, config_weight: float, scores: list[float], value: float | None, status: str
+) -> str:
     label = METHOD_LABELS.get(method, method)
     if status == "override":
         return f"Teacher judgement: {value:g}" if value is not None else "Teacher judgement"
@@ -137,8 +144,11 @@ def mastery_cells_for_section(
         "student_id", "target_id", "score"
     ):
         scores[(student_id, target_id)].append(float(score))
-    rows = list(estimates.values_list("student_id", "target_id", "value", "status",
-                                      "evidence_count", "method"))
+    rows = list(
+        estimates.values_list(
+            "student_id", "target_id", "value", "status", "evidence_count", "method"
+        )
+    )
     targets = targets_with_scales({row[1] for row in rows})
     book = PolicyBook(district_id=section.school.district_id)
     per_target = {
@@ -150,10 +160,13 @@ def mastery_cells_for_section(
         scale, weight = per_target[target_id]
         key = (student_id, target_id)
         cells[key] = MasteryCell(
-            student_id=student_id, target_id=target_id, value=value,
+            student_id=student_id,
+            target_id=target_id,
+            value=value,
             level_label=scale.label_for(value, method),
             is_proficient=scale.is_proficient(value, method),
-            evidence_count=count, method=method,
+            evidence_count=count,
+            method=method,
             explanation=_explanation(method, weight, scores.get(key, []), value, status),
         )
     return cells
@@ -184,14 +197,21 @@ def mastery_list_for_student(*, student: Student) -> list[TargetMastery]:
     for row in rows:
         target = targets[row.target_id]
         scale: TargetScale = book.scale_for(target)
-        result.append(TargetMastery(
-            target=target, value=row.value, level_label=scale.label_for(row.value, row.method),
-            is_proficient=scale.is_proficient(row.value, row.method),
-            evidence_count=row.evidence_count, status=row.status,
-            last_observed_at=row.last_observed_at, method=row.method,
-        ))
-    result.sort(key=lambda r: (r.target.competency.domain.framework.title, r.target.level,
-                               r.target.code))
+        result.append(
+            TargetMastery(
+                target=target,
+                value=row.value,
+                level_label=scale.label_for(row.value, row.method),
+                is_proficient=scale.is_proficient(row.value, row.method),
+                evidence_count=row.evidence_count,
+                status=row.status,
+                last_observed_at=row.last_observed_at,
+                method=row.method,
+            )
+        )
+    result.sort(
+        key=lambda r: (r.target.competency.domain.framework.title, r.target.level, r.target.code)
+    )
     return result
 
 
@@ -216,14 +236,22 @@ def standings_for_student(*, student: Student, as_of: date) -> list[DomainStandi
     standings = []
     for domain_id, points in history.items():
         latest = points[-1]
-        standings.append(DomainStanding(
-            domain=domains[domain_id], level=latest.level, completed=latest.completed,
-            placed_on=latest.placed_on,
-            growth=growth([(p.placed_on, p.level) for p in points], as_of=as_of,
-                          break_months=SUMMER_BREAK, earlier_months=EARLIER_MONTHS,
-                          grade_level=float(student.grade_level)),
-            grade_level=student.grade_level,
-        ))
+        standings.append(
+            DomainStanding(
+                domain=domains[domain_id],
+                level=latest.level,
+                completed=latest.completed,
+                placed_on=latest.placed_on,
+                growth=growth(
+                    [(p.placed_on, p.level) for p in points],
+                    as_of=as_of,
+                    break_months=SUMMER_BREAK,
+                    earlier_months=EARLIER_MONTHS,
+                    grade_level=float(student.grade_level),
+                ),
+                grade_level=student.grade_level,
+            )
+        )
     standings.sort(key=lambda s: (s.domain.framework_id, s.domain.position))
     return standings
 
@@ -239,7 +267,8 @@ class _DistrictEvidence:
         scale = self.book.scale_for(self.targets[target_ids[0]]).engine_scale
         return compare_methods(
             self.frame.filter(pl.col("target_id").is_in(target_ids)),
-            scale_proficient=scale.proficient, scale_minimum=scale.minimum,
+            scale_proficient=scale.proficient,
+            scale_minimum=scale.minimum,
             scale_maximum=scale.maximum,
         )
 
@@ -288,8 +317,7 @@ def method_report_for_district(
     return _overall(evidence), _by_framework(evidence, district)
 
 
-def _by_framework(evidence: _DistrictEvidence, district: District
-                  ) -> list[FrameworkMethodScores]:
+def _by_framework(evidence: _DistrictEvidence, district: District) -> list[FrameworkMethodScores]:
     by_framework: dict[int, list[int]] = defaultdict(list)
     for target in evidence.targets.values():
         by_framework[target.competency.domain.framework_id].append(target.pk)
@@ -300,10 +328,14 @@ def _by_framework(evidence: _DistrictEvidence, district: District
         scores = evidence.scores(target_ids)
         if scores:
             framework = evidence.targets[target_ids[0]].competency.domain.framework
-            results.append(FrameworkMethodScores(
-                framework_id, framework.title, framework_methods.get(framework_id, default),
-                scores,
-            ))
+            results.append(
+                FrameworkMethodScores(
+                    framework_id,
+                    framework.title,
+                    framework_methods.get(framework_id, default),
+                    scores,
+                )
+            )
     results.sort(key=lambda r: r.title)
     return results
 
@@ -311,9 +343,9 @@ def _by_framework(evidence: _DistrictEvidence, district: District
 def framework_methods_in_use(*, district_id: int) -> dict[int, str]:
     """The method of every framework that has a policy of its own in the district."""
     return dict(
-        MasteryPolicy.objects.filter(district_id=district_id, framework__isnull=False,
-                                     target__isnull=True)
-        .values_list("framework_id", "method")
+        MasteryPolicy.objects.filter(
+            district_id=district_id, framework__isnull=False, target__isnull=True
+        ).values_list("framework_id", "method")
     )
 
 

@@ -45,8 +45,9 @@ def _bkt_params(district_id: int, target_id: int) -> BktParams | None:
     fit = BktFit.objects.filter(district_id=district_id, target_id=target_id).first()
     if fit is None:
         return None
-    return BktParams(prior=fit.prior, learn=fit.learn, guess=fit.guess, slip=fit.slip,
-                     forget=fit.forget)
+    return BktParams(
+        prior=fit.prior, learn=fit.learn, guess=fit.guess, slip=fit.slip, forget=fit.forget
+    )
 
 
 def _config_for(target: LearningTarget, district_id: int) -> engine.MasteryConfig:
@@ -64,18 +65,23 @@ def _fields(config: engine.MasteryConfig) -> dict[str, Any]:
 
 def _is_resumable(config: engine.MasteryConfig) -> bool:
     """Recursive methods with unit weights can continue from stored state in O(1)."""
-    return (config.method in engine.RECURSIVE_METHODS and not config.kind_weights
-            and not config.dok_weights)
+    return (
+        config.method in engine.RECURSIVE_METHODS
+        and not config.kind_weights
+        and not config.dok_weights
+    )
 
 
 def _latest_override(student_id: int, target_id: int) -> MasteryOverride | None:
     return MasteryOverride.objects.filter(student_id=student_id, target_id=target_id).first()
 
 
-def _store(student_id: int, target: LearningTarget, config: engine.MasteryConfig,
-           values: dict[str, Any]) -> MasteryEstimate:
+def _store(
+    student_id: int, target: LearningTarget, config: engine.MasteryConfig, values: dict[str, Any]
+) -> MasteryEstimate:
     estimate, _ = MasteryEstimate.objects.update_or_create(
-        student_id=student_id, target=target,
+        student_id=student_id,
+        target=target,
         defaults={"method": config.method, "computed_at": timezone.now(), **values},
     )
     return estimate
@@ -87,13 +93,18 @@ def mastery_refresh_pair(*, student_id: int, target_id: int) -> MasteryEstimate:
     student = Student.objects.only("district_id").get(pk=student_id)
     config = _config_for(target, student.district_id)
     rows = list(
-        counted_evidence().filter(student_id=student_id, target_id=target_id)
-        .order_by("observed_at", "id").values_list("score", "kind", "dok", "observed_at")
+        counted_evidence()
+        .filter(student_id=student_id, target_id=target_id)
+        .order_by("observed_at", "id")
+        .values_list("score", "kind", "dok", "observed_at")
     )
     scores = [float(score) for score, _, _, _ in rows]
     override = _latest_override(student_id, target_id)
     explanation = engine.explain(
-        config.method, scores, kinds=[k for _, k, _, _ in rows], doks=[d for _, _, d, _ in rows],
+        config.method,
+        scores,
+        kinds=[k for _, k, _, _ in rows],
+        doks=[d for _, _, d, _ in rows],
         observed_at=[at for _, _, _, at in rows],
         override=engine.Override(float(override.value), override.set_at) if override else None,
         config=config,
@@ -109,12 +120,20 @@ def mastery_refresh_pair(*, student_id: int, target_id: int) -> MasteryEstimate:
         from masterypath.engine.bkt import bkt_p_correct, bkt_transition
 
         p_next = bkt_p_correct(bkt_transition(explanation.value, config.bkt), config.bkt)
-    return _store(student_id, target, config, {
-        "value": explanation.value, "status": explanation.status.value,
-        "evidence_count": sum(1 for use in explanation.evidence if use.weight > 0),
-        "last_observed_at": rows[-1][3] if rows else None, "p_correct_next": p_next,
-        "state_value": state_value, "state_weight": state_weight,
-    })
+    return _store(
+        student_id,
+        target,
+        config,
+        {
+            "value": explanation.value,
+            "status": explanation.status.value,
+            "evidence_count": sum(1 for use in explanation.evidence if use.weight > 0),
+            "last_observed_at": rows[-1][3] if rows else None,
+            "p_correct_next": p_next,
+            "state_value": state_value,
+            "state_weight": state_weight,
+        },
+    )
 
 
 def mastery_update_for_evidence(*, evidence_id: int) -> MasteryEstimate | None:
@@ -130,33 +149,46 @@ def mastery_update_for_evidence(*, evidence_id: int) -> MasteryEstimate | None:
     # Fold in O(1) only evidence that is newer than the estimate's last row and that the
     # estimate cannot have seen yet (it was computed before the evidence was recorded).
     in_order = (
-        estimate is not None and estimate.last_observed_at is not None
+        estimate is not None
+        and estimate.last_observed_at is not None
         and evidence.observed_at >= estimate.last_observed_at
         and estimate.computed_at < evidence.recorded_at
     )
     if evidence.kind == EvidenceKind.SELF_ASSESSMENT:
         return estimate  # a student's self-assessment is kept apart from mastery
     if (
-        not evidence.is_voided and estimate is not None and in_order
-        and estimate.method == config.method and estimate.state_value is not None
+        not evidence.is_voided
+        and estimate is not None
+        and in_order
+        and estimate.method == config.method
+        and estimate.state_value is not None
         and _is_resumable(config)
     ):
-        state = engine.MasteryState(config.method, estimate.evidence_count,
-                                    estimate.state_value, estimate.state_weight or 0.0)
+        state = engine.MasteryState(
+            config.method,
+            estimate.evidence_count,
+            estimate.state_value,
+            estimate.state_weight or 0.0,
+        )
         state = engine.update(state, float(evidence.score), config=config)
         estimate.value = engine.state_value(state, config=config)
-        estimate.status = (EstimateStatus.ESTIMATED if estimate.value is not None
-                           else EstimateStatus.INSUFFICIENT)
+        estimate.status = (
+            EstimateStatus.ESTIMATED if estimate.value is not None else EstimateStatus.INSUFFICIENT
+        )
         estimate.evidence_count = state.count
         estimate.last_observed_at = evidence.observed_at
         estimate.state_value, estimate.state_weight = state.value, state.total_weight
         estimate.computed_at = timezone.now()
         estimate.save()
     else:
-        estimate = mastery_refresh_pair(student_id=evidence.student_id,
-                                        target_id=evidence.target_id)
-    placement_refresh(student_id=evidence.student_id, domain_id=target.competency.domain_id,
-                      on=timezone.localdate())
+        estimate = mastery_refresh_pair(
+            student_id=evidence.student_id, target_id=evidence.target_id
+        )
+    placement_refresh(
+        student_id=evidence.student_id,
+        domain_id=target.competency.domain_id,
+        on=timezone.localdate(),
+    )
     return estimate
 
 
@@ -167,14 +199,13 @@ def placement_level(target: LearningTarget) -> float:
 
 def _level_totals(domain_ids: list[int]) -> pl.DataFrame:
     """How many placement targets (top-level, not retired) each level of each domain has."""
-    rows = (
-        LearningTarget.objects.filter(competency__domain_id__in=domain_ids, parent__isnull=True,
-                                      is_retired=False)
-        .values_list("competency__domain_id", "level", "level_high")
-    )
+    rows = LearningTarget.objects.filter(
+        competency__domain_id__in=domain_ids, parent__isnull=True, is_retired=False
+    ).values_list("competency__domain_id", "level", "level_high")
     frame = pl.DataFrame(
         [(d, float(high if high is not None else low)) for d, low, high in rows],
-        schema={"domain_id": pl.Int64, "level": pl.Float64}, orient="row",
+        schema={"domain_id": pl.Int64, "level": pl.Float64},
+        orient="row",
     )
     return frame.group_by("domain_id", "level").agg(pl.len().alias("n_targets"))
 
@@ -186,9 +217,11 @@ def placements_from_estimates(estimates: pl.DataFrame, totals: pl.DataFrame) -> 
     level the student has evidence on at least half of the targets of (else the lowest level
     with any evidence) upward; levels below it count as completed, as prior learning.
     """
-    proficient = estimates.group_by("student_id", "domain_id", "level").agg(
-        pl.col("is_proficient").sum().alias("n_proficient"), pl.len().alias("n_assessed")
-    ).join(totals, on=["domain_id", "level"], how="left")
+    proficient = (
+        estimates.group_by("student_id", "domain_id", "level")
+        .agg(pl.col("is_proficient").sum().alias("n_proficient"), pl.len().alias("n_assessed"))
+        .join(totals, on=["domain_id", "level"], how="left")
+    )
     covered = pl.col("n_assessed") >= MIN_COVERAGE * pl.col("n_targets").fill_null(1)
     lowest = proficient.group_by("student_id", "domain_id").agg(
         pl.coalesce(pl.col("level").filter(covered).min(), pl.col("level").min()).alias("lowest")
@@ -210,31 +243,47 @@ def placement_refresh(*, student_id: int, domain_id: int, on: date) -> Placement
         ).values_list("target_id", "value", "method")
     )
     if not rows:
-        Placement.objects.filter(student_id=student_id, domain_id=domain_id,
-                                 placed_on=on).delete()
+        Placement.objects.filter(student_id=student_id, domain_id=domain_id, placed_on=on).delete()
         return None
     targets = targets_with_scales([target_id for target_id, _, _ in rows])
-    book = PolicyBook(district_id=Student.objects.only("district_id").get(
-        pk=student_id).district_id)
+    book = PolicyBook(
+        district_id=Student.objects.only("district_id").get(pk=student_id).district_id
+    )
     estimates = pl.DataFrame(
-        [(student_id, domain_id, placement_level(targets[t]),
-          book.scale_for(targets[t]).is_proficient(value, method))
-         for t, value, method in rows if targets[t].parent_id is None],
-        schema={"student_id": pl.Int64, "domain_id": pl.Int64, "level": pl.Float64,
-                "is_proficient": pl.Boolean}, orient="row",
+        [
+            (
+                student_id,
+                domain_id,
+                placement_level(targets[t]),
+                book.scale_for(targets[t]).is_proficient(value, method),
+            )
+            for t, value, method in rows
+            if targets[t].parent_id is None
+        ],
+        schema={
+            "student_id": pl.Int64,
+            "domain_id": pl.Int64,
+            "level": pl.Float64,
+            "is_proficient": pl.Boolean,
+        },
+        orient="row",
     )
     [result] = placements_from_estimates(estimates, _level_totals([domain_id])).iter_rows(
-        named=True)
+        named=True
+    )
     stored, _ = Placement.objects.update_or_create(
-        student_id=student_id, domain_id=domain_id, placed_on=on,
+        student_id=student_id,
+        domain_id=domain_id,
+        placed_on=on,
         defaults={"completed": result["completed"], "level": result["placement"]},
     )
     return stored
 
 
 @transaction.atomic
-def mastery_override_set(*, actor: Any, student: Student, target: LearningTarget,
-                         value: Decimal, reason: str) -> MasteryEstimate:
+def mastery_override_set(
+    *, actor: Any, student: Student, target: LearningTarget, value: Decimal, reason: str
+) -> MasteryEstimate:
     """A teacher's professional judgement replaces the estimate until newer evidence."""
     if not can_record_evidence_for(actor, student):
         raise MasteryError(MasteryErrorCode.NOT_ALLOWED, "You may not judge this student.")
@@ -242,14 +291,25 @@ def mastery_override_set(*, actor: Any, student: Student, target: LearningTarget
         raise MasteryError(MasteryErrorCode.REASON_REQUIRED, "Say why you override the value.")
     scale = target.competency.domain.framework.scale
     if not scale.contains(Decimal(value)):
-        raise MasteryError(MasteryErrorCode.OFF_SCALE,
-                           f"{value} is off the scale ({scale.minimum}-{scale.maximum}).")
+        raise MasteryError(
+            MasteryErrorCode.OFF_SCALE,
+            f"{value} is off the scale ({scale.minimum}-{scale.maximum}).",
+        )
     override = MasteryOverride.objects.create(
-        student=student, target=target, value=Decimal(value), set_at=timezone.now(),
-        set_by=actor, reason=reason.strip(),
+        student=student,
+        target=target,
+        value=Decimal(value),
+        set_at=timezone.now(),
+        set_by=actor,
+        reason=reason.strip(),
     )
-    audit_record(actor=actor, action=AuditAction.CREATE, subject=override,
-                 student_id=student.pk, detail={"target": target.code, "value": str(value)})
+    audit_record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        subject=override,
+        student_id=student.pk,
+        detail={"target": target.code, "value": str(value)},
+    )
     return mastery_refresh_pair(student_id=student.pk, target_id=target.pk)
 
 
@@ -266,28 +326,42 @@ def _month_ends(first: date, last: date) -> list[date]:
     return days
 
 
-def _fit_bkt(district: District, frame: pl.DataFrame, proficient: pl.DataFrame,
-             seed: int) -> BktModel:
-    data = frame.join(proficient, on="target_id").with_columns(
-        (pl.col("score") >= pl.col("proficient") - 1e-9).alias("correct")
-    ).sort("student_id", "target_id", "observed_at")
-    model = bkt_fit(data, skill="target_id", student="student_id", correct="correct",
-                    seed=seed)
+def _fit_bkt(
+    district: District, frame: pl.DataFrame, proficient: pl.DataFrame, seed: int
+) -> BktModel:
+    data = (
+        frame.join(proficient, on="target_id")
+        .with_columns((pl.col("score") >= pl.col("proficient") - 1e-9).alias("correct"))
+        .sort("student_id", "target_id", "observed_at")
+    )
+    model = bkt_fit(data, skill="target_id", student="student_id", correct="correct", seed=seed)
     now = timezone.now()
     BktFit.objects.filter(district=district).delete()
-    BktFit.objects.bulk_create([
-        BktFit(district=district, target_id=cast(int, target_id), prior=fit.params.prior,
-               learn=fit.params.learn, guess=fit.params.guess, slip=fit.params.slip,
-               forget=fit.params.forget, n_rows=fit.n_rows, is_default=fit.is_default,
-               fitted_at=now)
-        for target_id, fit in model.skills.items()
-    ], batch_size=2000)
+    BktFit.objects.bulk_create(
+        [
+            BktFit(
+                district=district,
+                target_id=cast(int, target_id),
+                prior=fit.params.prior,
+                learn=fit.params.learn,
+                guess=fit.params.guess,
+                slip=fit.params.slip,
+                forget=fit.params.forget,
+                n_rows=fit.n_rows,
+                is_default=fit.is_default,
+                fitted_at=now,
+            )
+            for target_id, fit in model.skills.items()
+        ],
+        batch_size=2000,
+    )
     return model
 
 
 @transaction.atomic
-def mastery_recompute(*, district: District, as_of: date, progress: Progress | None = None,
-                      seed: int = 0) -> dict[str, int]:
+def mastery_recompute(
+    *, district: District, as_of: date, progress: Progress | None = None, seed: int = 0
+) -> dict[str, int]:
     """Rebuild every estimate and the monthly placement history of a district from evidence.
 
     One query builds the evidence frame; the engine computes per policy group; results are
@@ -295,29 +369,45 @@ def mastery_recompute(*, district: District, as_of: date, progress: Progress | N
     """
     say = progress or (lambda step, done, total: None)
     until = timezone.make_aware(datetime.combine(as_of, time.max))
-    frame = evidence_frame(counted_evidence().filter(student__district=district,
-                                                     observed_at__lte=until))
+    frame = evidence_frame(
+        counted_evidence().filter(student__district=district, observed_at__lte=until)
+    )
     say("evidence loaded", 1, 5)
     targets = targets_with_scales(frame.get_column("target_id").unique().to_list())
     book = PolicyBook(district_id=district.pk)
     configs = {target_id: book.config_for(target) for target_id, target in targets.items()}
     top = {target_id: t for target_id, t in targets.items() if t.parent_id is None}
-    info = pl.DataFrame({
-        "target_id": list(top),
-        "domain_id": [t.competency.domain_id for t in top.values()],
-        "level": [placement_level(t) for t in top.values()],
-        "proficient": [book.scale_for(t).proficient for t in top.values()],
-        "threshold": [book.scale_for(t).threshold for t in top.values()],
-    }, schema={"target_id": pl.Int64, "domain_id": pl.Int64, "level": pl.Float64,
-               "proficient": pl.Float64, "threshold": pl.Float64})
+    info = pl.DataFrame(
+        {
+            "target_id": list(top),
+            "domain_id": [t.competency.domain_id for t in top.values()],
+            "level": [placement_level(t) for t in top.values()],
+            "proficient": [book.scale_for(t).proficient for t in top.values()],
+            "threshold": [book.scale_for(t).threshold for t in top.values()],
+        },
+        schema={
+            "target_id": pl.Int64,
+            "domain_id": pl.Int64,
+            "level": pl.Float64,
+            "proficient": pl.Float64,
+            "threshold": pl.Float64,
+        },
+    )
     bkt_model = None
     if any(config.method == "bkt" for config in configs.values()) and frame.height:
         bkt_model = _fit_bkt(district, frame, info.select("target_id", "proficient"), seed)
     overrides = pl.DataFrame(
-        [(o.student_id, o.target_id, float(o.value), o.set_at)
-         for o in MasteryOverride.objects.filter(student__district=district)],
-        schema={"student_id": pl.Int64, "target_id": pl.Int64, "value": pl.Float64,
-                "set_at": pl.Datetime("us", "UTC")}, orient="row",
+        [
+            (o.student_id, o.target_id, float(o.value), o.set_at)
+            for o in MasteryOverride.objects.filter(student__district=district)
+        ],
+        schema={
+            "student_id": pl.Int64,
+            "target_id": pl.Int64,
+            "value": pl.Float64,
+            "set_at": pl.Datetime("us", "UTC"),
+        },
+        orient="row",
     )
     say("policies and BKT fitted", 2, 5)
 
@@ -326,8 +416,9 @@ def mastery_recompute(*, district: District, as_of: date, progress: Progress | N
         for config, target_ids in _group_configs(configs).values():
             part = rows.filter(pl.col("target_id").is_in(target_ids))
             if part.height:
-                result = engine.estimate(part, config=config, overrides=overrides,
-                                         bkt_model=bkt_model)
+                result = engine.estimate(
+                    part, config=config, overrides=overrides, bkt_model=bkt_model
+                )
                 parts.append(result.with_columns(pl.lit(config.method).alias("method")))
         return pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
 
@@ -341,15 +432,26 @@ def mastery_recompute(*, district: District, as_of: date, progress: Progress | N
     totals = _level_totals(info.get_column("domain_id").unique().to_list())
     placements = _placement_history(frame, info, totals, estimate_all, as_of)
     Placement.objects.filter(student__district=district).delete()
-    placed = bulk_insert(Placement, ["student", "domain", "placed_on", "completed", "level"],
-                         placements.iter_rows())
+    placed = bulk_insert(
+        Placement, ["student", "domain", "placed_on", "completed", "level"], placements.iter_rows()
+    )
     say("placements stored", 5, 5)
     return {"evidence": frame.height, "estimates": count, "placements": placed}
 
 
-ESTIMATE_COLUMNS = ["student", "target", "method", "value", "status", "evidence_count",
-                    "last_observed_at", "p_correct_next", "state_value", "state_weight",
-                    "computed_at"]
+ESTIMATE_COLUMNS = [
+    "student",
+    "target",
+    "method",
+    "value",
+    "status",
+    "evidence_count",
+    "last_observed_at",
+    "p_correct_next",
+    "state_value",
+    "state_weight",
+    "computed_at",
+]
 
 
 def _group_configs(
@@ -363,8 +465,9 @@ def _group_configs(
     return {id(config): (config, ids) for config, ids in groups.values()}
 
 
-def _estimate_rows(current: pl.DataFrame, configs: dict[int, engine.MasteryConfig],
-                   now: Any) -> list[tuple[Any, ...]]:
+def _estimate_rows(
+    current: pl.DataFrame, configs: dict[int, engine.MasteryConfig], now: Any
+) -> list[tuple[Any, ...]]:
     if current.height == 0:
         return []
     if "p_correct_next" not in current.columns:
@@ -372,8 +475,11 @@ def _estimate_rows(current: pl.DataFrame, configs: dict[int, engine.MasteryConfi
     times = db_datetimes(current.get_column("last_observed_at").to_list())
     rows = []
     for (student_id, target_id, value, status, count, p_next, method), last in zip(
-        current.select("student_id", "target_id", "value", "status", "n_evidence",
-                       "p_correct_next", "method").iter_rows(), times, strict=True,
+        current.select(
+            "student_id", "target_id", "value", "status", "n_evidence", "p_correct_next", "method"
+        ).iter_rows(),
+        times,
+        strict=True,
     ):
         config = configs[target_id]
         state_value = state_weight = None
@@ -388,17 +494,39 @@ def _estimate_rows(current: pl.DataFrame, configs: dict[int, engine.MasteryConfi
                 state_weight = max(1.0 - value, UNLEARNED_FLOOR)
             else:
                 state_weight = 1.0
-        rows.append((student_id, target_id, method, value, status, count, last, p_next,
-                     state_value, state_weight, now))
+        rows.append(
+            (
+                student_id,
+                target_id,
+                method,
+                value,
+                status,
+                count,
+                last,
+                p_next,
+                state_value,
+                state_weight,
+                now,
+            )
+        )
     return rows
 
 
-def _placement_history(frame: pl.DataFrame, info: pl.DataFrame, totals: pl.DataFrame,
-                       estimate_all: Callable[[pl.DataFrame], pl.DataFrame],
-                       as_of: date) -> pl.DataFrame:
+def _placement_history(
+    frame: pl.DataFrame,
+    info: pl.DataFrame,
+    totals: pl.DataFrame,
+    estimate_all: Callable[[pl.DataFrame], pl.DataFrame],
+    as_of: date,
+) -> pl.DataFrame:
     """Placements at every month end from the first evidence to `as_of`, then `as_of`."""
-    schema = {"student_id": pl.Int64, "domain_id": pl.Int64, "placed_on": pl.Date,
-              "completed": pl.Float64, "placement": pl.Float64}
+    schema = {
+        "student_id": pl.Int64,
+        "domain_id": pl.Int64,
+        "placed_on": pl.Date,
+        "completed": pl.Float64,
+        "placement": pl.Float64,
+    }
     if frame.height == 0:
         return pl.DataFrame(schema=schema)
     first = frame.get_column("observed_at").min()
@@ -407,8 +535,7 @@ def _placement_history(frame: pl.DataFrame, info: pl.DataFrame, totals: pl.DataF
     days = _month_ends(first.date(), as_of)
     parts = []
     for day in days:
-        cutoff = datetime.combine(day + timedelta(days=1), time.min).replace(
-            tzinfo=first.tzinfo)
+        cutoff = datetime.combine(day + timedelta(days=1), time.min).replace(tzinfo=first.tzinfo)
         estimates = estimate_all(frame.filter(pl.col("observed_at") < cutoff))
         if estimates.height == 0:
             continue
@@ -420,29 +547,34 @@ def _placement_history(frame: pl.DataFrame, info: pl.DataFrame, totals: pl.DataF
             .alias("is_proficient")
         ).select("student_id", "domain_id", "level", "is_proficient")
         placed = placements_from_estimates(rows, totals).with_columns(
-            pl.lit(day).alias("placed_on"))
-        parts.append(placed.select("student_id", "domain_id", "placed_on", "completed",
-                                   "placement"))
+            pl.lit(day).alias("placed_on")
+        )
+        parts.append(
+            placed.select("student_id", "domain_id", "placed_on", "completed", "placement")
+        )
     if not parts:
         return pl.DataFrame(schema=schema)
     return pl.concat(parts)
 
 
 @transaction.atomic
-def mastery_policy_choose(*, actor: Any, district: District, method: str,
-                          framework: Framework | None = None) -> MasteryPolicy:
+def mastery_policy_choose(
+    *, actor: Any, district: District, method: str, framework: Framework | None = None
+) -> MasteryPolicy:
     """A district admin sets the method of the district (``framework`` None) or of one
     framework, keeping the other parameters; audited, then mastery is recomputed in a job."""
     if method not in engine.METHODS:
         raise MasteryError(MasteryErrorCode.UNKNOWN_METHOD, f"No mastery method {method!r}.")
     if not administers_district(actor, district.pk):
-        raise MasteryError(MasteryErrorCode.NOT_ALLOWED,
-                           "Only the district's administrators choose its methods.")
+        raise MasteryError(
+            MasteryErrorCode.NOT_ALLOWED, "Only the district's administrators choose its methods."
+        )
     if framework is not None and framework.district_id not in {None, district.pk}:
         raise MasteryError(MasteryErrorCode.NOT_ALLOWED, "That framework is another district's.")
     policy = (
         MasteryPolicy.objects.select_for_update()
-        .filter(district=district, framework=framework, target__isnull=True).first()
+        .filter(district=district, framework=framework, target__isnull=True)
+        .first()
     )
     before = policy.method if policy is not None else None
     if policy is None:
@@ -450,10 +582,16 @@ def mastery_policy_choose(*, actor: Any, district: District, method: str,
     policy.method = method
     policy.save()
     audit_record(
-        actor=actor, action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-        subject=policy, detail={"method": method, "was": before,
-                                "framework": framework.pk if framework else None},
+        actor=actor,
+        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        subject=policy,
+        detail={"method": method, "was": before, "framework": framework.pk if framework else None},
     )
-    job_enqueue(kind=RECOMPUTE_JOB, created_by=actor, district_id=district.pk,
-                params={"district_id": district.pk}, message="Waiting to recompute mastery.")
+    job_enqueue(
+        kind=RECOMPUTE_JOB,
+        created_by=actor,
+        district_id=district.pk,
+        params={"district_id": district.pk},
+        message="Waiting to recompute mastery.",
+    )
     return policy

@@ -22,8 +22,13 @@ def _rows(scores: list[MethodScore]) -> tuple[int, list[dict[str, Any]]]:
     """(outcomes, one row per method, best first)."""
     outcomes = max((s.n_predictions for s in scores), default=0)
     return outcomes, [
-        {"method": s.method, "auc": s.auc, "rmse": s.rmse, "n": s.n_predictions,
-         "share": s.n_predictions / outcomes if outcomes else 0.0}
+        {
+            "method": s.method,
+            "auc": s.auc,
+            "rmse": s.rmse,
+            "n": s.n_predictions,
+            "share": s.n_predictions / outcomes if outcomes else 0.0,
+        }
         for s in ranked(scores)
     ]
 
@@ -37,13 +42,20 @@ def method_report_job(job: Job, report: ProgressReporter) -> JobOutcome:
     frameworks = []
     for part in per_framework:
         framework_outcomes, framework_rows = _rows(part.scores)
-        frameworks.append({
-            "id": part.framework_id, "title": part.title, "in_use": part.method_in_use,
-            "outcomes": framework_outcomes, "methods": framework_rows,
-        })
+        frameworks.append(
+            {
+                "id": part.framework_id,
+                "title": part.title,
+                "in_use": part.method_in_use,
+                "outcomes": framework_outcomes,
+                "methods": framework_rows,
+            }
+        )
     report(1, 1, "Done")
-    return JobOutcome(message=f"{len(rows)} methods scored on {outcomes:,} next scores.",
-                      result={"outcomes": outcomes, "methods": rows, "frameworks": frameworks})
+    return JobOutcome(
+        message=f"{len(rows)} methods scored on {outcomes:,} next scores.",
+        result={"outcomes": outcomes, "methods": rows, "frameworks": frameworks},
+    )
 
 
 @job_handler(RECOMPUTE_JOB)

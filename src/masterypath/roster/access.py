@@ -51,9 +51,7 @@ def students_visible_to(user: Any) -> QuerySet[Student]:
     if staff is None:
         return students.all() if user.is_superuser else students.none()
     if role == Role.TEACHER:
-        return students.filter(
-            enrollments__section__in=sections_taught_by(staff)
-        ).distinct()
+        return students.filter(enrollments__section__in=sections_taught_by(staff)).distinct()
     if role in {Role.COUNSELOR, Role.PRINCIPAL}:
         # A school-less leader's None becomes IS NULL, which matches no (non-null) school_id.
         return students.filter(school_id=staff.school_id)  # type: ignore[misc]

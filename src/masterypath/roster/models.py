@@ -42,8 +42,11 @@ class Student(BaseModel):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="students")
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="students")
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="student",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="student",
     )
     source_id = models.CharField(max_length=255, blank=True, db_index=True)
     local_id = models.CharField(max_length=40)
@@ -111,7 +114,10 @@ class Student(BaseModel):
 class Guardian(BaseModel):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="guardians")
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="guardian",
     )
     source_id = models.CharField(max_length=255, blank=True, db_index=True)
@@ -162,11 +168,18 @@ class StaffRole(models.TextChoices):
 class Staff(BaseModel):
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="staff")
     school = models.ForeignKey(
-        School, null=True, blank=True, on_delete=models.PROTECT, related_name="staff",
+        School,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
         help_text="Empty for district-level staff.",
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="staff",
     )
     source_id = models.CharField(max_length=255, blank=True, db_index=True)
@@ -255,15 +268,18 @@ class Enrollment(BaseModel):
                 name="enrollment_person_matches_role",
             ),
             models.UniqueConstraint(
-                fields=["section", "student"], condition=Q(student__isnull=False),
+                fields=["section", "student"],
+                condition=Q(student__isnull=False),
                 name="enrollment_student_once_per_section",
             ),
             models.UniqueConstraint(
-                fields=["section", "staff"], condition=Q(staff__isnull=False),
+                fields=["section", "staff"],
+                condition=Q(staff__isnull=False),
                 name="enrollment_staff_once_per_section",
             ),
             models.CheckConstraint(
-                condition=Q(begins_on__isnull=True) | Q(ends_on__isnull=True)
+                condition=Q(begins_on__isnull=True)
+                | Q(ends_on__isnull=True)
                 | Q(begins_on__lte=models.F("ends_on")),
                 name="enrollment_dates_ordered",
             ),

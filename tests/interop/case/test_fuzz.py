@@ -12,12 +12,32 @@ from masterypath.interop.case.parser import parse
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        st.sampled_from(["CFDocument", "CFItems", "CFAssociations", "identifier", "title",
-                         "fullStatement", "associationType", "originNodeURI",
-                         "destinationNodeURI", "educationLevel", "subject", "uri",
-                         "CFItemType", "sequenceNumber"]) | st.text(max_size=8),
-        children, max_size=6),
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "CFDocument",
+                    "CFItems",
+                    "CFAssociations",
+                    "identifier",
+                    "title",
+                    "fullStatement",
+                    "associationType",
+                    "originNodeURI",
+                    "destinationNodeURI",
+                    "educationLevel",
+                    "subject",
+                    "uri",
+                    "CFItemType",
+                    "sequenceNumber",
+                ]
+            )
+            | st.text(max_size=8),
+            children,
+            max_size=6,
+        )
+    ),
     max_leaves=30,
 )
 

@@ -25,8 +25,10 @@ pytestmark = pytest.mark.django_db
 
 MATH_DRAFT = "opensalt/ccss-math-asn-cfpackage-draft2016.json"
 RP6 = "opensalt/what-standards-could-be-ccss-6RP.json"
-SBAC2 = ("sbac-case-v1p0/"
-         "sbac-pkg2-english-language-arts-specification-grade-3-claim-2-targets-1a-and-1b.json")
+SBAC2 = (
+    "sbac-case-v1p0/"
+    "sbac-pkg2-english-language-arts-specification-grade-3-claim-2-targets-1a-and-1b.json"
+)
 ELA_CSV = "opensalt/ccsso_ela_item.csv"
 
 
@@ -48,31 +50,51 @@ def snapshot(framework: Framework) -> dict[str, Any]:
         "domains": sorted((d.code, d.title) for d in framework.domains.all()),
         "competencies": sorted(
             (c.domain.code, c.code, c.title)
-            for d in framework.domains.all() for c in d.competencies.all()),
+            for d in framework.domains.all()
+            for c in d.competencies.all()
+        ),
         "targets": sorted(
-            (t.case_uuid, t.code, t.statement, t.level, t.level_high, t.is_retired,
-             t.parent.case_uuid if t.parent else "", t.competency.code)
-            for t in targets.select_related("parent", "competency")),
+            (
+                t.case_uuid,
+                t.code,
+                t.statement,
+                t.level,
+                t.level_high,
+                t.is_retired,
+                t.parent.case_uuid if t.parent else "",
+                t.competency.code,
+            )
+            for t in targets.select_related("parent", "competency")
+        ),
         "links": sorted(
             (link.source.case_uuid, link.kind, link.destination.case_uuid)
             for link in TargetLink.objects.filter(source__in=targets).select_related(
-                "source", "destination")),
+                "source", "destination"
+            )
+        ),
     }
 
 
-@pytest.mark.parametrize("name", [
-    "opensalt/Ordering.json", "opensalt/SmartLevelFramework.json",
-    "opensalt/test_framework_case_v1p0_api.json",
-    "sbac-case-v1p0/sbac-item-type-response-type.json", SBAC2,
-    "sbac-case-v1p0/sbac-pkg5-english-language-arts-specification-grade-5-claim-1-target-6.json",
-    "sbac-case-v1p0/sbac-webb-dok-levels.json",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "opensalt/Ordering.json",
+        "opensalt/SmartLevelFramework.json",
+        "opensalt/test_framework_case_v1p0_api.json",
+        "sbac-case-v1p0/sbac-item-type-response-type.json",
+        SBAC2,
+        "sbac-case-v1p0/sbac-pkg5-english-language-arts-specification-grade-5-claim-1-target-6.json",
+        "sbac-case-v1p0/sbac-webb-dok-levels.json",
+    ],
+)
 def test_valid_case_1_0_packages_import_in_strict_mode(name: str) -> None:
     """Packages that pass the CASE 1.0 schema import strictly, with a target per leaf."""
     result = _import(name)
     framework = Framework.objects.get(pk=result.framework_id)
-    assert framework.case_uuid == json.loads((CASE_DATA / name).read_text())["CFDocument"][
-        "identifier"]
+    assert (
+        framework.case_uuid
+        == json.loads((CASE_DATA / name).read_text())["CFDocument"]["identifier"]
+    )
     assert result.targets > 0
     assert framework.scale.levels.count() == 4
 
@@ -90,8 +112,9 @@ def test_sbac_claim_target_and_measured_skills_map_onto_the_continuum() -> None:
 
 
 def test_duplicate_item_in_sbac_package_is_refused_strictly_and_repaired_leniently() -> None:
-    name = ("sbac-case-v1p0/"
-            "sbac-pkg1-english-language-arts-specification-grade-3-claim-1-target-1.json")
+    name = (
+        "sbac-case-v1p0/sbac-pkg1-english-language-arts-specification-grade-3-claim-1-target-1.json"
+    )
     with pytest.raises(CaseImportError) as caught:
         _import(name)
     assert "appears twice" in caught.value.problems[0].message
@@ -125,8 +148,10 @@ def test_lenient_mode_imports_the_ccss_math_draft_and_reports_its_guesses() -> N
     assert component.parent.code == "CCSS.Math.Content.3.NF.A.3"
     assert component.level == 3
     assert targets.get(code="CCSS.Math.Content.K.CC.A.1").level == 0
-    assert component.case_uuid == stable_uuid(
-        "http://asn.jesandco.org/resources/S114344A") or len(component.case_uuid) == 36
+    assert (
+        component.case_uuid == stable_uuid("http://asn.jesandco.org/resources/S114344A")
+        or len(component.case_uuid) == 36
+    )
 
 
 def test_reimporting_the_same_package_changes_nothing() -> None:
@@ -143,21 +168,32 @@ def test_reimporting_the_same_package_changes_nothing() -> None:
 def test_newer_version_updates_in_place_and_replaced_by_retires() -> None:
     path = shared_or_fail(CASE_DATA / RP6)
     raw = json.loads(path.read_text())
-    first = case_packages_import(packages=case_packages_read(
-        sources=[("v1.json", json.dumps(raw).encode())], strict=False), district=None)[0]
+    first = case_packages_import(
+        packages=case_packages_read(sources=[("v1.json", json.dumps(raw).encode())], strict=False),
+        district=None,
+    )[0]
     newer = copy.deepcopy(raw)
-    item = next(i for i in newer["CFItems"] if i.get("humanCodingScheme") ==
-                "CCSS.Math.Content.6.RP.A.1")
+    item = next(
+        i for i in newer["CFItems"] if i.get("humanCodingScheme") == "CCSS.Math.Content.6.RP.A.1"
+    )
     item["fullStatement"] = "Understand ratios (revised)."
-    old_target = next(i for i in newer["CFItems"] if i.get("humanCodingScheme") ==
-                      "CCSS.Math.Content.6.RP.A.2")
-    newer["CFAssociations"].append({
-        "identifier": "0b7e7d8e-1111-4222-8333-944455556666", "associationType": "replacedBy",
-        "originNodeURI": {"identifier": old_target["identifier"], "uri": "x", "title": "old"},
-        "destinationNodeURI": {"identifier": item["identifier"], "uri": "y", "title": "new"},
-    })
-    second = case_packages_import(packages=case_packages_read(
-        sources=[("v2.json", json.dumps(newer).encode())], strict=False), district=None)[0]
+    old_target = next(
+        i for i in newer["CFItems"] if i.get("humanCodingScheme") == "CCSS.Math.Content.6.RP.A.2"
+    )
+    newer["CFAssociations"].append(
+        {
+            "identifier": "0b7e7d8e-1111-4222-8333-944455556666",
+            "associationType": "replacedBy",
+            "originNodeURI": {"identifier": old_target["identifier"], "uri": "x", "title": "old"},
+            "destinationNodeURI": {"identifier": item["identifier"], "uri": "y", "title": "new"},
+        }
+    )
+    second = case_packages_import(
+        packages=case_packages_read(
+            sources=[("v2.json", json.dumps(newer).encode())], strict=False
+        ),
+        district=None,
+    )[0]
     assert second.framework_id == first.framework_id
     assert second.created == 0
     assert second.updated == 1
@@ -196,8 +232,12 @@ def test_export_is_valid_case_1_1_and_reimports_as_the_same_framework() -> None:
     framework = Framework.objects.get(pk=result.framework_id)
     package = case_framework_export(framework=framework)
     assert schema_problems("export.json", package, version="1.1") == []
-    again = case_packages_import(packages=case_packages_read(
-        sources=[("export.json", json.dumps(package).encode())], strict=True), district=other)[0]
+    again = case_packages_import(
+        packages=case_packages_read(
+            sources=[("export.json", json.dumps(package).encode())], strict=True
+        ),
+        district=other,
+    )[0]
     copy_framework = Framework.objects.get(pk=again.framework_id)
     assert copy_framework.pk != framework.pk
     assert snapshot(copy_framework)["targets"] == snapshot(framework)["targets"]
@@ -211,43 +251,82 @@ def test_framework_authored_here_exports_and_round_trips(world: Any) -> None:
     package = case_framework_export(framework=framework)
     assert schema_problems("x", package, version="1.1") == []
     assert case_framework_export(framework=framework)["CFItems"] == package["CFItems"]
-    again = case_packages_import(packages=case_packages_read(
-        sources=[("x.json", json.dumps(package).encode())], strict=True),
-        district=f.DistrictFactory())[0]
+    again = case_packages_import(
+        packages=case_packages_read(
+            sources=[("x.json", json.dumps(package).encode())], strict=True
+        ),
+        district=f.DistrictFactory(),
+    )[0]
     copied = LearningTarget.objects.filter(competency__domain__framework_id=again.framework_id)
-    assert sorted(copied.values_list("code", "level")) == [("4.NF.1", 4), ("4.NF.2", 4),
-                                                           ("4.NF.3", 4)]
+    assert sorted(copied.values_list("code", "level")) == [
+        ("4.NF.1", 4),
+        ("4.NF.2", 4),
+        ("4.NF.3", 4),
+    ]
 
 
 def test_rubrics_in_a_package_define_the_scale_and_descriptors() -> None:
     doc = "11111111-2222-4333-8444-555555555555"
     item = "11111111-2222-4333-8444-666666666666"
     package = {
-        "CFDocument": {"identifier": doc, "uri": f"urn:uuid:{doc}", "creator": "Test",
-                       "title": "Rubric framework", "lastChangeDateTime": "2024-01-01T00:00:00Z"},
-        "CFItems": [{"identifier": item, "uri": f"urn:uuid:{item}", "fullStatement": "Argue.",
-                     "humanCodingScheme": "ARG.1", "educationLevel": ["05"],
-                     "lastChangeDateTime": "2024-01-01T00:00:00Z"}],
-        "CFRubrics": [{
-            "identifier": "11111111-2222-4333-8444-777777777777", "uri": "urn:x",
-            "title": "Argument rubric", "lastChangeDateTime": "2024-01-01T00:00:00Z",
-            "CFRubricCriteria": [{
-                "identifier": "11111111-2222-4333-8444-888888888888", "uri": "urn:y",
-                "description": "Claim", "CFItemURI": {"identifier": item, "uri": "u", "title": "t"},
+        "CFDocument": {
+            "identifier": doc,
+            "uri": f"urn:uuid:{doc}",
+            "creator": "Test",
+            "title": "Rubric framework",
+            "lastChangeDateTime": "2024-01-01T00:00:00Z",
+        },
+        "CFItems": [
+            {
+                "identifier": item,
+                "uri": f"urn:uuid:{item}",
+                "fullStatement": "Argue.",
+                "humanCodingScheme": "ARG.1",
+                "educationLevel": ["05"],
                 "lastChangeDateTime": "2024-01-01T00:00:00Z",
-                "CFRubricCriterionLevels": [
-                    {"identifier": f"11111111-2222-4333-8444-99999999999{n}", "uri": "urn:z",
-                     "score": n, "quality": label, "description": f"{label} claim",
-                     "lastChangeDateTime": "2024-01-01T00:00:00Z"}
-                    for n, label in [(0, "Missing"), (1, "Partial"), (2, "Full")]],
-            }],
-        }],
+            }
+        ],
+        "CFRubrics": [
+            {
+                "identifier": "11111111-2222-4333-8444-777777777777",
+                "uri": "urn:x",
+                "title": "Argument rubric",
+                "lastChangeDateTime": "2024-01-01T00:00:00Z",
+                "CFRubricCriteria": [
+                    {
+                        "identifier": "11111111-2222-4333-8444-888888888888",
+                        "uri": "urn:y",
+                        "description": "Claim",
+                        "CFItemURI": {"identifier": item, "uri": "u", "title": "t"},
+                        "lastChangeDateTime": "2024-01-01T00:00:00Z",
+                        "CFRubricCriterionLevels": [
+                            {
+                                "identifier": f"11111111-2222-4333-8444-99999999999{n}",
+                                "uri": "urn:z",
+                                "score": n,
+                                "quality": label,
+                                "description": f"{label} claim",
+                                "lastChangeDateTime": "2024-01-01T00:00:00Z",
+                            }
+                            for n, label in [(0, "Missing"), (1, "Partial"), (2, "Full")]
+                        ],
+                    }
+                ],
+            }
+        ],
     }
-    result = case_packages_import(packages=case_packages_read(
-        sources=[("r.json", json.dumps(package).encode())], strict=False), district=None)[0]
+    result = case_packages_import(
+        packages=case_packages_read(
+            sources=[("r.json", json.dumps(package).encode())], strict=False
+        ),
+        district=None,
+    )[0]
     framework = Framework.objects.get(pk=result.framework_id)
     assert [level.value for level in framework.scale.levels.all()] == [
-        Decimal("0"), Decimal("1"), Decimal("2")]
+        Decimal("0"),
+        Decimal("1"),
+        Decimal("2"),
+    ]
     assert framework.scale.proficient_value == Decimal("2")
     rubric = framework.scale.rubrics.get()
     assert rubric.targets.get().code == "ARG.1"
@@ -268,19 +347,36 @@ def test_import_case_command_imports_a_folder_and_reports_failures(tmp_path: Pat
 
 def test_cycle_in_hierarchy_is_a_clear_error() -> None:
     a, b = "aaaaaaaa-0000-4000-8000-000000000001", "aaaaaaaa-0000-4000-8000-000000000002"
-    package = {"CFDocument": {"identifier": "aaaaaaaa-0000-4000-8000-000000000000", "uri": "u",
-                              "creator": "c", "title": "Cycle",
-                              "lastChangeDateTime": "2024-01-01T00:00:00Z"},
-               "CFItems": [{"identifier": x, "uri": "u", "fullStatement": x,
-                            "lastChangeDateTime": "2024-01-01T00:00:00Z"} for x in (a, b)],
-               "CFAssociations": [
-                   {"identifier": f"bbbbbbbb-0000-4000-8000-00000000000{n}", "uri": "u",
-                    "associationType": "isChildOf", "lastChangeDateTime": "2024-01-01T00:00:00Z",
-                    "originNodeURI": {"identifier": o, "uri": "u", "title": "t"},
-                    "destinationNodeURI": {"identifier": d, "uri": "u", "title": "t"}}
-                   for n, (o, d) in enumerate([(a, b), (b, a)])]}
-    packages = case_packages_read(sources=[("c.json", json.dumps(package).encode())],
-                                  strict=False)
+    package = {
+        "CFDocument": {
+            "identifier": "aaaaaaaa-0000-4000-8000-000000000000",
+            "uri": "u",
+            "creator": "c",
+            "title": "Cycle",
+            "lastChangeDateTime": "2024-01-01T00:00:00Z",
+        },
+        "CFItems": [
+            {
+                "identifier": x,
+                "uri": "u",
+                "fullStatement": x,
+                "lastChangeDateTime": "2024-01-01T00:00:00Z",
+            }
+            for x in (a, b)
+        ],
+        "CFAssociations": [
+            {
+                "identifier": f"bbbbbbbb-0000-4000-8000-00000000000{n}",
+                "uri": "u",
+                "associationType": "isChildOf",
+                "lastChangeDateTime": "2024-01-01T00:00:00Z",
+                "originNodeURI": {"identifier": o, "uri": "u", "title": "t"},
+                "destinationNodeURI": {"identifier": d, "uri": "u", "title": "t"},
+            }
+            for n, (o, d) in enumerate([(a, b), (b, a)])
+        ],
+    }
+    packages = case_packages_read(sources=[("c.json", json.dumps(package).encode())], strict=False)
     with pytest.raises(CaseImportError, match="problem"):
         case_packages_import(packages=packages, district=None)
     assert Framework.objects.count() == 0

@@ -16,21 +16,56 @@ from tests import factories as f
 from tests.interop.conftest import FIXTURES
 
 GRADEBOOK = FIXTURES / "oneroster" / "gradebook-v1p2"
-cells = st.sampled_from(["", "x", "KG", "13", "true", "tobedeleted", "2025-13-40", "1/05/2023",
-                         "s-1", "sch-1", "cls-m4a", "9.5", "NaN", "-1", '"', ",", "\n", "é"])
+cells = st.sampled_from(
+    [
+        "",
+        "x",
+        "KG",
+        "13",
+        "true",
+        "tobedeleted",
+        "2025-13-40",
+        "1/05/2023",
+        "s-1",
+        "sch-1",
+        "cls-m4a",
+        "9.5",
+        "NaN",
+        "-1",
+        '"',
+        ",",
+        "\n",
+        "é",
+    ]
+)
 
 
 @pytest.mark.django_db
-@settings(max_examples=40, deadline=None, suppress_health_check=[
-    HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(file=st.sampled_from(["users.csv", "enrollments.csv", "classes.csv", "results.csv",
-                             "academicSessions.csv", "orgs.csv", "demographics.csv",
-                             "resultLearningObjectiveIds.csv", "manifest.csv"]),
-       rows=st.lists(st.lists(cells, min_size=0, max_size=25), max_size=4),
-       raw=st.binary(max_size=60))
-def test_mangled_files_give_issues_not_crashes(tmp_path_factory: pytest.TempPathFactory,
-                                               file: str, rows: list[list[str]],
-                                               raw: bytes) -> None:
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    file=st.sampled_from(
+        [
+            "users.csv",
+            "enrollments.csv",
+            "classes.csv",
+            "results.csv",
+            "academicSessions.csv",
+            "orgs.csv",
+            "demographics.csv",
+            "resultLearningObjectiveIds.csv",
+            "manifest.csv",
+        ]
+    ),
+    rows=st.lists(st.lists(cells, min_size=0, max_size=25), max_size=4),
+    raw=st.binary(max_size=60),
+)
+def test_mangled_files_give_issues_not_crashes(
+    tmp_path_factory: pytest.TempPathFactory, file: str, rows: list[list[str]], raw: bytes
+) -> None:
     bundle = tmp_path_factory.mktemp("b") / "bundle"
     shutil.copytree(GRADEBOOK, bundle)
     path: Path = bundle / file

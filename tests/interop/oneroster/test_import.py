@@ -33,8 +33,10 @@ SHARED_SETS = {
     "edfi-lms-toolkit-lms-udm": [("manifest.csv", "")],
     "moodle-enrol_oneroster/Test_full_data_set": [("classes.csv", "courseSourcedId")],
     "moodle-enrol_oneroster/Test_minimal_data_set": [("classes.csv", "courseSourcedId")],
-    "moodle-enrol_oneroster/v1p2_full_dataset": [("users.csv", "dateLastModified"),
-                                                 ("enrollments.csv", "classSourcedId")],
+    "moodle-enrol_oneroster/v1p2_full_dataset": [
+        ("users.csv", "dateLastModified"),
+        ("enrollments.csv", "classSourcedId"),
+    ],
 }
 
 
@@ -45,23 +47,52 @@ def _import(location: Path, district: District) -> dict[str, Any]:
 def roster_snapshot(district: District) -> dict[str, Any]:
     students = Student.objects.filter(district=district)
     return {
-        "schools": sorted(School.objects.filter(district=district).values_list("name",
-                                                                                flat=True)),
-        "students": sorted(students.values_list(
-            "local_id", "given_name", "family_name", "grade_level", "sex", "birth_on",
-            "is_hispanic_latino", "is_white", "is_asian", "is_active", "school__name")),
-        "staff": sorted(Staff.objects.filter(district=district).values_list(
-            "given_name", "family_name", "role", "email")),
-        "guardians": sorted(Guardian.objects.filter(district=district).values_list(
-            "given_name", "family_name", "links__student__local_id")),
-        "sections": sorted(Section.objects.filter(school__district=district).values_list(
-            "title", "course__title", "session__title", "period")),
-        "enrollments": sorted(Enrollment.objects.filter(
-            section__school__district=district).values_list(
-            "section__title", "role", "student__local_id", "staff__family_name", "begins_on",
-            "ends_on")),
-        "evidence": sorted(Evidence.objects.filter(student__district=district).values_list(
-            "student__local_id", "target__code", "score", "observed_at__date", "kind")),
+        "schools": sorted(School.objects.filter(district=district).values_list("name", flat=True)),
+        "students": sorted(
+            students.values_list(
+                "local_id",
+                "given_name",
+                "family_name",
+                "grade_level",
+                "sex",
+                "birth_on",
+                "is_hispanic_latino",
+                "is_white",
+                "is_asian",
+                "is_active",
+                "school__name",
+            )
+        ),
+        "staff": sorted(
+            Staff.objects.filter(district=district).values_list(
+                "given_name", "family_name", "role", "email"
+            )
+        ),
+        "guardians": sorted(
+            Guardian.objects.filter(district=district).values_list(
+                "given_name", "family_name", "links__student__local_id"
+            )
+        ),
+        "sections": sorted(
+            Section.objects.filter(school__district=district).values_list(
+                "title", "course__title", "session__title", "period"
+            )
+        ),
+        "enrollments": sorted(
+            Enrollment.objects.filter(section__school__district=district).values_list(
+                "section__title",
+                "role",
+                "student__local_id",
+                "staff__family_name",
+                "begins_on",
+                "ends_on",
+            )
+        ),
+        "evidence": sorted(
+            Evidence.objects.filter(student__district=district).values_list(
+                "student__local_id", "target__code", "score", "observed_at__date", "kind"
+            )
+        ),
     }
 
 
@@ -136,7 +167,10 @@ def test_gradebook_results_per_objective_become_evidence_once(tmp_path: Path) ->
     evidence = Evidence.objects.filter(source=EvidenceSource.ONEROSTER)
     ana = evidence.filter(student__local_id="4001")
     assert sorted((e.target.code, e.score) for e in ana) == [
-        ("4.NF.1", Decimal("3.00")), ("4.NF.1", Decimal("4.00")), ("4.NF.2", Decimal("3.00"))]
+        ("4.NF.1", Decimal("3.00")),
+        ("4.NF.1", Decimal("4.00")),
+        ("4.NF.2", Decimal("3.00")),
+    ]
     assert ana.get(target__code="4.NF.2").kind == EvidenceKind.SUMMATIVE
     ben = evidence.get(student__local_id="4002")
     assert ben.comment == "Needs a number line"
@@ -148,8 +182,7 @@ def test_gradebook_results_per_objective_become_evidence_once(tmp_path: Path) ->
     assert Student.objects.get(local_id="4001").preferred_name == "Annie"
 
 
-def test_score_off_the_target_scale_is_reported_with_file_line_and_column(
-        tmp_path: Path) -> None:
+def test_score_off_the_target_scale_is_reported_with_file_line_and_column(tmp_path: Path) -> None:
     district = f.DistrictFactory()
     _gradebook_world(district)
     bundle = tmp_path / "bundle"
@@ -159,8 +192,7 @@ def test_score_off_the_target_scale_is_reported_with_file_line_and_column(
     with pytest.raises(OneRosterImportError) as caught:
         _import(bundle, district)
     issue = caught.value.issues[0]
-    assert (issue.file, issue.line, issue.column) == ("resultLearningObjectiveIds.csv", 3,
-                                                       "score")
+    assert (issue.file, issue.line, issue.column) == ("resultLearningObjectiveIds.csv", 3, "score")
     assert "off the scale" in issue.message
     assert not Student.objects.exists()
     assert not Evidence.objects.exists()
@@ -174,17 +206,20 @@ def test_delta_deactivates_removes_and_skips_stale_rows(tmp_path: Path) -> None:
     delta.mkdir()
     (delta / "manifest.csv").write_text(
         "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\n"
-        "file.users,delta\nfile.roles,delta\nfile.enrollments,delta\n")
+        "file.users,delta\nfile.roles,delta\nfile.enrollments,delta\n"
+    )
     header = (GRADEBOOK / "users.csv").read_text().splitlines()[0]
     (delta / "users.csv").write_text(
         f"{header}\n"
         "s-2,tobedeleted,2025-09-01T00:00:00Z,true,ben,,Ben,Cole,,4002,,,,,04,,,,,,sch-1,\n"
-        "s-1,active,2025-07-01T00:00:00Z,true,ana,,Stale,Name,,4001,,,,,04,,,,,,sch-1,\n")
+        "s-1,active,2025-07-01T00:00:00Z,true,ana,,Stale,Name,,4001,,,,,04,,,,,,sch-1,\n"
+    )
     (delta / "roles.csv").write_text((GRADEBOOK / "roles.csv").read_text())
     (delta / "enrollments.csv").write_text(
         "sourcedId,status,dateLastModified,classSourcedId,schoolSourcedId,userSourcedId,role,"
         "primary,beginDate,endDate\n"
-        "e-s2,tobedeleted,2025-09-01T00:00:00Z,cls-m4a,sch-1,s-2,student,false,,\n")
+        "e-s2,tobedeleted,2025-09-01T00:00:00Z,cls-m4a,sch-1,s-2,student,false,,\n"
+    )
     outcome = _import(delta, district)
     assert outcome["counts"] == {"enrollments removed": 1, "students deactivated": 1}
     assert not Student.objects.get(local_id="4002").is_active
@@ -223,8 +258,9 @@ def test_bulk_users_file_deactivates_students_it_no_longer_lists(tmp_path: Path)
     shutil.copytree(GRADEBOOK, bundle)
     for name in ("users.csv", "roles.csv", "enrollments.csv", "demographics.csv"):
         path = bundle / name
-        path.write_text("\n".join(line for line in path.read_text().splitlines()
-                                  if "s-2" not in line) + "\n")
+        path.write_text(
+            "\n".join(line for line in path.read_text().splitlines() if "s-2" not in line) + "\n"
+        )
     outcome = _import(bundle, district)
     assert outcome["counts"]["students deactivated"] == 1
     assert outcome["counts"]["enrollments removed"] == 1
@@ -234,8 +270,7 @@ def test_export_reads_back_identically_into_another_district(tmp_path: Path) -> 
     district = f.DistrictFactory()
     _gradebook_world(district)
     _import(GRADEBOOK, district)
-    _import(shared_or_fail(ONEROSTER_DATA / "moodle-enrol_oneroster/oneroster_test_data"),
-            district)
+    _import(shared_or_fail(ONEROSTER_DATA / "moodle-enrol_oneroster/oneroster_test_data"), district)
     archive = tmp_path / "export.zip"
     archive.write_bytes(oneroster_district_export_zip(district=district))
     with zipfile.ZipFile(archive) as opened:
@@ -256,8 +291,12 @@ def test_zip_and_command_line(tmp_path: Path) -> None:
     call_command("import-oneroster", str(archive), "--district", str(district.pk))
     assert Student.objects.filter(district=district).count() == 8
     with pytest.raises(CommandError, match="nothing was imported"):
-        call_command("import-oneroster", str(ONEROSTER_DATA / "edfi-lms-toolkit-lms-udm"),
-                     "--district", str(district.pk))
+        call_command(
+            "import-oneroster",
+            str(ONEROSTER_DATA / "edfi-lms-toolkit-lms-udm"),
+            "--district",
+            str(district.pk),
+        )
     out = tmp_path / "out.zip"
     call_command("export-oneroster", str(out), "--district", str(district.pk))
     assert zipfile.is_zipfile(out)

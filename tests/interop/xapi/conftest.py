@@ -31,14 +31,20 @@ class Lrs:
 
     def post(self, body: Any, **extra: Any):  # type: ignore[no-untyped-def]
         return self.http.post(
-            "/xapi/statements", data=json.dumps(body), content_type="application/json",
-            HTTP_AUTHORIZATION=self.auth, **{**VERSION, **extra},
+            "/xapi/statements",
+            data=json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=self.auth,
+            **{**VERSION, **extra},
         )
 
     def put(self, body: Any, statement_id: str):  # type: ignore[no-untyped-def]
         return self.http.put(
-            f"/xapi/statements?statementId={statement_id}", data=json.dumps(body),
-            content_type="application/json", HTTP_AUTHORIZATION=self.auth, **VERSION,
+            f"/xapi/statements?statementId={statement_id}",
+            data=json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=self.auth,
+            **VERSION,
         )
 
     def get(self, path: str = "/xapi/statements", **params: str):  # type: ignore[no-untyped-def]
@@ -49,8 +55,7 @@ def statement(**fields: Any) -> dict[str, Any]:
     """A minimal valid statement; keyword arguments replace or add top-level properties."""
     body: dict[str, Any] = {
         "actor": {"objectType": "Agent", "mbox": "mailto:learner@example.org"},
-        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered",
-                 "display": {"en-US": "answered"}},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered", "display": {"en-US": "answered"}},
         "object": {"id": "https://tool.example.org/activities/q1"},
     }
     body.update(fields)
@@ -68,5 +73,4 @@ def _fresh_auth_cache() -> None:
 
 @pytest.fixture
 def lrs(world: World) -> Lrs:
-    return Lrs(xapi_client_create(actor=None, name="Quiz tool",
-                                  owner=user_of(world, "admin_d1")))
+    return Lrs(xapi_client_create(actor=None, name="Quiz tool", owner=user_of(world, "admin_d1")))

@@ -19,12 +19,14 @@ from tests.interop.xapi.conftest import Lrs, new_id, statement
 pytestmark = pytest.mark.django_db
 
 
-def _on_target(world: World, key: str = "s1", code: str = "4.NF.1",
-               scaled: float = 0.8) -> dict[str, object]:
+def _on_target(
+    world: World, key: str = "s1", code: str = "4.NF.1", scaled: float = 0.8
+) -> dict[str, object]:
     return statement(
         id=new_id(),
-        actor={"account": {"homePage": "https://sis.example.org",
-                           "name": world.students[key].local_id}},
+        actor={
+            "account": {"homePage": "https://sis.example.org", "name": world.students[key].local_id}
+        },
         object={"id": f"https://tool.example.org/targets/{code}"},
         result={"score": {"scaled": scaled}},
     )
@@ -108,16 +110,15 @@ def test_a_new_student_is_seen_once_the_cache_expires(
 def test_mapped_batch_records_and_audits_each_evidence(lrs: Lrs, world: World) -> None:
     """A batch of mapped statements becomes one evidence row each, through the evidence
     service (audited), in the same transaction as the statements."""
-    batch = [_on_target(world, key, code) for key in ("s1", "s2")
-             for code in ("4.NF.1", "4.NF.2")]
+    batch = [_on_target(world, key, code) for key in ("s1", "s2") for code in ("4.NF.1", "4.NF.2")]
     assert lrs.post(batch).status_code == 200
     evidence = Evidence.objects.filter(source=EvidenceSource.XAPI)
     assert {e.source_id for e in evidence} == {s["id"] for s in batch}
-    audited = AuditEntry.objects.filter(subject_type="evidence.evidence",
-                                        subject_id__in=[e.pk for e in evidence])
+    audited = AuditEntry.objects.filter(
+        subject_type="evidence.evidence", subject_id__in=[e.pk for e in evidence]
+    )
     assert audited.count() == 4
-    assert set(Statement.objects.values_list("mapping_state", flat=True)) == {
-        MappingState.MAPPED}
+    assert set(Statement.objects.values_list("mapping_state", flat=True)) == {MappingState.MAPPED}
 
 
 def test_conflict_in_a_mapped_batch_writes_nothing(lrs: Lrs, world: World) -> None:

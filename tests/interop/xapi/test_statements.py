@@ -26,8 +26,12 @@ def test_about_names_the_version_without_credentials() -> None:
 
 def test_missing_version_header_is_refused(lrs: Lrs) -> None:
     """Without X-Experience-API-Version the request fails with 400 naming the header."""
-    response = lrs.http.post("/xapi/statements", data=json.dumps(statement()),
-                             content_type="application/json", HTTP_AUTHORIZATION=lrs.auth)
+    response = lrs.http.post(
+        "/xapi/statements",
+        data=json.dumps(statement()),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=lrs.auth,
+    )
     assert response.status_code == 400
     assert "X-Experience-API-Version" in response.json()["error"]
 
@@ -35,8 +39,13 @@ def test_missing_version_header_is_refused(lrs: Lrs) -> None:
 @pytest.mark.parametrize("auth", ["", "Basic bm9wZQ==", "Bearer x"])
 def test_bad_credentials_get_401(lrs: Lrs, auth: str) -> None:
     """Missing, malformed or wrong credentials get 401 with a Basic challenge."""
-    response = lrs.http.post("/xapi/statements", data=json.dumps(statement()),
-                             content_type="application/json", HTTP_AUTHORIZATION=auth, **VERSION)
+    response = lrs.http.post(
+        "/xapi/statements",
+        data=json.dumps(statement()),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=auth,
+        **VERSION,
+    )
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Basic")
 
@@ -44,8 +53,11 @@ def test_bad_credentials_get_401(lrs: Lrs, auth: str) -> None:
 def test_wrong_password_gets_401(lrs: Lrs) -> None:
     """The right username with another password is refused."""
     response = lrs.http.post(
-        "/xapi/statements", data=json.dumps(statement()), content_type="application/json",
-        HTTP_AUTHORIZATION=basic(lrs.new.client.username, "guess"), **VERSION,
+        "/xapi/statements",
+        data=json.dumps(statement()),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=basic(lrs.new.client.username, "guess"),
+        **VERSION,
     )
     assert response.status_code == 401
 
@@ -121,9 +133,16 @@ def test_put_stores_under_the_given_id(lrs: Lrs) -> None:
 
 def test_put_needs_a_statement_id_matching_the_body(lrs: Lrs) -> None:
     """PUT without statementId, or with a different id in the body, gets 400."""
-    assert lrs.http.put("/xapi/statements", data=json.dumps(statement()),
-                        content_type="application/json", HTTP_AUTHORIZATION=lrs.auth,
-                        **VERSION).status_code == 400
+    assert (
+        lrs.http.put(
+            "/xapi/statements",
+            data=json.dumps(statement()),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=lrs.auth,
+            **VERSION,
+        ).status_code
+        == 400
+    )
     assert lrs.put(statement(id=new_id()), new_id()).status_code == 400
 
 
@@ -138,14 +157,19 @@ def test_voiding_hides_the_statement_and_voiding_a_voider_is_refused(lrs: Lrs) -
     target = new_id()
     lrs.post(statement(id=target))
     voider = new_id()
-    voiding = statement(id=voider, verb={"id": "http://adlnet.gov/expapi/verbs/voided"},
-                        object={"objectType": "StatementRef", "id": target})
+    voiding = statement(
+        id=voider,
+        verb={"id": "http://adlnet.gov/expapi/verbs/voided"},
+        object={"objectType": "StatementRef", "id": target},
+    )
     assert lrs.post(voiding).status_code == 200
     assert lrs.get(statementId=target).status_code == 404
     assert lrs.get(voidedStatementId=target).json()["id"] == target
     assert [s["id"] for s in lrs.get().json()["statements"]] == [voider]
-    again = statement(verb={"id": "http://adlnet.gov/expapi/verbs/voided"},
-                      object={"objectType": "StatementRef", "id": voider})
+    again = statement(
+        verb={"id": "http://adlnet.gov/expapi/verbs/voided"},
+        object={"objectType": "StatementRef", "id": voider},
+    )
     response = lrs.post(again)
     assert response.status_code == 400
     assert "cannot itself be voided" in response.json()["error"]
@@ -155,12 +179,16 @@ def test_filters_by_agent_verb_activity_registration(lrs: Lrs) -> None:
     """Each filter narrows the result to the matching statements."""
     registration = new_id()
     ana = {"mbox": "mailto:ana@example.org"}
-    lrs.post([
-        statement(actor=ana, context={"registration": registration}),
-        statement(verb={"id": "http://adlnet.gov/expapi/verbs/passed"}),
-        statement(object={"id": "https://tool.example.org/activities/q2"},
-                  context={"contextActivities": {"parent": [{"id": "https://t.org/unit1"}]}}),
-    ])
+    lrs.post(
+        [
+            statement(actor=ana, context={"registration": registration}),
+            statement(verb={"id": "http://adlnet.gov/expapi/verbs/passed"}),
+            statement(
+                object={"id": "https://tool.example.org/activities/q2"},
+                context={"contextActivities": {"parent": [{"id": "https://t.org/unit1"}]}},
+            ),
+        ]
+    )
 
     def count(**params: str) -> int:
         return len(lrs.get(**params).json()["statements"])
@@ -193,8 +221,13 @@ def test_since_until_limit_more_and_ascending(lrs: Lrs) -> None:
 
 @pytest.mark.parametrize(
     ("params", "message"),
-    [({"limit": "-1"}, "limit"), ({"since": "yesterday"}, "since"), ({"agent": "{}"}, "agent"),
-     ({"colour": "red"}, "colour"), ({"registration": "x"}, "registration")],
+    [
+        ({"limit": "-1"}, "limit"),
+        ({"since": "yesterday"}, "since"),
+        ({"agent": "{}"}, "agent"),
+        ({"colour": "red"}, "colour"),
+        ({"registration": "x"}, "registration"),
+    ],
 )
 def test_bad_query_parameters_get_400(lrs: Lrs, params: dict[str, str], message: str) -> None:
     """Malformed filters answer 400 naming the parameter."""
@@ -203,23 +236,28 @@ def test_bad_query_parameters_get_400(lrs: Lrs, params: dict[str, str], message:
     assert response.json()["error"].startswith(message)
 
 
-def test_command_creates_a_client_whose_credentials_work(capsys: pytest.CaptureFixture[str],
-                                                         world: object) -> None:
+def test_command_creates_a_client_whose_credentials_work(
+    capsys: pytest.CaptureFixture[str], world: object
+) -> None:
     """`masterypath xapi-client create NAME` prints a username and password that authenticate."""
     call_command("xapi-client", "create", "Reading app")
     out = capsys.readouterr().out
     username = out.split("username: ")[1].split()[0]
     password = out.split("password: ")[1].split()[0]
     response = Client().post(
-        "/xapi/statements", data=json.dumps(statement()), content_type="application/json",
-        HTTP_AUTHORIZATION=basic(username, password), **VERSION,
+        "/xapi/statements",
+        data=json.dumps(statement()),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=basic(username, password),
+        **VERSION,
     )
     assert response.status_code == 200
 
 
 def test_nul_characters_are_refused_on_both_databases(lrs: Lrs) -> None:
     """A NUL in a statement or a filter answers 400 (PostgreSQL text cannot store it)."""
-    response = lrs.post(statement(actor={"account": {"homePage": "https://x.org",
-                                                     "name": "a\u0000b"}}))
+    response = lrs.post(
+        statement(actor={"account": {"homePage": "https://x.org", "name": "a\u0000b"}})
+    )
     assert response.status_code == 400
     assert lrs.get(verb="https://x.org/\u0000").status_code == 400

@@ -27,16 +27,34 @@ GROUP_MEMBER = {"mbox": "mailto:a@example.org"}
         {"actor": {"objectType": "Group", "mbox": "mailto:team@example.org"}},
         {"object": {"objectType": "Agent", "mbox": "mailto:b@example.org"}},
         {"object": {"objectType": "StatementRef", "id": "8f87ccde-bb56-4c2e-ab83-44982ef22df0"}},
-        {"object": {"objectType": "SubStatement", "actor": ACCOUNT,
-                    "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
-                    "object": {"id": "https://x.org/a"}}},
-        {"result": {"score": {"scaled": -1, "raw": 0, "min": 0, "max": 10}, "success": False,
-                    "completion": True, "duration": "PT1M30.5S", "response": "b"}},
+        {
+            "object": {
+                "objectType": "SubStatement",
+                "actor": ACCOUNT,
+                "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+                "object": {"id": "https://x.org/a"},
+            }
+        },
+        {
+            "result": {
+                "score": {"scaled": -1, "raw": 0, "min": 0, "max": 10},
+                "success": False,
+                "completion": True,
+                "duration": "PT1M30.5S",
+                "response": "b",
+            }
+        },
         {"timestamp": "2026-09-01T10:00:00Z"},
         {"timestamp": "2026-09-01T10:00:00.123+02:00"},
-        {"context": {"registration": "8f87ccde-bb56-4c2e-ab83-44982ef22df0",
-                     "instructor": {"mbox": "mailto:t@example.org"}, "platform": "Quiz",
-                     "language": "en-US", "contextActivities": {"parent": {"id": "https://x"}}}},
+        {
+            "context": {
+                "registration": "8f87ccde-bb56-4c2e-ab83-44982ef22df0",
+                "instructor": {"mbox": "mailto:t@example.org"},
+                "platform": "Quiz",
+                "language": "en-US",
+                "contextActivities": {"parent": {"id": "https://x"}},
+            }
+        },
         {"version": "1.0.3"},
     ],
 )
@@ -55,12 +73,20 @@ def test_valid_forms_are_accepted(fields: dict[str, Any]) -> None:
         ({"actor": {"mbox_sha1sum": "xyz"}}, "statement.actor.mbox_sha1sum"),
         ({"actor": {"account": {"name": "x"}}}, "statement.actor.account"),
         ({"actor": {"objectType": "Group"}}, "statement.actor"),
-        ({"actor": {"objectType": "Group", "member": [{"objectType": "Group",
-                                                         "mbox": "mailto:g@x.org"}]}},
-         "statement.actor.member[0].objectType"),
+        (
+            {
+                "actor": {
+                    "objectType": "Group",
+                    "member": [{"objectType": "Group", "mbox": "mailto:g@x.org"}],
+                }
+            },
+            "statement.actor.member[0].objectType",
+        ),
         ({"verb": {"id": "answered"}}, "statement.verb.id"),
-        ({"verb": {"id": "https://x", "display": {"not a tag!": "x"}}},
-         "statement.verb.display.not a tag!"),
+        (
+            {"verb": {"id": "https://x", "display": {"not a tag!": "x"}}},
+            "statement.verb.display.not a tag!",
+        ),
         ({"object": {"id": "no scheme"}}, "statement.object.id"),
         ({"object": {"objectType": "Thing", "id": "https://x"}}, "statement.object.objectType"),
         ({"result": {"score": {"scaled": 1.5}}}, "statement.result.score.scaled"),
@@ -75,8 +101,13 @@ def test_valid_forms_are_accepted(fields: dict[str, Any]) -> None:
         ({"timestamp": "2026-13-01T10:00:00Z"}, "statement.timestamp"),
         ({"colour": "blue"}, "statement.colour"),
         ({"context": {"registration": "r1"}}, "statement.context.registration"),
-        ({"object": {"objectType": "Agent", "mbox": "mailto:b@x.org"},
-          "context": {"platform": "x"}}, "statement.context.platform"),
+        (
+            {
+                "object": {"objectType": "Agent", "mbox": "mailto:b@x.org"},
+                "context": {"platform": "x"},
+            },
+            "statement.context.platform",
+        ),
         ({"result": None}, "statement.result"),
         ({"version": "2.0.0"}, "statement.version"),
         ({"verb": {"id": "http://adlnet.gov/expapi/verbs/voided"}}, "statement.object"),
@@ -91,8 +122,12 @@ def test_invalid_statements_name_the_broken_property(fields: dict[str, Any], pat
 
 def test_nested_substatement_is_refused() -> None:
     """A SubStatement must not hold another SubStatement."""
-    inner = {"objectType": "SubStatement", "actor": ACCOUNT, "verb": {"id": "https://v"},
-             "object": {"id": "https://o"}}
+    inner = {
+        "objectType": "SubStatement",
+        "actor": ACCOUNT,
+        "verb": {"id": "https://v"},
+        "object": {"id": "https://o"},
+    }
     outer = {**inner, "object": inner}
     with pytest.raises(XapiError, match="must not contain a SubStatement"):
         statement_check(statement(object=outer))
@@ -109,11 +144,32 @@ def test_invalid_statement_over_http_gets_400_with_the_message(lrs: Lrs) -> None
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.sampled_from(["id", "actor", "verb", "object", "mbox", "objectType",
-                                       "result", "score", "scaled", "account", "member",
-                                       "context", "timestamp", "name", "homePage"]),
-                      children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "actor",
+                    "verb",
+                    "object",
+                    "mbox",
+                    "objectType",
+                    "result",
+                    "score",
+                    "scaled",
+                    "account",
+                    "member",
+                    "context",
+                    "timestamp",
+                    "name",
+                    "homePage",
+                ]
+            ),
+            children,
+            max_size=4,
+        )
+    ),
     max_leaves=20,
 )
 

@@ -32,8 +32,13 @@ class Problem:
 class CaseImportError(ApplicationError):
     """A CASE package could not be imported; `details` lists every problem found."""
 
-    def __init__(self, code: CaseErrorCode, problems: list[Problem], message: str = "",
-                 warnings: list[Problem] | None = None) -> None:
+    def __init__(
+        self,
+        code: CaseErrorCode,
+        problems: list[Problem],
+        message: str = "",
+        warnings: list[Problem] | None = None,
+    ) -> None:
         count = len(problems)
         summary = message or f"{count} problem{'s' if count != 1 else ''} in the CASE package."
         super().__init__(code, summary)

@@ -17,8 +17,13 @@ from masterypath.interop.case.mapping import level_code
 from masterypath.interop.case.models import CaseAssociation, CaseDocument, CaseItem, ItemRole
 from masterypath.interop.case.parser import is_uuid, stable_uuid
 
-ITEM_EXTRA_FIELDS = ("abbreviatedStatement", "alternativeLabel", "listEnumeration", "notes",
-                     "conceptKeywords")
+ITEM_EXTRA_FIELDS = (
+    "abbreviatedStatement",
+    "alternativeLabel",
+    "listEnumeration",
+    "notes",
+    "conceptKeywords",
+)
 NAMESPACE = uuid.UUID("6f1d1e52-6c43-4f0e-9d5e-3a8f0c7b2d11")
 
 
@@ -32,11 +37,15 @@ def _stamp(value: datetime) -> str:
 
 def case_framework_export(*, framework: Framework) -> dict[str, Any]:
     document = CaseDocument.objects.filter(framework=framework).first()
-    doc_id = framework.case_uuid if is_uuid(framework.case_uuid) else str(
-        uuid.uuid5(NAMESPACE, f"framework:{framework.pk}:{framework.title}"))
+    doc_id = (
+        framework.case_uuid
+        if is_uuid(framework.case_uuid)
+        else str(uuid.uuid5(NAMESPACE, f"framework:{framework.pk}:{framework.title}"))
+    )
     stamp = _stamp(framework.updated_at)
-    case_items = {c.identifier: c for c in CaseItem.objects.filter(document=document)} \
-        if document else {}
+    case_items = (
+        {c.identifier: c for c in CaseItem.objects.filter(document=document)} if document else {}
+    )
 
     def new_id(kind: str, code: str) -> str:
         return str(uuid.uuid5(NAMESPACE, f"{doc_id}:{kind}:{code}"))
@@ -45,13 +54,24 @@ def case_framework_export(*, framework: Framework) -> dict[str, Any]:
     parents: dict[str, tuple[str, int]] = {}
     types_used: set[str] = set()
 
-    def add(identifier: str, statement: str, code: str, default_type: str, parent: str,
-            position: int, levels: list[str], uri: str = "") -> None:
+    def add(
+        identifier: str,
+        statement: str,
+        code: str,
+        default_type: str,
+        parent: str,
+        position: int,
+        levels: list[str],
+        uri: str = "",
+    ) -> None:
         case_item = case_items.get(identifier)
         item_type = (case_item.item_type if case_item else "") or default_type
         item: dict[str, Any] = {
-            "identifier": identifier, "uri": _uri(identifier, uri), "fullStatement": statement,
-            "lastChangeDateTime": stamp, "CFItemType": item_type,
+            "identifier": identifier,
+            "uri": _uri(identifier, uri),
+            "fullStatement": statement,
+            "lastChangeDateTime": stamp,
+            "CFItemType": item_type,
         }
         if code:
             item["humanCodingScheme"] = code
@@ -76,19 +96,23 @@ def case_framework_export(*, framework: Framework) -> dict[str, Any]:
     domains = list(framework.domains.all().prefetch_related("competencies"))
     targets = list(
         LearningTarget.objects.filter(competency__domain__framework=framework)
-        .select_related("competency__domain").order_by("position", "id")
+        .select_related("competency__domain")
+        .order_by("position", "id")
     )
     ids: dict[tuple[str, int], str] = {}
     for domain in domains:
         ids[("d", domain.pk)] = domain.case_uuid or new_id("domain", domain.code)
         for competency in domain.competencies.all():
             ids[("c", competency.pk)] = competency.case_uuid or new_id(
-                "competency", f"{domain.code}/{competency.code}")
+                "competency", f"{domain.code}/{competency.code}"
+            )
     for target in targets:
         ids[("t", target.pk)] = target.case_uuid or new_id(
-            "target", f"{target.competency.domain.code}/{target.competency.code}/{target.code}")
-    known = set(ids.values()) | {c.identifier for c in case_items.values()
-                                 if c.role in {ItemRole.GROUPING, ItemRole.SUPPORT}}
+            "target", f"{target.competency.domain.code}/{target.competency.code}/{target.code}"
+        )
+    known = set(ids.values()) | {
+        c.identifier for c in case_items.values() if c.role in {ItemRole.GROUPING, ItemRole.SUPPORT}
+    }
 
     for domain in domains:
         domain_id = ids[("d", domain.pk)]
@@ -98,90 +122,137 @@ def case_framework_export(*, framework: Framework) -> dict[str, Any]:
         for competency in domain.competencies.all():
             comp_id = ids[("c", competency.pk)]
             if comp_id != domain_id:
-                add(comp_id, competency.title, competency.code, "Competency", domain_id,
-                    competency.position, [])
+                add(
+                    comp_id,
+                    competency.title,
+                    competency.code,
+                    "Competency",
+                    domain_id,
+                    competency.position,
+                    [],
+                )
     for target in targets:
         comp_id = ids[("c", target.competency_id)]
         parent = ids[("t", target.parent_id)] if target.parent_id else comp_id
         high = target.level_high if target.level_high is not None else target.level
         levels = [level_code(g) for g in range(target.level, high + 1)]
-        add(ids[("t", target.pk)], target.statement, target.code,
-            "Component" if target.parent_id else "Standard", parent, target.position, levels,
-            target.case_uri)
+        add(
+            ids[("t", target.pk)],
+            target.statement,
+            target.code,
+            "Component" if target.parent_id else "Standard",
+            parent,
+            target.position,
+            levels,
+            target.case_uri,
+        )
     for case_item in case_items.values():
         if case_item.role in {ItemRole.GROUPING, ItemRole.SUPPORT}:
             raw = case_item.raw
-            add(case_item.identifier, str(raw.get("fullStatement") or ""),
-                str(raw.get("humanCodingScheme") or ""), "", case_item.parent_identifier or doc_id,
-                case_item.position, [g for g in case_item.education_levels if isinstance(g, str)],
-                case_item.uri)
+            add(
+                case_item.identifier,
+                str(raw.get("fullStatement") or ""),
+                str(raw.get("humanCodingScheme") or ""),
+                "",
+                case_item.parent_identifier or doc_id,
+                case_item.position,
+                [g for g in case_item.education_levels if isinstance(g, str)],
+                case_item.uri,
+            )
 
-    titles = {item["identifier"]: item.get("humanCodingScheme") or item["fullStatement"][:60]
-              for item in items}
+    titles = {
+        item["identifier"]: item.get("humanCodingScheme") or item["fullStatement"][:60]
+        for item in items
+    }
     titles[doc_id] = framework.title
 
     def link(identifier: str, uri: str = "", title: str = "") -> dict[str, str]:
-        return {"title": titles.get(identifier, title) or identifier,
-                "identifier": identifier, "uri": _uri(identifier, uri)}
+        return {
+            "title": titles.get(identifier, title) or identifier,
+            "identifier": identifier,
+            "uri": _uri(identifier, uri),
+        }
 
     associations: list[dict[str, Any]] = []
     for identifier, (parent, position) in parents.items():
         parent = parent if parent in titles else doc_id
         association_id = str(uuid.uuid5(NAMESPACE, f"{identifier}:isChildOf:{parent}"))
-        associations.append({
-            "identifier": association_id, "uri": f"urn:uuid:{association_id}",
-            "associationType": "isChildOf", "sequenceNumber": position,
-            "originNodeURI": link(identifier), "destinationNodeURI": link(parent),
-            "lastChangeDateTime": stamp,
-        })
+        associations.append(
+            {
+                "identifier": association_id,
+                "uri": f"urn:uuid:{association_id}",
+                "associationType": "isChildOf",
+                "sequenceNumber": position,
+                "originNodeURI": link(identifier),
+                "destinationNodeURI": link(parent),
+                "lastChangeDateTime": stamp,
+            }
+        )
     stored_ids = set()
     if document:
         for stored in CaseAssociation.objects.filter(document=document).exclude(
-                association_type="isChildOf"):
+            association_type="isChildOf"
+        ):
             stored_ids.add(stored.identifier)
             destination = stored.raw.get("destinationNodeURI")
             d_uri = destination.get("uri", "") if isinstance(destination, dict) else ""
             d_title = destination.get("title", "") if isinstance(destination, dict) else ""
             association: dict[str, Any] = {
-                "identifier": stored.identifier, "uri": f"urn:uuid:{stored.identifier}",
+                "identifier": stored.identifier,
+                "uri": f"urn:uuid:{stored.identifier}",
                 "associationType": stored.association_type,
                 "originNodeURI": link(stored.origin),
-                "destinationNodeURI": link(stored.destination, str(d_uri or ""),
-                                           str(d_title or "")),
+                "destinationNodeURI": link(
+                    stored.destination, str(d_uri or ""), str(d_title or "")
+                ),
                 "lastChangeDateTime": stamp,
             }
             if stored.sequence is not None:
                 association["sequenceNumber"] = stored.sequence
             associations.append(association)
     for source_id, destination_id, kind, case_uuid in TargetLink.objects.filter(
-            source__competency__domain__framework=framework).values_list(
-            "source_id", "destination_id", "kind", "case_uuid"):
+        source__competency__domain__framework=framework
+    ).values_list("source_id", "destination_id", "kind", "case_uuid"):
         if case_uuid in stored_ids:
             continue
         origin = ids.get(("t", source_id))
         destination = LearningTarget.objects.filter(pk=destination_id).values_list(
-            "case_uuid", flat=True).first() or ids.get(("t", destination_id), "")
+            "case_uuid", flat=True
+        ).first() or ids.get(("t", destination_id), "")
         if not origin or not destination:
             continue
-        association_id = case_uuid if is_uuid(case_uuid) else stable_uuid(
-            f"{origin}:{kind}:{destination}")
-        associations.append({
-            "identifier": association_id, "uri": f"urn:uuid:{association_id}",
-            "associationType": kind, "originNodeURI": link(origin),
-            "destinationNodeURI": link(destination), "lastChangeDateTime": stamp,
-
-        })
+        association_id = (
+            case_uuid if is_uuid(case_uuid) else stable_uuid(f"{origin}:{kind}:{destination}")
+        )
+        associations.append(
+            {
+                "identifier": association_id,
+                "uri": f"urn:uuid:{association_id}",
+                "associationType": kind,
+                "originNodeURI": link(origin),
+                "destinationNodeURI": link(destination),
+                "lastChangeDateTime": stamp,
+            }
+        )
     item_types = [
-        {"identifier": str(uuid.uuid5(NAMESPACE, f"itemtype:{name}")),
-         "uri": f"urn:uuid:{uuid.uuid5(NAMESPACE, f'itemtype:{name}')}", "title": name,
-         "description": name, "hierarchyCode": "1", "typeCode": name,
-         "lastChangeDateTime": stamp}
+        {
+            "identifier": str(uuid.uuid5(NAMESPACE, f"itemtype:{name}")),
+            "uri": f"urn:uuid:{uuid.uuid5(NAMESPACE, f'itemtype:{name}')}",
+            "title": name,
+            "description": name,
+            "hierarchyCode": "1",
+            "typeCode": name,
+            "lastChangeDateTime": stamp,
+        }
         for name in sorted(types_used)
     ]
     cf_document: dict[str, Any] = {
-        "identifier": doc_id, "uri": _uri(doc_id, framework.case_uri),
-        "creator": framework.publisher or "masterypath", "title": framework.title,
-        "lastChangeDateTime": stamp, "caseVersion": "1.1",
+        "identifier": doc_id,
+        "uri": _uri(doc_id, framework.case_uri),
+        "creator": framework.publisher or "masterypath",
+        "title": framework.title,
+        "lastChangeDateTime": stamp,
+        "caseVersion": "1.1",
     }
     if framework.version:
         cf_document["version"] = framework.version
@@ -190,6 +261,8 @@ def case_framework_export(*, framework: Framework) -> dict[str, Any]:
     if framework.subject:
         cf_document["subject"] = [s.strip() for s in framework.subject.split(",") if s.strip()]
     return {
-        "CFDocument": cf_document, "CFItems": items, "CFAssociations": associations,
+        "CFDocument": cf_document,
+        "CFItems": items,
+        "CFAssociations": associations,
         "CFDefinitions": {"CFItemTypes": item_types},
     }

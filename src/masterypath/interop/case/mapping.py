@@ -17,26 +17,88 @@ from __future__ import annotations
 
 import re
 
-DOMAIN_TYPES = frozenset({
-    "domain", "strand", "claim", "conceptual category", "content area", "subject",
-    "discipline", "category", "grade level", "grade", "course", "framework",
-})
-GROUPING_TYPES = frozenset({
-    "cluster", "standard group", "topic", "sub-strand", "substrand", "unit", "competency",
-    "big idea", "theme", "sub-claim", "subclaim", "section", "standard category",
-})
-TARGET_TYPES = frozenset({
-    "standard", "target", "component", "objective", "learning target", "indicator",
-    "benchmark", "element", "expectation", "skill", "measured skill",
-    "performance expectation", "learning objective", "sub-standard", "substandard",
-    "performance indicator", "outcome", "practice", "learning outcome", "competency statement",
-})
-SUPPORT_TYPES = frozenset({
-    "clarification", "section heading", "evidence required", "general requirements",
-    "accessibility", "task model", "task description", "example", "rubric", "stimulus",
-    "stem", "item type", "response type", "note", "notes", "exemplar", "sample",
-    "scoring", "dual-text stimuli", "appropriate stimuli", "key/distractor analysis",
-})
+DOMAIN_TYPES = frozenset(
+    {
+        "domain",
+        "strand",
+        "claim",
+        "conceptual category",
+        "content area",
+        "subject",
+        "discipline",
+        "category",
+        "grade level",
+        "grade",
+        "course",
+        "framework",
+    }
+)
+GROUPING_TYPES = frozenset(
+    {
+        "cluster",
+        "standard group",
+        "topic",
+        "sub-strand",
+        "substrand",
+        "unit",
+        "competency",
+        "big idea",
+        "theme",
+        "sub-claim",
+        "subclaim",
+        "section",
+        "standard category",
+    }
+)
+TARGET_TYPES = frozenset(
+    {
+        "standard",
+        "target",
+        "component",
+        "objective",
+        "learning target",
+        "indicator",
+        "benchmark",
+        "element",
+        "expectation",
+        "skill",
+        "measured skill",
+        "performance expectation",
+        "learning objective",
+        "sub-standard",
+        "substandard",
+        "performance indicator",
+        "outcome",
+        "practice",
+        "learning outcome",
+        "competency statement",
+    }
+)
+SUPPORT_TYPES = frozenset(
+    {
+        "clarification",
+        "section heading",
+        "evidence required",
+        "general requirements",
+        "accessibility",
+        "task model",
+        "task description",
+        "example",
+        "rubric",
+        "stimulus",
+        "stem",
+        "item type",
+        "response type",
+        "note",
+        "notes",
+        "exemplar",
+        "sample",
+        "scoring",
+        "dual-text stimuli",
+        "appropriate stimuli",
+        "key/distractor analysis",
+    }
+)
 
 GRADE_WORDS = {"PK": -1, "PR": -1, "TK": -1, "IT": -1, "KG": 0, "K": 0}
 GRADE_BANDS = {"HS": (9, 12), "MS": (6, 8), "ES": (0, 5)}
@@ -47,8 +109,12 @@ def type_kind(item_type: str) -> str | None:
     name = item_type.strip().lower()
     if not name:
         return None
-    for kind, names in (("support", SUPPORT_TYPES), ("target", TARGET_TYPES),
-                        ("domain", DOMAIN_TYPES), ("grouping", GROUPING_TYPES)):
+    for kind, names in (
+        ("support", SUPPORT_TYPES),
+        ("target", TARGET_TYPES),
+        ("domain", DOMAIN_TYPES),
+        ("grouping", GROUPING_TYPES),
+    ):
         if name in names:
             return kind
     return None

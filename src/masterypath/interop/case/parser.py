@@ -96,12 +96,15 @@ def load_sources(location: str) -> list[tuple[str, bytes]]:
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in {".json", ".csv"})
         if not files:
-            raise CaseImportError(CaseErrorCode.UNREADABLE, [Problem(
-                str(path), "", "The folder holds no .json or .csv CASE package.")])
+            raise CaseImportError(
+                CaseErrorCode.UNREADABLE,
+                [Problem(str(path), "", "The folder holds no .json or .csv CASE package.")],
+            )
         return [(str(p), p.read_bytes()) for p in files]
     if not path.exists():
-        raise CaseImportError(CaseErrorCode.UNREADABLE, [Problem(
-            str(path), "", "No such file or folder.")])
+        raise CaseImportError(
+            CaseErrorCode.UNREADABLE, [Problem(str(path), "", "No such file or folder.")]
+        )
     return [(str(path), path.read_bytes())]
 
 
@@ -113,8 +116,9 @@ def _fetch(url: str) -> bytes:
         with urlopen(request, timeout=60) as response:  # noqa: S310 - scheme checked
             return bytes(response.read(MAX_BYTES + 1))
     except OSError as error:
-        raise CaseImportError(CaseErrorCode.UNREADABLE, [Problem(
-            url, "", f"Could not fetch the package: {error}.")]) from error
+        raise CaseImportError(
+            CaseErrorCode.UNREADABLE, [Problem(url, "", f"Could not fetch the package: {error}.")]
+        ) from error
 
 
 def decode_json(name: str, data: bytes) -> Any:
@@ -123,17 +127,26 @@ def decode_json(name: str, data: bytes) -> Any:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise CaseImportError(CaseErrorCode.UNREADABLE, [Problem(
-            name, "", f"Not UTF-8 text (byte {error.start}).")]) from error
+        raise CaseImportError(
+            CaseErrorCode.UNREADABLE, [Problem(name, "", f"Not UTF-8 text (byte {error.start}).")]
+        ) from error
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise CaseImportError(CaseErrorCode.UNREADABLE, [Problem(
-            name, f"line {error.lineno} column {error.colno}",
-            f"Not valid JSON: {error.msg}.")]) from error
+        raise CaseImportError(
+            CaseErrorCode.UNREADABLE,
+            [
+                Problem(
+                    name,
+                    f"line {error.lineno} column {error.colno}",
+                    f"Not valid JSON: {error.msg}.",
+                )
+            ],
+        ) from error
     except RecursionError as error:
-        raise CaseImportError(CaseErrorCode.UNREADABLE, [Problem(
-            name, "", "JSON nested too deeply.")]) from error
+        raise CaseImportError(
+            CaseErrorCode.UNREADABLE, [Problem(name, "", "JSON nested too deeply.")]
+        ) from error
 
 
 def csv_to_package(name: str, data: bytes, *, title: str = "") -> dict[str, Any]:
@@ -142,24 +155,38 @@ def csv_to_package(name: str, data: bytes, *, title: str = "") -> dict[str, Any]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise CaseImportError(CaseErrorCode.UNREADABLE, [Problem(
-            name, "", f"Not UTF-8 text (byte {error.start}).")]) from error
+        raise CaseImportError(
+            CaseErrorCode.UNREADABLE, [Problem(name, "", f"Not UTF-8 text (byte {error.start}).")]
+        ) from error
     reader = csv.DictReader(io.StringIO(text, newline=""))
     try:
         rows = list(reader)
     except csv.Error as error:
-        raise CaseImportError(CaseErrorCode.UNREADABLE, [Problem(
-            name, f"line {reader.line_num}", f"Not valid CSV: {error}.")]) from error
+        raise CaseImportError(
+            CaseErrorCode.UNREADABLE,
+            [Problem(name, f"line {reader.line_num}", f"Not valid CSV: {error}.")],
+        ) from error
     header = reader.fieldnames or []
     missing = [c for c in ("identifier", "fullStatement") if c not in header]
     if missing:
-        raise CaseImportError(CaseErrorCode.NOT_A_PACKAGE, [Problem(
-            name, "line 1", f"Missing column(s) {', '.join(missing)}: not a CASE spreadsheet.")])
+        raise CaseImportError(
+            CaseErrorCode.NOT_A_PACKAGE,
+            [
+                Problem(
+                    name,
+                    "line 1",
+                    f"Missing column(s) {', '.join(missing)}: not a CASE spreadsheet.",
+                )
+            ],
+        )
     stem = Path(name).stem
     doc_id = stable_uuid(f"masterypath:case-csv:{stem}")
     document = {
-        "identifier": doc_id, "uri": f"urn:uuid:{doc_id}", "title": title or stem,
-        "creator": "", "lastChangeDateTime": "",
+        "identifier": doc_id,
+        "uri": f"urn:uuid:{doc_id}",
+        "title": title or stem,
+        "creator": "",
+        "lastChangeDateTime": "",
     }
     items: list[dict[str, Any]] = []
     associations: list[dict[str, Any]] = []
@@ -170,7 +197,8 @@ def csv_to_package(name: str, data: bytes, *, title: str = "") -> dict[str, Any]
             by_level[level] = (row.get("identifier") or "").strip()
     for number, row in enumerate(rows, start=2):
         item: dict[str, Any] = {
-            key: (value or "").strip() for key, value in row.items()
+            key: (value or "").strip()
+            for key, value in row.items()
             if key and key != CSV_HIERARCHY and (value or "").strip()
         }
         item["_line"] = number
@@ -182,18 +210,30 @@ def csv_to_package(name: str, data: bytes, *, title: str = "") -> dict[str, Any]
         parent_level = level.rsplit(".", 1)[0] if "." in level else ""
         parent = by_level.get(parent_level, doc_id) if parent_level else doc_id
         position = level.rsplit(".", 1)[-1] if level else ""
-        associations.append({
-            "identifier": stable_uuid(f"masterypath:case-csv:{identifier}:isChildOf:{parent}"),
-            "associationType": "isChildOf",
-            "originNodeURI": {"identifier": identifier, "uri": f"urn:uuid:{identifier}",
-                              "title": ""},
-            "destinationNodeURI": {"identifier": parent, "uri": f"urn:uuid:{parent}",
-                                   "title": ""},
-            "sequenceNumber": int(position) if position.isdigit() else None,
-            "_line": number,
-        })
-    return {"CFDocument": document, "CFItems": items, "CFAssociations": associations,
-            "_format": "csv"}
+        associations.append(
+            {
+                "identifier": stable_uuid(f"masterypath:case-csv:{identifier}:isChildOf:{parent}"),
+                "associationType": "isChildOf",
+                "originNodeURI": {
+                    "identifier": identifier,
+                    "uri": f"urn:uuid:{identifier}",
+                    "title": "",
+                },
+                "destinationNodeURI": {
+                    "identifier": parent,
+                    "uri": f"urn:uuid:{parent}",
+                    "title": "",
+                },
+                "sequenceNumber": int(position) if position.isdigit() else None,
+                "_line": number,
+            }
+        )
+    return {
+        "CFDocument": document,
+        "CFItems": items,
+        "CFAssociations": associations,
+        "_format": "csv",
+    }
 
 
 # --- normalising ---------------------------------------------------------------------------
@@ -250,8 +290,10 @@ def normalise(source: str, raw: Any, *, strict: bool) -> CasePackage:
     """Check the structure the importer relies on and build a `CasePackage`."""
     reader = _Reader(source, strict=strict)
     if not isinstance(raw, dict) or not isinstance(raw.get("CFDocument"), dict):
-        raise CaseImportError(CaseErrorCode.NOT_A_PACKAGE, [Problem(
-            source, "$", "Not a CFPackage: expected an object with a CFDocument.")])
+        raise CaseImportError(
+            CaseErrorCode.NOT_A_PACKAGE,
+            [Problem(source, "$", "Not a CFPackage: expected an object with a CFDocument.")],
+        )
     doc = raw["CFDocument"]
     doc_id = reader.identifier(_text(doc.get("identifier")), "$.CFDocument.identifier")
     if not doc_id:
@@ -267,11 +309,18 @@ def normalise(source: str, raw: Any, *, strict: bool) -> CasePackage:
     subjects = [s for s in subject if isinstance(s, str)] if isinstance(subject, list) else []
     version = "1.1" if _text(doc.get("caseVersion")) == "1.1" else "1.0"
     package = CasePackage(
-        source=source, version=version, identifier=doc_id,
-        uri=_text(doc.get("uri")), title=title, creator=_text(doc.get("creator")),
-        publisher=_text(doc.get("publisher")), subject=", ".join(subjects),
-        doc_version=_text(doc.get("version")), last_change=_text(doc.get("lastChangeDateTime")),
-        document=doc, raw=raw,
+        source=source,
+        version=version,
+        identifier=doc_id,
+        uri=_text(doc.get("uri")),
+        title=title,
+        creator=_text(doc.get("creator")),
+        publisher=_text(doc.get("publisher")),
+        subject=", ".join(subjects),
+        doc_version=_text(doc.get("version")),
+        last_change=_text(doc.get("lastChangeDateTime")),
+        document=doc,
+        raw=raw,
     )
     type_titles = _item_type_titles(raw.get("CFDefinitions"))
     items = raw.get("CFItems") or []
@@ -284,8 +333,10 @@ def normalise(source: str, raw: Any, *, strict: bool) -> CasePackage:
         if parsed is None:
             continue
         if parsed.identifier in seen or parsed.identifier == doc_id:
-            reader.guess(f"$.CFItems[{index}].identifier",
-                         f"identifier {parsed.identifier} appears twice; the first item is used")
+            reader.guess(
+                f"$.CFItems[{index}].identifier",
+                f"identifier {parsed.identifier} appears twice; the first item is used",
+            )
             continue
         seen.add(parsed.identifier)
         package.items.append(parsed)
@@ -314,7 +365,8 @@ def _item_type_titles(definitions: Any) -> dict[str, str]:
         for entry in definitions["CFItemTypes"]:
             if isinstance(entry, dict):
                 titles[_text(entry.get("identifier"))] = _text(
-                    entry.get("title") or entry.get("typeCode"))
+                    entry.get("title") or entry.get("typeCode")
+                )
     return titles
 
 
@@ -346,9 +398,13 @@ def _item(reader: _Reader, item: Any, path: str, type_titles: dict[str, str]) ->
         type_id, _uri, type_title = _node(item["CFItemTypeURI"])
         item_type = type_title or type_titles.get(type_id, "")
     return CaseItem(
-        identifier=identifier, uri=_text(item.get("uri")), full_statement=statement,
-        human_coding=_text(item.get("humanCodingScheme")), item_type=item_type,
-        education_levels=grades, language=_text(item.get("language")),
+        identifier=identifier,
+        uri=_text(item.get("uri")),
+        full_statement=statement,
+        human_coding=_text(item.get("humanCodingScheme")),
+        item_type=item_type,
+        education_levels=grades,
+        language=_text(item.get("language")),
         list_enumeration=_text(item.get("listEnumeration")),
         last_change=_text(item.get("lastChangeDateTime")),
         raw={k: v for k, v in item.items() if not k.startswith("_")},
@@ -379,8 +435,12 @@ def _association(reader: _Reader, association: Any, path: str) -> CaseAssociatio
     identifier = raw_id.lower() if is_uuid(raw_id) else stable_uuid(raw_id)
     sequence = association.get("sequenceNumber")
     return CaseAssociation(
-        identifier=identifier, association_type=kind, origin=origin, destination=destination,
-        destination_uri=d_uri, destination_title=d_title,
+        identifier=identifier,
+        association_type=kind,
+        origin=origin,
+        destination=destination,
+        destination_uri=d_uri,
+        destination_title=d_title,
         sequence=sequence if isinstance(sequence, int) and not isinstance(sequence, bool) else None,
         raw={k: v for k, v in association.items() if not k.startswith("_")},
     )

@@ -48,7 +48,9 @@ LINK_KINDS = {
 }
 DEFAULT_SCALE_NAME = "Default 1-4"
 DEFAULT_LEVELS = [
-    (1, "Beginning", False), (2, "Developing", False), (3, "Proficient", True),
+    (1, "Beginning", False),
+    (2, "Developing", False),
+    (3, "Proficient", True),
     (4, "Advanced", True),
 ]
 GENERAL_CODE = "GEN"
@@ -71,10 +73,17 @@ class CaseImportResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "framework_id": self.framework_id, "title": self.title, "created": self.created,
-            "updated": self.updated, "unchanged": self.unchanged, "retired": self.retired,
-            "domains": self.domains, "competencies": self.competencies,
-            "targets": self.targets, "links": self.links, "kept_only": self.kept_only,
+            "framework_id": self.framework_id,
+            "title": self.title,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "retired": self.retired,
+            "domains": self.domains,
+            "competencies": self.competencies,
+            "targets": self.targets,
+            "links": self.links,
+            "kept_only": self.kept_only,
         }
 
 
@@ -86,14 +95,17 @@ def scale_default_for(*, district: District | None) -> PerformanceScale:
     """The district's default 1-4 scale (created once), used by imported frameworks."""
     scale = (
         PerformanceScale.objects.filter(district=district, name=DEFAULT_SCALE_NAME)
-        .order_by("id").first()
+        .order_by("id")
+        .first()
     )
     if scale is None:
         scale = PerformanceScale.objects.create(district=district, name=DEFAULT_SCALE_NAME)
-        PerformanceLevel.objects.bulk_create([
-            PerformanceLevel(scale=scale, value=Decimal(value), label=label, is_proficient=prof)
-            for value, label, prof in DEFAULT_LEVELS
-        ])
+        PerformanceLevel.objects.bulk_create(
+            [
+                PerformanceLevel(scale=scale, value=Decimal(value), label=label, is_proficient=prof)
+                for value, label, prof in DEFAULT_LEVELS
+            ]
+        )
     return scale
 
 
@@ -115,8 +127,9 @@ class _Node:
 
 def _plan(package: CasePackage, warnings: list[Problem]) -> dict[str, _Node]:
     items = {item.identifier: item for item in package.items}
-    nodes = {item.identifier: _Node(item.identifier, index)
-             for index, item in enumerate(package.items)}
+    nodes = {
+        item.identifier: _Node(item.identifier, index) for index, item in enumerate(package.items)
+    }
     order: dict[str, tuple[int, int]] = {}
     for number, association in enumerate(package.associations):
         if association.association_type != "isChildOf" or association.origin not in nodes:
@@ -124,12 +137,22 @@ def _plan(package: CasePackage, warnings: list[Problem]) -> dict[str, _Node]:
         node = nodes[association.origin]
         parent = association.destination
         if node.parent:
-            warnings.append(Problem(package.source, f"CFAssociations (isChildOf {node.identifier})",
-                                    "item has more than one parent; the first one is used"))
+            warnings.append(
+                Problem(
+                    package.source,
+                    f"CFAssociations (isChildOf {node.identifier})",
+                    "item has more than one parent; the first one is used",
+                )
+            )
             continue
         if parent != package.identifier and parent not in nodes:
-            warnings.append(Problem(package.source, f"CFAssociations (isChildOf {node.identifier})",
-                                    f"parent {parent} is not in the package; placed at the top"))
+            warnings.append(
+                Problem(
+                    package.source,
+                    f"CFAssociations (isChildOf {node.identifier})",
+                    f"parent {parent} is not in the package; placed at the top",
+                )
+            )
             continue
         if parent == node.identifier:
             continue
@@ -141,18 +164,26 @@ def _plan(package: CasePackage, warnings: list[Problem]) -> dict[str, _Node]:
             nodes[node.parent].children.append(node.identifier)
     for node in nodes.values():
         node.children.sort(key=lambda child: order.get(child, (10**9, nodes[child].index)))
-    roots = sorted((n for n in nodes.values() if not n.parent),
-                   key=lambda n: order.get(n.identifier, (10**9, n.index)))
+    roots = sorted(
+        (n for n in nodes.values() if not n.parent),
+        key=lambda n: order.get(n.identifier, (10**9, n.index)),
+    )
     reached: set[str] = set()
 
-    def visit(node: _Node, groupings: list[str], target_parent: str, support: bool,
-              inherited: list[int]) -> None:
+    def visit(
+        node: _Node, groupings: list[str], target_parent: str, support: bool, inherited: list[int]
+    ) -> None:
         reached.add(node.identifier)
         item = items[node.identifier]
         grades, unknown = grade_values(item.education_levels)
         if unknown:
-            warnings.append(Problem(package.source, f"CFItems ({item.identifier}).educationLevel",
-                                    f"grade value(s) {', '.join(unknown)} not understood"))
+            warnings.append(
+                Problem(
+                    package.source,
+                    f"CFItems ({item.identifier}).educationLevel",
+                    f"grade value(s) {', '.join(unknown)} not understood",
+                )
+            )
         node.grades = grades or inherited
         kind = type_kind(item.item_type)
         if support or kind == "support":
@@ -176,10 +207,17 @@ def _plan(package: CasePackage, warnings: list[Problem]) -> dict[str, _Node]:
         visit(root, [], "", False, [])
     cycle = [n for n in nodes if n not in reached]
     if cycle:
-        raise CaseImportError(CaseErrorCode.INVALID, [Problem(
-            package.source, "CFAssociations",
-            f"isChildOf associations form a cycle through {len(cycle)} item(s), e.g. {cycle[0]}",
-        )])
+        raise CaseImportError(
+            CaseErrorCode.INVALID,
+            [
+                Problem(
+                    package.source,
+                    "CFAssociations",
+                    f"isChildOf associations form a cycle through {len(cycle)} item(s), "
+                    f"e.g. {cycle[0]}",
+                )
+            ],
+        )
     # Competencies are the groupings that directly hold targets; a top-level one is both.
     for node in nodes.values():
         if node.role != ItemRole.TARGET or node.target_parent:
@@ -221,7 +259,10 @@ def _plan(package: CasePackage, warnings: list[Problem]) -> dict[str, _Node]:
 
 @transaction.atomic
 def case_package_import(
-    *, package: CasePackage, district: District | None, actor: Any = None,
+    *,
+    package: CasePackage,
+    district: District | None,
+    actor: Any = None,
     report: Report = _noop,
 ) -> CaseImportResult:
     """Create or update the framework of `package` (by CASE identifier) in `district`."""
@@ -233,21 +274,29 @@ def case_package_import(
 
     document = (
         CaseDocument.objects.select_related("framework")
-        .filter(identifier=package.identifier, framework__district=district).first()
+        .filter(identifier=package.identifier, framework__district=district)
+        .first()
     )
-    framework = document.framework if document else Framework.objects.filter(
-        district=district, case_uuid=package.identifier).first()
+    framework = (
+        document.framework
+        if document
+        else Framework.objects.filter(district=district, case_uuid=package.identifier).first()
+    )
     result = CaseImportResult(framework_id=0, title=package.title, warnings=warnings)
     framework_fields = {
-        "title": package.title[:255], "version": package.doc_version[:60],
+        "title": package.title[:255],
+        "version": package.doc_version[:60],
         "publisher": (package.publisher or package.creator)[:255],
-        "subject": package.subject[:120], "case_uuid": package.identifier,
+        "subject": package.subject[:120],
+        "case_uuid": package.identifier,
         "case_uri": package.uri[:500],
     }
     if framework is None:
         scale = _scale_from_rubrics(package, district) or scale_default_for(district=district)
         framework = Framework.objects.create(
-            district=district, scale=scale, source_note=f"Imported from CASE ({package.source})",
+            district=district,
+            scale=scale,
+            source_note=f"Imported from CASE ({package.source})",
             **framework_fields,
         )
         result.created += 1
@@ -278,10 +327,15 @@ def case_package_import(
     result.domains = len({d.pk for d in domains.values()})
     result.competencies = len({c.pk for c in competencies.values()})
     result.targets = len(targets)
-    result.kept_only = sum(1 for n in nodes.values()
-                           if n.role in {ItemRole.GROUPING, ItemRole.SUPPORT})
-    audit_record(actor=actor, action=AuditAction.IMPORT, subject=framework,
-                 detail={"format": "case", "source": package.source[-200:], **result.as_dict()})
+    result.kept_only = sum(
+        1 for n in nodes.values() if n.role in {ItemRole.GROUPING, ItemRole.SUPPORT}
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.IMPORT,
+        subject=framework,
+        detail={"format": "case", "source": package.source[-200:], **result.as_dict()},
+    )
     framework_id = framework.pk
     transaction.on_commit(lambda: events.publish("case.imported", framework_id=framework_id))
     return result
@@ -300,32 +354,45 @@ def _title(text: str) -> str:
     return text if len(text) <= 255 else text[:254] + "…"
 
 
-def _apply_domains(package: CasePackage, framework: Framework, nodes: dict[str, _Node],
-                   items: dict[str, Any], result: CaseImportResult) -> dict[str, Domain]:
-    wanted = [n for n in nodes.values()
-              if n.role in {ItemRole.DOMAIN, ItemRole.DOMAIN_COMPETENCY}]
+def _apply_domains(
+    package: CasePackage,
+    framework: Framework,
+    nodes: dict[str, _Node],
+    items: dict[str, Any],
+    result: CaseImportResult,
+) -> dict[str, Domain]:
+    wanted = [n for n in nodes.values() if n.role in {ItemRole.DOMAIN, ItemRole.DOMAIN_COMPETENCY}]
     needs_general = any(n.role == ItemRole.TARGET and not n.domain for n in nodes.values())
     existing = {d.case_uuid: d for d in Domain.objects.filter(framework=framework)}
-    taken = {d.code for key, d in existing.items()
-             if key not in nodes and key != package.identifier}
+    taken = {
+        d.code for key, d in existing.items() if key not in nodes and key != package.identifier
+    }
     out: dict[str, Domain] = {}
     rows: list[tuple[str, str, str]] = []
     if needs_general:
         rows.append((package.identifier, GENERAL_CODE, package.title))
     rows.extend(
-        (n.identifier, items[n.identifier].human_coding or short_code(n.identifier),
-         items[n.identifier].full_statement)
+        (
+            n.identifier,
+            items[n.identifier].human_coding or short_code(n.identifier),
+            items[n.identifier].full_statement,
+        )
         for n in wanted
     )
     for position, (key, code, statement) in enumerate(rows):
-        values = {"code": unique_code(code, taken, 60), "title": _title(statement),
-                  "position": position, "case_uuid": key}
+        values = {
+            "code": unique_code(code, taken, 60),
+            "title": _title(statement),
+            "position": position,
+            "case_uuid": key,
+        }
         out[key] = _upsert(Domain, existing.get(key), values, result, framework=framework)
     return out
 
 
-def _upsert(model: Any, current: Any, values: dict[str, Any], result: CaseImportResult,
-            **parent: Any) -> Any:
+def _upsert(
+    model: Any, current: Any, values: dict[str, Any], result: CaseImportResult, **parent: Any
+) -> Any:
     if current is None:
         result.created += 1
         return model.objects.create(**parent, **values)
@@ -337,9 +404,13 @@ def _upsert(model: Any, current: Any, values: dict[str, Any], result: CaseImport
     return current
 
 
-def _apply_competencies(package: CasePackage, domains: dict[str, Domain],
-                        nodes: dict[str, _Node], items: dict[str, Any],
-                        result: CaseImportResult) -> dict[str, Competency]:
+def _apply_competencies(
+    package: CasePackage,
+    domains: dict[str, Domain],
+    nodes: dict[str, _Node],
+    items: dict[str, Any],
+    result: CaseImportResult,
+) -> dict[str, Competency]:
     existing = {
         (c.domain_id, c.case_uuid): c
         for c in Competency.objects.filter(domain__in=list(domains.values()))
@@ -353,32 +424,54 @@ def _apply_competencies(package: CasePackage, domains: dict[str, Domain],
     for node in nodes.values():
         if node.role == ItemRole.DOMAIN_COMPETENCY:
             item = items[node.identifier]
-            wanted.append((node.identifier, domains[node.identifier],
-                           item.human_coding or short_code(node.identifier),
-                           item.full_statement))
+            wanted.append(
+                (
+                    node.identifier,
+                    domains[node.identifier],
+                    item.human_coding or short_code(node.identifier),
+                    item.full_statement,
+                )
+            )
         elif node.role == ItemRole.COMPETENCY:
             item = items[node.identifier]
-            wanted.append((node.identifier, domains[node.domain],
-                           item.human_coding or short_code(node.identifier),
-                           item.full_statement))
+            wanted.append(
+                (
+                    node.identifier,
+                    domains[node.domain],
+                    item.human_coding or short_code(node.identifier),
+                    item.full_statement,
+                )
+            )
     wanted_keys = {(d.pk, key) for key, d, _c, _s in wanted}
     for (domain_id, key), comp in existing.items():
         if (domain_id, key) not in wanted_keys:
             taken[domain_id].add(comp.code)
     for position, (key, domain, code, statement) in enumerate(wanted):
-        values = {"code": unique_code(code, taken[domain.pk], 60), "title": _title(statement),
-                  "position": position, "case_uuid": key}
-        out[key] = _upsert(Competency, existing.get((domain.pk, key)), values, result,
-                           domain=domain)
+        values = {
+            "code": unique_code(code, taken[domain.pk], 60),
+            "title": _title(statement),
+            "position": position,
+            "case_uuid": key,
+        }
+        out[key] = _upsert(
+            Competency, existing.get((domain.pk, key)), values, result, domain=domain
+        )
     return out
 
 
-def _apply_targets(package: CasePackage, framework: Framework,
-                   competencies: dict[str, Competency], nodes: dict[str, _Node],
-                   items: dict[str, Any], result: CaseImportResult) -> dict[str, LearningTarget]:
+def _apply_targets(
+    package: CasePackage,
+    framework: Framework,
+    competencies: dict[str, Competency],
+    nodes: dict[str, _Node],
+    items: dict[str, Any],
+    result: CaseImportResult,
+) -> dict[str, LearningTarget]:
     existing = {
-        t.case_uuid: t for t in LearningTarget.objects.filter(
-            competency__domain__framework=framework).exclude(case_uuid="")
+        t.case_uuid: t
+        for t in LearningTarget.objects.filter(competency__domain__framework=framework).exclude(
+            case_uuid=""
+        )
     }
     wanted = [n for n in nodes.values() if n.role == ItemRole.TARGET]
     wanted_keys = {n.identifier for n in wanted}
@@ -400,11 +493,14 @@ def _apply_targets(package: CasePackage, framework: Framework,
         high = max(node.grades) if node.grades else None
         values = {
             "competency": competency,
-            "code": unique_code(item.human_coding or short_code(node.identifier),
-                                taken[competency.pk], 80),
-            "statement": item.full_statement, "level": low,
+            "code": unique_code(
+                item.human_coding or short_code(node.identifier), taken[competency.pk], 80
+            ),
+            "statement": item.full_statement,
+            "level": low,
             "level_high": high if high is not None and high != low else None,
-            "position": position, "case_uri": item.uri[:500],
+            "position": position,
+            "case_uri": item.uri[:500],
         }
         current = existing.get(node.identifier)
         if current is None:
@@ -420,10 +516,14 @@ def _apply_targets(package: CasePackage, framework: Framework,
                 result.unchanged += 1
         out[node.identifier] = target
     if no_level:
-        result.warnings.append(Problem(
-            package.source, "CFItems[*].educationLevel",
-            f"{no_level} target(s) have no educationLevel (nor a parent with one); "
-            "placed at level 0 (K)"))
+        result.warnings.append(
+            Problem(
+                package.source,
+                "CFItems[*].educationLevel",
+                f"{no_level} target(s) have no educationLevel (nor a parent with one); "
+                "placed at level 0 (K)",
+            )
+        )
     if updates:
         # Codes may swap between targets of one competency: free them first.
         for target in updates:
@@ -441,22 +541,37 @@ def _apply_targets(package: CasePackage, framework: Framework,
     return out
 
 
-def _store_case_rows(document: CaseDocument, package: CasePackage, nodes: dict[str, _Node],
-                     items: dict[str, Any], domains: dict[str, Domain],
-                     competencies: dict[str, Competency],
-                     targets: dict[str, LearningTarget]) -> None:
+def _store_case_rows(
+    document: CaseDocument,
+    package: CasePackage,
+    nodes: dict[str, _Node],
+    items: dict[str, Any],
+    domains: dict[str, Domain],
+    competencies: dict[str, Competency],
+    targets: dict[str, LearningTarget],
+) -> None:
     CaseItem.objects.filter(document=document).delete()
     rows = []
     for position, item in enumerate(package.items):
         node = nodes[item.identifier]
-        rows.append(CaseItem(
-            document=document, identifier=item.identifier, uri=item.uri[:500], role=node.role,
-            item_type=item.item_type[:120], education_levels=item.education_levels,
-            language=item.language[:20], last_change=item.last_change[:40],
-            parent_identifier=node.parent, position=position, raw=item.raw,
-            domain=domains.get(item.identifier), competency=competencies.get(item.identifier),
-            target=targets.get(item.identifier),
-        ))
+        rows.append(
+            CaseItem(
+                document=document,
+                identifier=item.identifier,
+                uri=item.uri[:500],
+                role=node.role,
+                item_type=item.item_type[:120],
+                education_levels=item.education_levels,
+                language=item.language[:20],
+                last_change=item.last_change[:40],
+                parent_identifier=node.parent,
+                position=position,
+                raw=item.raw,
+                domain=domains.get(item.identifier),
+                competency=competencies.get(item.identifier),
+                target=targets.get(item.identifier),
+            )
+        )
     CaseItem.objects.bulk_create(rows, batch_size=500)
 
 
@@ -466,11 +581,14 @@ def _target_index(ends: set[str], district: District | None) -> dict[str, int]:
         return {}
     uuids = {e for e in ends if is_uuid(e)} | {stable_uuid(e) for e in ends if not is_uuid(e)}
     visible = Q(competency__domain__framework__district=district) | Q(
-        competency__domain__framework__district__isnull=True)
+        competency__domain__framework__district__isnull=True
+    )
     index: dict[str, int] = {}
-    for pk, case_uuid, case_uri in LearningTarget.objects.filter(visible).filter(
-        Q(case_uuid__in=uuids) | Q(case_uri__in=ends)
-    ).values_list("pk", "case_uuid", "case_uri"):
+    for pk, case_uuid, case_uri in (
+        LearningTarget.objects.filter(visible)
+        .filter(Q(case_uuid__in=uuids) | Q(case_uri__in=ends))
+        .values_list("pk", "case_uuid", "case_uri")
+    ):
         index[case_uuid] = pk
         if case_uri:
             index[case_uri] = pk
@@ -480,31 +598,49 @@ def _target_index(ends: set[str], district: District | None) -> dict[str, int]:
     return index
 
 
-def _apply_associations(document: CaseDocument, package: CasePackage,
-                        targets: dict[str, LearningTarget],
-                        district: District | None) -> tuple[int, int]:
-    old_ids = set(CaseAssociation.objects.filter(document=document)
-                  .values_list("identifier", flat=True))
+def _apply_associations(
+    document: CaseDocument,
+    package: CasePackage,
+    targets: dict[str, LearningTarget],
+    district: District | None,
+) -> tuple[int, int]:
+    old_ids = set(
+        CaseAssociation.objects.filter(document=document).values_list("identifier", flat=True)
+    )
     CaseAssociation.objects.filter(document=document).delete()
-    CaseAssociation.objects.bulk_create([
-        CaseAssociation(
-            document=document, identifier=a.identifier, association_type=a.association_type[:60],
-            origin=a.origin[:500], destination=a.destination[:500], sequence=a.sequence, raw=a.raw,
-        )
-        for a in {a.identifier: a for a in package.associations}.values()
-    ], batch_size=500)
+    CaseAssociation.objects.bulk_create(
+        [
+            CaseAssociation(
+                document=document,
+                identifier=a.identifier,
+                association_type=a.association_type[:60],
+                origin=a.origin[:500],
+                destination=a.destination[:500],
+                sequence=a.sequence,
+                raw=a.raw,
+            )
+            for a in {a.identifier: a for a in package.associations}.values()
+        ],
+        batch_size=500,
+    )
     new_ids = {a.identifier for a in package.associations}
     TargetLink.objects.filter(case_uuid__in=old_ids - new_ids).delete()
     # Links from this package, and links other packages made to this one's targets.
     mine = {t.case_uuid for t in targets.values()}
-    pending = list(CaseAssociation.objects.filter(
-        association_type__in=list(LINK_KINDS)).filter(
-        Q(document=document) | Q(destination__in=mine) | Q(origin__in=mine)))
+    pending = list(
+        CaseAssociation.objects.filter(association_type__in=list(LINK_KINDS)).filter(
+            Q(document=document) | Q(destination__in=mine) | Q(origin__in=mine)
+        )
+    )
     ends = {a.origin for a in pending} | {a.destination for a in pending}
     index = _target_index(ends, district)
     links = [
-        TargetLink(source_id=index[a.origin], destination_id=index[a.destination],
-                   kind=LINK_KINDS[a.association_type], case_uuid=a.identifier)
+        TargetLink(
+            source_id=index[a.origin],
+            destination_id=index[a.destination],
+            kind=LINK_KINDS[a.association_type],
+            case_uuid=a.identifier,
+        )
         for a in pending
         if a.origin in index and a.destination in index and index[a.origin] != index[a.destination]
     ]
@@ -512,20 +648,24 @@ def _apply_associations(document: CaseDocument, package: CasePackage,
     replaced = {a.origin for a in package.associations if a.association_type == "replacedBy"}
     retired_ids = [targets[r].pk for r in replaced if r in targets]
     retired = LearningTarget.objects.filter(pk__in=retired_ids, is_retired=False).update(
-        is_retired=True)
-    LearningTarget.objects.filter(pk__in=[t.pk for k, t in targets.items() if k not in replaced],
-                                  is_retired=True).update(is_retired=False)
+        is_retired=True
+    )
+    LearningTarget.objects.filter(
+        pk__in=[t.pk for k, t in targets.items() if k not in replaced], is_retired=True
+    ).update(is_retired=False)
     return len(links), retired
 
 
-def _scale_from_rubrics(package: CasePackage, district: District | None
-                        ) -> PerformanceScale | None:
+def _scale_from_rubrics(package: CasePackage, district: District | None) -> PerformanceScale | None:
     """A scale made from the first rubric's criterion levels, when they carry scores."""
     for rubric in package.rubrics:
         scores: dict[Decimal, str] = {}
         for criterion in rubric.get("CFRubricCriteria") or []:
-            for level in (criterion.get("CFRubricCriterionLevels") or []
-                          if isinstance(criterion, dict) else []):
+            for level in (
+                criterion.get("CFRubricCriterionLevels") or []
+                if isinstance(criterion, dict)
+                else []
+            ):
                 score = level.get("score") if isinstance(level, dict) else None
                 if isinstance(score, (int, float)) and not isinstance(score, bool):
                     label = str(level.get("quality") or level.get("description") or score)
@@ -534,25 +674,31 @@ def _scale_from_rubrics(package: CasePackage, district: District | None
             low, high = min(scores), max(scores)
             middle = (low + high) / 2
             scale = PerformanceScale.objects.create(
-                district=district, name=f"{package.title[:80]} rubric scale")
-            PerformanceLevel.objects.bulk_create([
-                PerformanceLevel(scale=scale, value=value, label=label,
-                                 is_proficient=value > middle)
-                for value, label in sorted(scores.items())
-            ])
+                district=district, name=f"{package.title[:80]} rubric scale"
+            )
+            PerformanceLevel.objects.bulk_create(
+                [
+                    PerformanceLevel(
+                        scale=scale, value=value, label=label, is_proficient=value > middle
+                    )
+                    for value, label in sorted(scores.items())
+                ]
+            )
             return scale
     return None
 
 
-def _apply_rubrics(package: CasePackage, framework: Framework,
-                   targets: dict[str, LearningTarget]) -> None:
+def _apply_rubrics(
+    package: CasePackage, framework: Framework, targets: dict[str, LearningTarget]
+) -> None:
     levels = {level.value: level for level in framework.scale.levels.all()}
     for rubric_raw in package.rubrics:
         identifier = str(rubric_raw.get("identifier") or "")
         if not identifier:
             continue
         rubric, _created = Rubric.objects.update_or_create(
-            case_uuid=identifier, scale=framework.scale,
+            case_uuid=identifier,
+            scale=framework.scale,
             defaults={"title": str(rubric_raw.get("title") or "Rubric")[:255]},
         )
         rubric.criteria.all().delete()
@@ -560,13 +706,21 @@ def _apply_rubrics(package: CasePackage, framework: Framework,
             if not isinstance(criterion_raw, dict):
                 continue
             item_ref = criterion_raw.get("CFItemURI") or {}
-            item_id = str(item_ref.get("identifier") or criterion_raw.get("CFItemIdentifier")
-                          or "") if isinstance(item_ref, dict) else ""
+            item_id = (
+                str(item_ref.get("identifier") or criterion_raw.get("CFItemIdentifier") or "")
+                if isinstance(item_ref, dict)
+                else ""
+            )
             target = targets.get(item_id.lower())
             criterion = RubricCriterion.objects.create(
-                rubric=rubric, position=position, target=target,
-                title=str(criterion_raw.get("description") or criterion_raw.get("category")
-                          or f"Criterion {position + 1}")[:255],
+                rubric=rubric,
+                position=position,
+                target=target,
+                title=str(
+                    criterion_raw.get("description")
+                    or criterion_raw.get("category")
+                    or f"Criterion {position + 1}"
+                )[:255],
             )
             if target is not None:
                 rubric.targets.add(target)
@@ -577,13 +731,15 @@ def _apply_rubrics(package: CasePackage, framework: Framework,
                 level = levels.get(Decimal(str(score)).quantize(Decimal("0.01")))
                 if level is not None:
                     RubricDescriptor.objects.get_or_create(
-                        criterion=criterion, level=level,
+                        criterion=criterion,
+                        level=level,
                         defaults={"text": str(level_raw.get("description") or level.label)},
                     )
 
 
-def case_packages_read(*, sources: list[tuple[str, bytes]], strict: bool, title: str = ""
-                       ) -> list[CasePackage]:
+def case_packages_read(
+    *, sources: list[tuple[str, bytes]], strict: bool, title: str = ""
+) -> list[CasePackage]:
     """Parse (and in strict mode schema-check) every source; all problems in one error."""
     from masterypath.interop.case.parser import csv_to_package, decode_json, normalise, resolve_ids
     from masterypath.interop.case.validator import schema_problems
@@ -593,12 +749,19 @@ def case_packages_read(*, sources: list[tuple[str, bytes]], strict: bool, title:
     warnings: list[Problem] = []
     for name, data in sources:
         try:
-            raw = (csv_to_package(name, data, title=title) if name.lower().endswith(".csv")
-                   else decode_json(name, data))
+            raw = (
+                csv_to_package(name, data, title=title)
+                if name.lower().endswith(".csv")
+                else decode_json(name, data)
+            )
             if strict and not name.lower().endswith(".csv"):
-                version = "1.1" if isinstance(raw, dict) and isinstance(
-                    raw.get("CFDocument"), dict) and raw["CFDocument"].get(
-                    "caseVersion") == "1.1" else "1.0"
+                version = (
+                    "1.1"
+                    if isinstance(raw, dict)
+                    and isinstance(raw.get("CFDocument"), dict)
+                    and raw["CFDocument"].get("caseVersion") == "1.1"
+                    else "1.0"
+                )
                 found = schema_problems(name, raw, version=version)
                 if found:
                     problems.extend(found)
@@ -616,7 +779,10 @@ def case_packages_read(*, sources: list[tuple[str, bytes]], strict: bool, title:
 
 @transaction.atomic
 def case_packages_import(
-    *, packages: list[CasePackage], district: District | None, actor: Any = None,
+    *,
+    packages: list[CasePackage],
+    district: District | None,
+    actor: Any = None,
     report: Report = _noop,
 ) -> list[CaseImportResult]:
     """Import several packages as one change: all of them or none."""

@@ -35,11 +35,15 @@ class Issue:
 class OneRosterImportError(ApplicationError):
     """A bundle could not be imported; nothing was written. `details` lists every issue."""
 
-    def __init__(self, code: OneRosterErrorCode, issues: list[Issue],
-                 warnings: list[Issue] | None = None) -> None:
+    def __init__(
+        self, code: OneRosterErrorCode, issues: list[Issue], warnings: list[Issue] | None = None
+    ) -> None:
         count = len(issues)
-        super().__init__(code, f"{count} error{'s' if count != 1 else ''} in the OneRoster "
-                               "bundle; nothing was imported.")
+        super().__init__(
+            code,
+            f"{count} error{'s' if count != 1 else ''} in the OneRoster "
+            "bundle; nothing was imported.",
+        )
         self.issues = issues
         self.details = [issue.as_dict() for issue in issues]
         self.warnings = [w.as_dict() for w in warnings or []]

@@ -16,12 +16,35 @@ from pathlib import Path
 from masterypath.interop.oneroster.errors import Issue, OneRosterErrorCode, OneRosterImportError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
-ROSTER_FILES = ("orgs", "academicSessions", "courses", "classes", "users", "enrollments",
-                "demographics", "roles", "userProfiles")
-GRADEBOOK_FILES = ("categories", "lineItems", "results", "scoreScales",
-                   "lineItemLearningObjectiveIds", "resultLearningObjectiveIds")
-KNOWN_FILES = (*ROSTER_FILES, *GRADEBOOK_FILES, "resources", "classResources",
-               "courseResources", "userResources", "lineItemScoreScales", "resultScoreScales")
+ROSTER_FILES = (
+    "orgs",
+    "academicSessions",
+    "courses",
+    "classes",
+    "users",
+    "enrollments",
+    "demographics",
+    "roles",
+    "userProfiles",
+)
+GRADEBOOK_FILES = (
+    "categories",
+    "lineItems",
+    "results",
+    "scoreScales",
+    "lineItemLearningObjectiveIds",
+    "resultLearningObjectiveIds",
+)
+KNOWN_FILES = (
+    *ROSTER_FILES,
+    *GRADEBOOK_FILES,
+    "resources",
+    "classResources",
+    "courseResources",
+    "userResources",
+    "lineItemScoreScales",
+    "resultScoreScales",
+)
 REQUIRED_COLUMNS = {
     "orgs": ("sourcedId", "name", "type"),
     "academicSessions": ("sourcedId", "title", "type", "startDate", "endDate", "schoolYear"),
@@ -87,13 +110,16 @@ def _files_of(location: str | Path) -> dict[str, bytes]:
         for entry in sorted(path.iterdir()):
             if entry.suffix.lower() == ".csv" and entry.is_file():
                 if entry.stat().st_size > MAX_FILE_BYTES:
-                    raise OneRosterImportError(OneRosterErrorCode.UNREADABLE, [Issue(
-                        entry.name, 0, "", "File over 200 MB.")])
+                    raise OneRosterImportError(
+                        OneRosterErrorCode.UNREADABLE,
+                        [Issue(entry.name, 0, "", "File over 200 MB.")],
+                    )
                 files[entry.stem.lower()] = entry.read_bytes()
         return files
     if not path.exists():
-        raise OneRosterImportError(OneRosterErrorCode.UNREADABLE, [Issue(
-            str(path), 0, "", "No such file or folder.")])
+        raise OneRosterImportError(
+            OneRosterErrorCode.UNREADABLE, [Issue(str(path), 0, "", "No such file or folder.")]
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
@@ -101,12 +127,15 @@ def _files_of(location: str | Path) -> dict[str, bytes]:
                 if info.is_dir() or not name.lower().endswith(".csv") or name.startswith("."):
                     continue
                 if info.file_size > MAX_FILE_BYTES:
-                    raise OneRosterImportError(OneRosterErrorCode.UNREADABLE, [Issue(
-                        name, 0, "", "File over 200 MB.")])
+                    raise OneRosterImportError(
+                        OneRosterErrorCode.UNREADABLE, [Issue(name, 0, "", "File over 200 MB.")]
+                    )
                 files[name[:-4].lower()] = archive.read(info)
     except (zipfile.BadZipFile, OSError) as error:
-        raise OneRosterImportError(OneRosterErrorCode.UNREADABLE, [Issue(
-            path.name, 0, "", f"Neither a folder nor a readable zip file ({error}).")]) from error
+        raise OneRosterImportError(
+            OneRosterErrorCode.UNREADABLE,
+            [Issue(path.name, 0, "", f"Neither a folder nor a readable zip file ({error}).")],
+        ) from error
     return files
 
 
@@ -129,9 +158,15 @@ def _parse_csv(name: str, data: bytes, issues: list[Issue]) -> tuple[list[str], 
             stripped = [value.strip() for value in record]
             if not any(stripped):
                 continue
-            if len(stripped) > len(header) and any(stripped[len(header):]):
-                issues.append(Issue(file, line, "", f"{len(record)} values but the header has "
-                                                    f"{len(header)} columns."))
+            if len(stripped) > len(header) and any(stripped[len(header) :]):
+                issues.append(
+                    Issue(
+                        file,
+                        line,
+                        "",
+                        f"{len(record)} values but the header has {len(header)} columns.",
+                    )
+                )
                 continue
             # missing trailing values read as empty (Row.get); unnamed columns are dropped
             values = dict(zip(header, stripped, strict=False))
@@ -148,17 +183,32 @@ def read_bundle(location: str | Path) -> Bundle:
     issues: list[Issue] = []
     warnings: list[Issue] = []
     if "manifest" not in files:
-        raise OneRosterImportError(OneRosterErrorCode.NOT_A_BUNDLE, [Issue(
-            "manifest.csv", 0, "", "manifest.csv is missing: this is not a OneRoster CSV bundle "
-            f"(found: {', '.join(sorted(files)) or 'no CSV files'}).")])
+        raise OneRosterImportError(
+            OneRosterErrorCode.NOT_A_BUNDLE,
+            [
+                Issue(
+                    "manifest.csv",
+                    0,
+                    "",
+                    "manifest.csv is missing: this is not a OneRoster CSV bundle "
+                    f"(found: {', '.join(sorted(files)) or 'no CSV files'}).",
+                )
+            ],
+        )
     manifest_header, manifest_rows = _parse_csv("manifest", files["manifest"], issues)
     if manifest_header[:2] != ["propertyName", "value"]:
         issues.append(Issue("manifest.csv", 1, "", "The header must be propertyName,value."))
     manifest = {row.get("propertyName"): row.get("value") for row in manifest_rows}
     version = manifest.get("oneroster.version", "")
     if version not in {"1.0", "1.1", "1.2"}:
-        issues.append(Issue("manifest.csv", 0, "value",
-                            f"oneroster.version must be 1.0, 1.1 or 1.2, not {version!r}."))
+        issues.append(
+            Issue(
+                "manifest.csv",
+                0,
+                "value",
+                f"oneroster.version must be 1.0, 1.1 or 1.2, not {version!r}.",
+            )
+        )
     tables: dict[str, Table] = {}
     canonical = {name.lower(): name for name in KNOWN_FILES}
     for key, data in files.items():
@@ -170,8 +220,14 @@ def read_bundle(location: str | Path) -> Bundle:
             continue
         mode = manifest.get(f"file.{name}", "").lower()
         if mode not in {"bulk", "delta"}:
-            warnings.append(Issue(f"{name}.csv", 0, "", f"The manifest lists this file as "
-                                  f"{mode or 'missing'}; ignored."))
+            warnings.append(
+                Issue(
+                    f"{name}.csv",
+                    0,
+                    "",
+                    f"The manifest lists this file as {mode or 'missing'}; ignored.",
+                )
+            )
             continue
         if name not in REQUIRED_COLUMNS:
             warnings.append(Issue(f"{name}.csv", 0, "", "Not used by masterypath; ignored."))
@@ -179,20 +235,37 @@ def read_bundle(location: str | Path) -> Bundle:
         header, rows = _parse_csv(name, data, issues)
         missing = [c for c in REQUIRED_COLUMNS[name] if c not in header]
         if missing:
-            issues.append(Issue(f"{name}.csv", 1, ", ".join(missing),
-                                "Required column(s) missing from the header."))
+            issues.append(
+                Issue(
+                    f"{name}.csv",
+                    1,
+                    ", ".join(missing),
+                    "Required column(s) missing from the header.",
+                )
+            )
         if "" in header:
-            warnings.append(Issue(f"{name}.csv", 1, "", "Unnamed column(s) in the header; "
-                                  "ignored."))
+            warnings.append(
+                Issue(f"{name}.csv", 1, "", "Unnamed column(s) in the header; ignored.")
+            )
         tables[name] = Table(name=name, mode=mode, header=header, rows=rows)
     for property_name, value in manifest.items():
-        if property_name and property_name.startswith("file.") and value.lower() in {
-                "bulk", "delta"}:
+        if (
+            property_name
+            and property_name.startswith("file.")
+            and value.lower() in {"bulk", "delta"}
+        ):
             name = property_name[5:]
             if name in REQUIRED_COLUMNS and name not in tables:
-                issues.append(Issue(f"{name}.csv", 0, "", f"The manifest lists this file as "
-                                    f"{value} but the bundle does not hold it."))
+                issues.append(
+                    Issue(
+                        f"{name}.csv",
+                        0,
+                        "",
+                        f"The manifest lists this file as {value} but the bundle does not hold it.",
+                    )
+                )
     if issues:
         raise OneRosterImportError(OneRosterErrorCode.INVALID, issues, warnings)
-    return Bundle(source=str(location), version=version, manifest=manifest, tables=tables,
-                  warnings=warnings)
+    return Bundle(
+        source=str(location), version=version, manifest=manifest, tables=tables, warnings=warnings
+    )

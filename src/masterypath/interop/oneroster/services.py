@@ -48,16 +48,28 @@ from masterypath.schools.models import AcademicSession, District, School, Sessio
 Report = Callable[..., None]
 GRADE_WORDS = {"PK": -1, "PR": -1, "TK": -1, "IT": -1, "KG": 0}
 STAFF_ROLES = {
-    "teacher": StaffRole.TEACHER, "aide": StaffRole.TEACHER,
-    "counselor": StaffRole.COUNSELOR, "principal": StaffRole.PRINCIPAL,
-    "siteadministrator": StaffRole.PRINCIPAL, "administrator": StaffRole.PRINCIPAL,
+    "teacher": StaffRole.TEACHER,
+    "aide": StaffRole.TEACHER,
+    "counselor": StaffRole.COUNSELOR,
+    "principal": StaffRole.PRINCIPAL,
+    "siteadministrator": StaffRole.PRINCIPAL,
+    "administrator": StaffRole.PRINCIPAL,
     "districtadministrator": StaffRole.DISTRICT_ADMIN,
 }
-GUARDIAN_ROLES = {"parent": Relationship.PARENT, "guardian": Relationship.GUARDIAN,
-                  "relative": Relationship.RELATIVE}
+GUARDIAN_ROLES = {
+    "parent": Relationship.PARENT,
+    "guardian": Relationship.GUARDIAN,
+    "relative": Relationship.RELATIVE,
+}
 SESSION_TYPES = {t.value.lower(): t for t in SessionType}
-SEX = {"female": Sex.FEMALE, "male": Sex.MALE, "other": Sex.NON_BINARY,
-       "unspecified": Sex.NON_BINARY, "f": Sex.FEMALE, "m": Sex.MALE}
+SEX = {
+    "female": Sex.FEMALE,
+    "male": Sex.MALE,
+    "other": Sex.NON_BINARY,
+    "unspecified": Sex.NON_BINARY,
+    "f": Sex.FEMALE,
+    "m": Sex.MALE,
+}
 GRADED = {"fully graded", "partially graded"}
 TRUE = {"true", "1", "yes"}
 USER_ID_RE = re.compile(r"\{\s*([^:{}]+)\s*:\s*([^{}]*)\}")
@@ -114,8 +126,12 @@ class _Import:
         try:
             value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
         except ValueError:
-            self.error(file, row, "dateLastModified",
-                       f"{raw!r} is not an ISO 8601 date-time (e.g. 2023-05-01T18:25:43Z).")
+            self.error(
+                file,
+                row,
+                "dateLastModified",
+                f"{raw!r} is not an ISO 8601 date-time (e.g. 2023-05-01T18:25:43Z).",
+            )
             return None
         if timezone.is_naive(value):
             value = timezone.make_aware(value, UTC)
@@ -131,8 +147,12 @@ class _Import:
             stamp = self.modified(file, row)
             status = row.get("status").lower()
             if status and status not in {"active", "tobedeleted", "inactive"}:
-                self.error(file, row, "status", f"status must be active or tobedeleted, "
-                                                f"not {row.get('status')!r}.")
+                self.error(
+                    file,
+                    row,
+                    "status",
+                    f"status must be active or tobedeleted, not {row.get('status')!r}.",
+                )
                 continue
             previous = self.records.get((name, source_id))
             if stamp and previous and stamp < previous:
@@ -142,8 +162,12 @@ class _Import:
                 self.seen_records.append((name, source_id, stamp))
             kept.append(row)
         if stale:
-            self.warn(file, None, "dateLastModified",
-                      f"{stale} row(s) older than the version already imported were skipped.")
+            self.warn(
+                file,
+                None,
+                "dateLastModified",
+                f"{stale} row(s) older than the version already imported were skipped.",
+            )
         return kept
 
     def deleted(self, name: str, row: Row) -> bool:
@@ -157,8 +181,10 @@ class _Import:
     def orgs(self) -> None:
         file = "orgs.csv"
         rows = self.live("orgs", self.bundle.rows("orgs"))
-        existing = {s.source_id: s for s in School.objects.filter(district=self.district)
-                    .exclude(source_id="")}
+        existing = {
+            s.source_id: s
+            for s in School.objects.filter(district=self.district).exclude(source_id="")
+        }
         self.schools.update(existing)
         by_id = {row.get("sourcedId"): row for row in rows}
         spans = self._grade_spans()
@@ -170,9 +196,14 @@ class _Import:
                 continue
             if kind == "district":
                 if self.district.source_id and self.district.source_id != source_id:
-                    self.error(file, row, "sourcedId", f"This bundle is for district "
-                               f"{source_id!r}, but {self.district.name} is "
-                               f"{self.district.source_id!r}.")
+                    self.error(
+                        file,
+                        row,
+                        "sourcedId",
+                        f"This bundle is for district "
+                        f"{source_id!r}, but {self.district.name} is "
+                        f"{self.district.source_id!r}.",
+                    )
                     continue
                 self.district_org = source_id
                 if self.district.source_id != source_id:
@@ -189,12 +220,20 @@ class _Import:
                 parent_row = by_id.get(parent)
                 if parent_row is not None and parent_row.get("type").lower() == "school":
                     continue  # folded into its school, resolved in _school()
-                self.warn(file, row, "type", "A department without a school in the bundle is "
-                          "imported as a school.")
+                self.warn(
+                    file,
+                    row,
+                    "type",
+                    "A department without a school in the bundle is imported as a school.",
+                )
             elif parent and parent not in by_id and parent != self.district.source_id:
-                self.warn(file, row, "parentSourcedId",
-                          f"Parent org {parent!r} is not in the bundle; the school is placed in "
-                          f"{self.district.name}.")
+                self.warn(
+                    file,
+                    row,
+                    "parentSourcedId",
+                    f"Parent org {parent!r} is not in the bundle; the school is placed in "
+                    f"{self.district.name}.",
+                )
             low, high = spans.get(source_id, (0, 12))
             name = row.get("name")[:200]
             if not name:
@@ -202,9 +241,13 @@ class _Import:
                 continue
             school = self.schools.get(source_id)
             if school is None:
-                school = School.objects.create(district=self.district, name=name,
-                                               source_id=source_id, grade_low=low,
-                                               grade_high=high)
+                school = School.objects.create(
+                    district=self.district,
+                    name=name,
+                    source_id=source_id,
+                    grade_low=low,
+                    grade_high=high,
+                )
                 self.counts["schools created"] += 1
             elif school.name != name:
                 school.name = name  # the grade span is set once; staff may refine it
@@ -243,8 +286,13 @@ class _Import:
     def school(self, file: str, row: Row, column: str, source_id: str) -> School | None:
         school = self.schools.get(source_id)
         if school is None:
-            self.error(file, row, column, f"School {source_id!r} is not in orgs.csv nor "
-                                          f"already imported for {self.district.name}.")
+            self.error(
+                file,
+                row,
+                column,
+                f"School {source_id!r} is not in orgs.csv nor "
+                f"already imported for {self.district.name}.",
+            )
         return school
 
     # --- academic sessions ----------------------------------------------------------------
@@ -252,8 +300,10 @@ class _Import:
     def sessions(self) -> None:
         file = "academicSessions.csv"
         rows = self.live("academicSessions", self.bundle.rows("academicSessions"))
-        existing = {s.source_id: s for s in AcademicSession.objects.filter(
-            district=self.district).exclude(source_id="")}
+        existing = {
+            s.source_id: s
+            for s in AcademicSession.objects.filter(district=self.district).exclude(source_id="")
+        }
         self.session_map = dict(existing)
         parents: list[tuple[AcademicSession, str, Row]] = []
         for row in rows:
@@ -262,26 +312,41 @@ class _Import:
             source_id = row.get("sourcedId")
             kind = SESSION_TYPES.get(row.get("type").lower())
             if kind is None:
-                self.error(file, row, "type", f"type must be one of "
-                           f"{', '.join(t.value for t in SessionType)}, not {row.get('type')!r}.")
+                self.error(
+                    file,
+                    row,
+                    "type",
+                    f"type must be one of "
+                    f"{', '.join(t.value for t in SessionType)}, not {row.get('type')!r}.",
+                )
             starts = self.date(file, row, "startDate", required=True)
             ends = self.date(file, row, "endDate", required=True)
             year_raw = row.get("schoolYear")
             if not (year_raw.isdigit() and len(year_raw) == 4):
-                self.error(file, row, "schoolYear", f"schoolYear must be a year such as 2024, "
-                                                    f"not {year_raw!r}.")
+                self.error(
+                    file,
+                    row,
+                    "schoolYear",
+                    f"schoolYear must be a year such as 2024, not {year_raw!r}.",
+                )
                 continue
             if starts and ends and starts > ends:
                 self.error(file, row, "endDate", "endDate is before startDate.")
                 continue
             if kind is None or starts is None or ends is None:
                 continue
-            values = {"title": row.get("title")[:200] or source_id, "session_type": kind,
-                      "starts_on": starts, "ends_on": ends, "school_year": int(year_raw)}
+            values = {
+                "title": row.get("title")[:200] or source_id,
+                "session_type": kind,
+                "starts_on": starts,
+                "ends_on": ends,
+                "school_year": int(year_raw),
+            }
             session = existing.get(source_id)
             if session is None:
-                session = AcademicSession.objects.create(district=self.district,
-                                                         source_id=source_id, **values)
+                session = AcademicSession.objects.create(
+                    district=self.district, source_id=source_id, **values
+                )
                 self.counts["sessions created"] += 1
             elif _assign(session, values):
                 session.save()
@@ -291,8 +356,12 @@ class _Import:
         for session, parent_id, row in parents:
             parent = self.session_map.get(parent_id) if parent_id else None
             if parent_id and parent is None:
-                self.warn(file, row, "parentSourcedId",
-                          f"Parent session {parent_id!r} is not in the bundle; left without one.")
+                self.warn(
+                    file,
+                    row,
+                    "parentSourcedId",
+                    f"Parent session {parent_id!r} is not in the bundle; left without one.",
+                )
             if parent is not None and parent.pk == session.pk:
                 parent = None
             if session.parent_id != (parent.pk if parent else None):
@@ -305,8 +374,10 @@ class _Import:
     def courses(self) -> None:
         file = "courses.csv"
         rows = self.live("courses", self.bundle.rows("courses"))
-        self.course_map = {c.source_id: c for c in Course.objects.filter(
-            district=self.district).exclude(source_id="")}
+        self.course_map = {
+            c.source_id: c
+            for c in Course.objects.filter(district=self.district).exclude(source_id="")
+        }
         new_courses: list[Course] = []
         for row in rows:
             if self.deleted("courses", row):
@@ -320,7 +391,8 @@ class _Import:
                     continue
             grades = self.grades(row.get("grades"))
             values = {
-                "school": school, "code": (row.get("courseCode") or source_id)[:60],
+                "school": school,
+                "code": (row.get("courseCode") or source_id)[:60],
                 "title": (row.get("title") or source_id)[:200],
                 "subject": row.get("subjects")[:120],
                 "grade_low": min(grades) if grades else None,
@@ -341,8 +413,10 @@ class _Import:
     def classes(self) -> None:
         file = "classes.csv"
         rows = self.live("classes", self.bundle.rows("classes"))
-        self.section_map = {s.source_id: s for s in Section.objects.filter(
-            school__district=self.district).exclude(source_id="")}
+        self.section_map = {
+            s.source_id: s
+            for s in Section.objects.filter(school__district=self.district).exclude(source_id="")
+        }
         new_sections: list[Section] = []
         for row in rows:
             if self.deleted("classes", row):
@@ -350,19 +424,32 @@ class _Import:
             source_id = row.get("sourcedId")
             course = self.course_map.get(row.get("courseSourcedId"))
             if course is None:
-                self.error(file, row, "courseSourcedId", f"Course {row.get('courseSourcedId')!r}"
-                           " is not in courses.csv nor already imported.")
+                self.error(
+                    file,
+                    row,
+                    "courseSourcedId",
+                    f"Course {row.get('courseSourcedId')!r}"
+                    " is not in courses.csv nor already imported.",
+                )
             school = self.school(file, row, "schoolSourcedId", row.get("schoolSourcedId"))
             terms = _split(row.get("termSourcedIds"))
             session = next((self.session_map[t] for t in terms if t in self.session_map), None)
             if session is None:
-                self.error(file, row, "termSourcedIds", f"None of the terms {terms} is in "
-                           "academicSessions.csv nor already imported.")
+                self.error(
+                    file,
+                    row,
+                    "termSourcedIds",
+                    f"None of the terms {terms} is in academicSessions.csv nor already imported.",
+                )
             if course is None or school is None or session is None:
                 continue
-            values = {"course": course, "school": school, "session": session,
-                      "title": (row.get("title") or source_id)[:200],
-                      "period": row.get("periods")[:20]}
+            values = {
+                "course": course,
+                "school": school,
+                "session": session,
+                "title": (row.get("title") or source_id)[:200],
+                "period": row.get("periods")[:20],
+            }
             section = self.section_map.get(source_id)
             if section is None:
                 section = Section(source_id=source_id, **values)
@@ -384,7 +471,8 @@ class _Import:
             if row.get("status").lower() == "tobedeleted":
                 continue
             roles[row.get("userSourcedId")].append(
-                (row.get("role"), row.get("orgSourcedId"), row.get("roleType").lower()))
+                (row.get("role"), row.get("orgSourcedId"), row.get("roleType").lower())
+            )
         for row in self.bundle.rows("users"):
             user_id = row.get("sourcedId")
             if user_id in roles:
@@ -392,7 +480,8 @@ class _Import:
             orgs = _split(row.get("orgSourcedIds")) or _split(row.get("primaryOrgSourcedId"))
             if row.get("role"):
                 roles[user_id] = [(row.get("role"), org, "primary") for org in orgs] or [
-                    (row.get("role"), "", "primary")]
+                    (row.get("role"), "", "primary")
+                ]
         for entries in roles.values():
             entries.sort(key=lambda e: e[2] != "primary")
         return roles
@@ -403,20 +492,29 @@ class _Import:
         rows = self.live("users", all_rows)
         roles = self._roles()
         demographics = {r.get("sourcedId"): r for r in self.bundle.rows("demographics")}
-        students = {s.source_id: s for s in Student.objects.filter(district=self.district)
-                    .exclude(source_id="")}
-        by_local = {s.local_id: s for s in Student.objects.filter(
-            district=self.district, source_id="")}
-        staff = {s.source_id: s for s in Staff.objects.filter(district=self.district)
-                 .exclude(source_id="")}
-        guardians = {g.source_id: g for g in Guardian.objects.filter(district=self.district)
-                     .exclude(source_id="")}
+        students = {
+            s.source_id: s
+            for s in Student.objects.filter(district=self.district).exclude(source_id="")
+        }
+        by_local = {
+            s.local_id: s for s in Student.objects.filter(district=self.district, source_id="")
+        }
+        staff = {
+            s.source_id: s
+            for s in Staff.objects.filter(district=self.district).exclude(source_id="")
+        }
+        guardians = {
+            g.source_id: g
+            for g in Guardian.objects.filter(district=self.district).exclude(source_id="")
+        }
         enrolled_grades: dict[str, list[int]] = defaultdict(list)
-        class_grades = {r.get("sourcedId"): self.grades(r.get("grades"))
-                        for r in self.bundle.rows("classes")}
+        class_grades = {
+            r.get("sourcedId"): self.grades(r.get("grades")) for r in self.bundle.rows("classes")
+        }
         for row in self.bundle.rows("enrollments"):
             enrolled_grades[row.get("userSourcedId")].extend(
-                class_grades.get(row.get("classSourcedId"), []))
+                class_grades.get(row.get("classSourcedId"), [])
+            )
         new_students: list[Student] = []
         changed_students: list[Student] = []
         self.student_map = dict(students)
@@ -435,8 +533,9 @@ class _Import:
                 continue
             user_roles = roles.get(source_id)
             if not user_roles:
-                self.error(file, row, "role", "The user has no role (users.csv role column "
-                           "or roles.csv).")
+                self.error(
+                    file, row, "role", "The user has no role (users.csv role column or roles.csv)."
+                )
                 continue
             role, _org, _kind = user_roles[0]
             role_key = role.replace(" ", "").lower()
@@ -446,19 +545,35 @@ class _Import:
                 continue
             given, family = row.get("givenName"), row.get("familyName")
             if not given or not family:
-                self.error(file, row, "givenName" if not given else "familyName",
-                           "givenName and familyName are required.")
+                self.error(
+                    file,
+                    row,
+                    "givenName" if not given else "familyName",
+                    "givenName and familyName are required.",
+                )
                 continue
             for agent in _split(row.get("agentSourcedIds")):
                 self.agents.append((source_id, agent, row))
             if role_key == "student":
                 school = next((self.schools[o] for o in orgs if o in self.schools), None)
                 if school is None:
-                    self.error(file, row, "orgSourcedIds", f"No school among {orgs or 'none'} is "
-                               "in orgs.csv nor already imported.")
+                    self.error(
+                        file,
+                        row,
+                        "orgSourcedIds",
+                        f"No school among {orgs or 'none'} is in orgs.csv nor already imported.",
+                    )
                     continue
-                student = self._student(file, row, school, students, by_local,
-                                        demographics.get(source_id), enrolled_grades, local_ids)
+                student = self._student(
+                    file,
+                    row,
+                    school,
+                    students,
+                    by_local,
+                    demographics.get(source_id),
+                    enrolled_grades,
+                    local_ids,
+                )
                 if student is None:
                     continue
                 if student.pk is None:
@@ -476,22 +591,37 @@ class _Import:
             present = {r.get("sourcedId") for r in all_rows}
             deactivate |= {sid for sid in students if sid not in present}
         Student.objects.bulk_create(new_students, batch_size=2000)
-        fields = ["school", "local_id", "given_name", "middle_name", "family_name",
-                  "preferred_name", "birth_on", "grade_level", "sex", "is_hispanic_latino",
-                  "is_american_indian", "is_asian", "is_black", "is_pacific_islander", "is_white",
-                  "is_active"]
+        fields = [
+            "school",
+            "local_id",
+            "given_name",
+            "middle_name",
+            "family_name",
+            "preferred_name",
+            "birth_on",
+            "grade_level",
+            "sex",
+            "is_hispanic_latino",
+            "is_american_indian",
+            "is_asian",
+            "is_black",
+            "is_pacific_islander",
+            "is_white",
+            "is_active",
+        ]
         Student.objects.bulk_update(changed_students, fields, batch_size=2000)
         self.counts["students created"] += len(new_students)
         self.counts["students updated"] += len(changed_students)
-        gone = Student.objects.filter(district=self.district, source_id__in=deactivate,
-                                      is_active=True).update(is_active=False)
+        gone = Student.objects.filter(
+            district=self.district, source_id__in=deactivate, is_active=True
+        ).update(is_active=False)
         self.counts["students deactivated"] += gone
         Staff.objects.bulk_create(self.new_staff, batch_size=2000)
         self.counts["staff created"] += len(self.new_staff)
         Guardian.objects.bulk_create(self.new_guardians, batch_size=2000)
-        Guardian.objects.bulk_update(self.changed_guardians,
-                                     ["given_name", "family_name", "email", "phone"],
-                                     batch_size=2000)
+        Guardian.objects.bulk_update(
+            self.changed_guardians, ["given_name", "family_name", "email", "phone"], batch_size=2000
+        )
         self.counts["guardians created"] += len(self.new_guardians)
         self.counts["guardians updated"] += len(self.changed_guardians)
         self._links()
@@ -499,22 +629,37 @@ class _Import:
 
     _changed: set[Student]
 
-    def _student(self, file: str, row: Row, school: School, students: dict[str, Student],
-                 by_local: dict[str, Student], demo: Row | None,
-                 enrolled_grades: dict[str, list[int]], local_ids: dict[str, int]
-                 ) -> Student | None:
+    def _student(
+        self,
+        file: str,
+        row: Row,
+        school: School,
+        students: dict[str, Student],
+        by_local: dict[str, Student],
+        demo: Row | None,
+        enrolled_grades: dict[str, list[int]],
+        local_ids: dict[str, int],
+    ) -> Student | None:
         if not hasattr(self, "_changed"):
             self._changed = set()
         source_id = row.get("sourcedId")
         user_ids = dict(USER_ID_RE.findall(row.get("userIds")))
         local_id = row.get("identifier") or user_ids.get("Local", "").strip() or source_id
         if len(local_id) > 40:
-            self.error(file, row, "identifier", f"The student id {local_id!r} is longer than "
-                                                "40 characters.")
+            self.error(
+                file,
+                row,
+                "identifier",
+                f"The student id {local_id!r} is longer than 40 characters.",
+            )
             return None
         if local_id in local_ids:
-            self.error(file, row, "identifier", f"Student id {local_id!r} is also used on line "
-                                                f"{local_ids[local_id]}.")
+            self.error(
+                file,
+                row,
+                "identifier",
+                f"Student id {local_id!r} is also used on line {local_ids[local_id]}.",
+            )
             return None
         local_ids[local_id] = row.line
         grades = self.grades(row.get("grades"))
@@ -523,13 +668,21 @@ class _Import:
             return None
         if not grades:
             grades = sorted(enrolled_grades.get(source_id, [])) or [school.grade_low]
-            self.warn(file, row, "grades", f"No grade given; grade {grades[0]} taken from the "
-                      "student's classes or school.")
+            self.warn(
+                file,
+                row,
+                "grades",
+                f"No grade given; grade {grades[0]} taken from the student's classes or school.",
+            )
         values: dict[str, Any] = {
-            "school": school, "local_id": local_id, "given_name": row.get("givenName")[:100],
-            "middle_name": row.get("middleName")[:100], "family_name": row.get("familyName")[:100],
-            "preferred_name": (row.get("preferredGivenName")
-                               or row.get("preferredFirstName"))[:100],
+            "school": school,
+            "local_id": local_id,
+            "given_name": row.get("givenName")[:100],
+            "middle_name": row.get("middleName")[:100],
+            "family_name": row.get("familyName")[:100],
+            "preferred_name": (row.get("preferredGivenName") or row.get("preferredFirstName"))[
+                :100
+            ],
             "grade_level": grades[0],
             "is_active": row.get("enabledUser").lower() in TRUE | {""}
             and row.get("status").lower() != "tobedeleted",
@@ -558,14 +711,20 @@ class _Import:
         sex = row.get("sex").lower()
         if sex:
             if sex not in SEX:
-                self.error(file, row, "sex", f"sex must be female, male, other or unspecified, "
-                                             f"not {row.get('sex')!r}.")
+                self.error(
+                    file,
+                    row,
+                    "sex",
+                    f"sex must be female, male, other or unspecified, not {row.get('sex')!r}.",
+                )
             else:
                 values["sex"] = SEX[sex]
         flags = {
-            "americanIndianOrAlaskaNative": "is_american_indian", "asian": "is_asian",
+            "americanIndianOrAlaskaNative": "is_american_indian",
+            "asian": "is_asian",
             "blackOrAfricanAmerican": "is_black",
-            "nativeHawaiianOrOtherPacificIslander": "is_pacific_islander", "white": "is_white",
+            "nativeHawaiianOrOtherPacificIslander": "is_pacific_islander",
+            "white": "is_white",
             "hispanicOrLatinoEthnicity": "is_hispanic_latino",
         }
         for column, field_name in flags.items():
@@ -575,19 +734,28 @@ class _Import:
             values[field_name] = raw == "true"
         return values
 
-    def _staff(self, file: str, row: Row, role: StaffRole, orgs: list[str],
-               existing: dict[str, Staff]) -> None:
+    def _staff(
+        self, file: str, row: Row, role: StaffRole, orgs: list[str], existing: dict[str, Staff]
+    ) -> None:
         school = next((self.schools[o] for o in orgs if o in self.schools), None)
         if school is None and role != StaffRole.DISTRICT_ADMIN:
             if any(o in {self.district_org, self.district.source_id} for o in orgs):
                 role = StaffRole.DISTRICT_ADMIN
             else:
-                self.error(file, row, "orgSourcedIds", f"No school among {orgs or 'none'} is in "
-                           "orgs.csv nor already imported.")
+                self.error(
+                    file,
+                    row,
+                    "orgSourcedIds",
+                    f"No school among {orgs or 'none'} is in orgs.csv nor already imported.",
+                )
                 return
-        values = {"role": role, "school": school,
-                  "given_name": row.get("givenName")[:100],
-                  "family_name": row.get("familyName")[:100], "email": row.get("email")[:254]}
+        values = {
+            "role": role,
+            "school": school,
+            "given_name": row.get("givenName")[:100],
+            "family_name": row.get("familyName")[:100],
+            "email": row.get("email")[:254],
+        }
         source_id = row.get("sourcedId")
         person = existing.get(source_id)
         if person is None:
@@ -599,9 +767,12 @@ class _Import:
         self.staff_map[source_id] = person
 
     def _guardian(self, row: Row, existing: dict[str, Guardian]) -> None:
-        values = {"given_name": row.get("givenName")[:100],
-                  "family_name": row.get("familyName")[:100], "email": row.get("email")[:254],
-                  "phone": (row.get("phone") or row.get("sms"))[:40]}
+        values = {
+            "given_name": row.get("givenName")[:100],
+            "family_name": row.get("familyName")[:100],
+            "email": row.get("email")[:254],
+            "phone": (row.get("phone") or row.get("sms"))[:40],
+        }
         source_id = row.get("sourcedId")
         guardian = existing.get(source_id)
         if guardian is None:
@@ -628,12 +799,17 @@ class _Import:
                     key = (guardian.pk, student.pk)
                     wanted.add(key)
                     relation[key] = roles.get(guardian_id, Relationship.PARENT)
-        existing = set(GuardianLink.objects.filter(
-            guardian__district=self.district).values_list("guardian_id", "student_id"))
-        GuardianLink.objects.bulk_create([
-            GuardianLink(guardian_id=g, student_id=s, relationship=relation[(g, s)])
-            for g, s in sorted(wanted - existing)
-        ])
+        existing = set(
+            GuardianLink.objects.filter(guardian__district=self.district).values_list(
+                "guardian_id", "student_id"
+            )
+        )
+        GuardianLink.objects.bulk_create(
+            [
+                GuardianLink(guardian_id=g, student_id=s, relationship=relation[(g, s)])
+                for g, s in sorted(wanted - existing)
+            ]
+        )
         self.counts["guardian links created"] += len(wanted - existing)
 
     # --- enrollments ----------------------------------------------------------------------
@@ -644,8 +820,11 @@ class _Import:
         rows = self.live("enrollments", all_rows)
         # Stored enrollments as plain value tuples (a district has hundreds of thousands:
         # model instances would cost more than the comparison itself).
-        stored = list(Enrollment.objects.filter(section__school__district=self.district)
-                      .values_list("pk", *_ENROLLMENT_FIELDS))
+        stored = list(
+            Enrollment.objects.filter(section__school__district=self.district).values_list(
+                "pk", *_ENROLLMENT_FIELDS
+            )
+        )
         existing = {row[_SOURCE_AT]: row for row in stored if row[_SOURCE_AT]}
         # A staff member's key is the negated staff id.
         pairs = {(row[1], row[3] or -row[4]): row for row in stored if row[3] or row[4]}
@@ -662,8 +841,13 @@ class _Import:
             role = row.get("role").lower()
             section = self.section_map.get(row.get("classSourcedId"))
             if section is None:
-                self.error(file, row, "classSourcedId", f"Class {row.get('classSourcedId')!r} "
-                           "is not in classes.csv nor already imported.")
+                self.error(
+                    file,
+                    row,
+                    "classSourcedId",
+                    f"Class {row.get('classSourcedId')!r} "
+                    "is not in classes.csv nor already imported.",
+                )
                 continue
             user_id = row.get("userSourcedId")
             student = staff = None
@@ -671,14 +855,22 @@ class _Import:
                 student = self.student_map.get(user_id)
                 if student is None:
                     kind = "a staff member" if user_id in self.staff_map else "not a known student"
-                    self.error(file, row, "userSourcedId",
-                               f"User {user_id!r} is enrolled as a student but is {kind}.")
+                    self.error(
+                        file,
+                        row,
+                        "userSourcedId",
+                        f"User {user_id!r} is enrolled as a student but is {kind}.",
+                    )
                     continue
             elif role == "teacher":
                 staff = self.staff_map.get(user_id)
                 if staff is None:
-                    self.error(file, row, "userSourcedId",
-                               f"User {user_id!r} is enrolled as a teacher but is not staff.")
+                    self.error(
+                        file,
+                        row,
+                        "userSourcedId",
+                        f"User {user_id!r} is enrolled as a teacher but is not staff.",
+                    )
                     continue
             else:
                 self.warn(file, row, "role", f"Enrollments with role {role!r} are not imported.")
@@ -693,41 +885,64 @@ class _Import:
                 # Ed-Fi's sample enrolls a student once per term in a year-long class: one
                 # enrollment covers both, from the first begin date to the last end date.
                 first_values = seen[key]
-                self.warn(file, row, "userSourcedId", "The same person is enrolled in this class "
-                          f"on line {first_values['_line']}; the two are merged.")
+                self.warn(
+                    file,
+                    row,
+                    "userSourcedId",
+                    "The same person is enrolled in this class "
+                    f"on line {first_values['_line']}; the two are merged.",
+                )
                 if first_values["begins_on"] and begins:
                     first_values["begins_on"] = min(first_values["begins_on"], begins)
                 if first_values["ends_on"] and ends:
                     first_values["ends_on"] = max(first_values["ends_on"], ends)
                 merged.add(source_id)
                 continue
-            seen[key] = {"_line": row.line, "_source_id": source_id, "_key": key,
-                         "section": section, "role": EnrollmentRole(role), "student": student,
-                         "staff": staff, "begins_on": begins, "ends_on": ends,
-                         "is_primary": row.get("primary").lower() != "false"}
+            seen[key] = {
+                "_line": row.line,
+                "_source_id": source_id,
+                "_key": key,
+                "section": section,
+                "role": EnrollmentRole(role),
+                "student": student,
+                "staff": staff,
+                "begins_on": begins,
+                "ends_on": ends,
+                "is_primary": row.get("primary").lower() != "false",
+            }
         for values in seen.values():
             student, staff = values["student"], values["staff"]
-            wanted = (values["section"].pk, str(values["role"]),
-                      student.pk if student else None, staff.pk if staff else None,
-                      values["_source_id"],
-                      values["begins_on"], values["ends_on"], values["is_primary"])
+            wanted = (
+                values["section"].pk,
+                str(values["role"]),
+                student.pk if student else None,
+                staff.pk if staff else None,
+                values["_source_id"],
+                values["begins_on"],
+                values["ends_on"],
+                values["is_primary"],
+            )
             record = existing.get(wanted[_SOURCE_AT - 1]) or pairs.get(values["_key"])
             if record is None:
                 creates.append(wanted)
             elif record[1:] != wanted:
-                updates.append(Enrollment(pk=record[0], **dict(zip(
-                    _ENROLLMENT_ATTNAMES, wanted, strict=True))))
+                updates.append(
+                    Enrollment(pk=record[0], **dict(zip(_ENROLLMENT_ATTNAMES, wanted, strict=True)))
+                )
         if self.bundle.mode("enrollments") == "bulk":
             present = {r.get("sourcedId") for r in all_rows}
             removed |= {sid for sid in existing if sid not in present}
-        removed -= ({row[_SOURCE_AT - 1] for row in creates}
-                    | {u.source_id for u in updates})
+        removed -= {row[_SOURCE_AT - 1] for row in creates} | {u.source_id for u in updates}
         now = db_datetime(timezone.now())
-        bulk_insert(Enrollment, [*_ENROLLMENT_FIELDS, "created_at", "updated_at"],
-                    ((*row, now, now) for row in creates))
+        bulk_insert(
+            Enrollment,
+            [*_ENROLLMENT_FIELDS, "created_at", "updated_at"],
+            ((*row, now, now) for row in creates),
+        )
         Enrollment.objects.bulk_update(updates, list(_ENROLLMENT_FIELDS), batch_size=2000)
         deleted, _ = Enrollment.objects.filter(
-            section__school__district=self.district, source_id__in=removed).delete()
+            section__school__district=self.district, source_id__in=removed
+        ).delete()
         self.counts["enrollments created"] += len(creates)
         self.counts["enrollments updated"] += len(updates)
         self.counts["enrollments removed"] += deleted
@@ -743,17 +958,26 @@ class _Import:
             return
         file = "results.csv"
         line_items = {r.get("sourcedId"): r for r in self.bundle.rows("lineItems")}
-        categories = {r.get("sourcedId"): r.get("title").lower()
-                      for r in self.bundle.rows("categories")}
+        categories = {
+            r.get("sourcedId"): r.get("title").lower() for r in self.bundle.rows("categories")
+        }
         results = {}
         for row in self.bundle.rows("results"):
             if row.get("lineItemSourcedId") not in line_items:
-                self.error(file, row, "lineItemSourcedId", f"Line item "
-                           f"{row.get('lineItemSourcedId')!r} is not in lineItems.csv.")
+                self.error(
+                    file,
+                    row,
+                    "lineItemSourcedId",
+                    f"Line item {row.get('lineItemSourcedId')!r} is not in lineItems.csv.",
+                )
                 continue
             if row.get("studentSourcedId") not in self.student_map:
-                self.error(file, row, "studentSourcedId",
-                           f"Student {row.get('studentSourcedId')!r} is not a known student.")
+                self.error(
+                    file,
+                    row,
+                    "studentSourcedId",
+                    f"Student {row.get('studentSourcedId')!r} is not a known student.",
+                )
                 continue
             results[row.get("sourcedId")] = row
         wanted: list[tuple[str, Row, str, str, str, Row]] = []
@@ -761,17 +985,29 @@ class _Import:
             result = results.get(orow.get("resultSourcedId"))
             if result is None:
                 if orow.get("resultSourcedId") not in {
-                        r.get("sourcedId") for r in self.bundle.rows("results")}:
-                    self.error("resultLearningObjectiveIds.csv", orow, "resultSourcedId",
-                               f"Result {orow.get('resultSourcedId')!r} is not in results.csv.")
+                    r.get("sourcedId") for r in self.bundle.rows("results")
+                }:
+                    self.error(
+                        "resultLearningObjectiveIds.csv",
+                        orow,
+                        "resultSourcedId",
+                        f"Result {orow.get('resultSourcedId')!r} is not in results.csv.",
+                    )
                 continue
-            wanted.append(("resultLearningObjectiveIds.csv", orow, orow.get("source"),
-                           orow.get("learningObjectiveId"), orow.get("score"), result))
+            wanted.append(
+                (
+                    "resultLearningObjectiveIds.csv",
+                    orow,
+                    orow.get("source"),
+                    orow.get("learningObjectiveId"),
+                    orow.get("score"),
+                    result,
+                )
+            )
         by_line: dict[str, list[tuple[str, str, Row]]] = defaultdict(list)
         for lrow in line_objectives:
             for objective in _split(lrow.get("learningObjectiveIds")):
-                by_line[lrow.get("lineItemSourcedId")].append((lrow.get("source"), objective,
-                                                               lrow))
+                by_line[lrow.get("lineItemSourcedId")].append((lrow.get("source"), objective, lrow))
         with_objectives = {orow.get("resultSourcedId") for orow in objective_rows}
         for result_id, result in results.items():
             if result_id in with_objectives:
@@ -781,8 +1017,11 @@ class _Import:
         targets = self._targets({(s.lower(), o) for _f, _r, s, o, _sc, _res in wanted})
         evidence: list[Evidence] = []
         skipped = 0
-        existing = set(Evidence.objects.filter(source=EvidenceSource.ONEROSTER).values_list(
-            "source_id", flat=True))
+        existing = set(
+            Evidence.objects.filter(source=EvidenceSource.ONEROSTER).values_list(
+                "source_id", flat=True
+            )
+        )
         assessments: dict[str, Assessment] = {}
         for file_name, row, source, objective, score_raw, result in wanted:
             if result.get("scoreStatus").lower() not in GRADED:
@@ -790,9 +1029,14 @@ class _Import:
                 continue
             target = targets.get((source.lower(), objective))
             if target is None:
-                self.error(file_name, row, "learningObjectiveId", f"No learning target has the "
-                           f"{'CASE identifier' if source.lower() == 'case' else 'code'} "
-                           f"{objective!r}.")
+                self.error(
+                    file_name,
+                    row,
+                    "learningObjectiveId",
+                    f"No learning target has the "
+                    f"{'CASE identifier' if source.lower() == 'case' else 'code'} "
+                    f"{objective!r}.",
+                )
                 continue
             try:
                 score = Decimal(score_raw)
@@ -801,40 +1045,67 @@ class _Import:
                 continue
             scale = target.competency.domain.framework.scale
             if not score.is_finite() or not scale.contains(score):
-                self.error(file_name, row, "score", f"Score {score_raw} is off the scale of "
-                           f"{target.code} ({scale.minimum}-{scale.maximum}).")
+                self.error(
+                    file_name,
+                    row,
+                    "score",
+                    f"Score {score_raw} is off the scale of "
+                    f"{target.code} ({scale.minimum}-{scale.maximum}).",
+                )
                 continue
             line_item = line_items[result.get("lineItemSourcedId")]
             when = self.date(file, result, "scoreDate", required=False) or self.date(
-                "lineItems.csv", line_item, "dueDate", required=False)
+                "lineItems.csv", line_item, "dueDate", required=False
+            )
             if when is None:
-                self.error(file, result, "scoreDate", "scoreDate (or the line item's dueDate) "
-                                                      "is required for evidence.")
+                self.error(
+                    file,
+                    result,
+                    "scoreDate",
+                    "scoreDate (or the line item's dueDate) is required for evidence.",
+                )
                 continue
             # Scoped by district: two districts may import the same bundle.
-            source_id = (f"d{self.district.pk}:{result.get('sourcedId')}:"
-                         f"{target.case_uuid or target.code}")[:255]
+            source_id = (
+                f"d{self.district.pk}:{result.get('sourcedId')}:{target.case_uuid or target.code}"
+            )[:255]
             if source_id in existing:
                 continue
             existing.add(source_id)
             assessment = self._assessment(line_item, categories, when, assessments)
             observed = timezone.make_aware(datetime.combine(when, time(12)))
-            evidence.append(Evidence(
-                student=self.student_map[result.get("studentSourcedId")], target=target,
-                score=score, observed_at=observed, kind=assessment.kind,
-                source=EvidenceSource.ONEROSTER, source_id=source_id, assessment=assessment,
-                recorded_by=self.actor if getattr(self.actor, "is_authenticated", False)
-                else None, comment=result.get("comment"),
-            ))
+            evidence.append(
+                Evidence(
+                    student=self.student_map[result.get("studentSourcedId")],
+                    target=target,
+                    score=score,
+                    observed_at=observed,
+                    kind=assessment.kind,
+                    source=EvidenceSource.ONEROSTER,
+                    source_id=source_id,
+                    assessment=assessment,
+                    recorded_by=self.actor
+                    if getattr(self.actor, "is_authenticated", False)
+                    else None,
+                    comment=result.get("comment"),
+                )
+            )
         if self.issues:
             return
         Evidence.objects.bulk_create(evidence, batch_size=2000)
         if evidence:
-            saved = list(Evidence.objects.filter(source=EvidenceSource.ONEROSTER, source_id__in=[
-                e.source_id for e in evidence]))
-            audit_record_many(actor=self.actor, action=AuditAction.CREATE, subjects=saved,
-                              student_id_of=lambda e: e.student_id,
-                              detail={"source": "oneroster"})
+            saved = list(
+                Evidence.objects.filter(
+                    source=EvidenceSource.ONEROSTER, source_id__in=[e.source_id for e in evidence]
+                )
+            )
+            audit_record_many(
+                actor=self.actor,
+                action=AuditAction.CREATE,
+                subjects=saved,
+                student_id_of=lambda e: e.student_id,
+                detail={"source": "oneroster"},
+            )
             ids = [e.pk for e in saved]
 
             def publish_recorded() -> None:
@@ -844,8 +1115,12 @@ class _Import:
             transaction.on_commit(publish_recorded)
         self.counts["evidence created"] += len(evidence)
         if skipped:
-            self.warn(file, None, "scoreStatus", f"{skipped} result(s) not fully or partially "
-                      "graded were skipped.")
+            self.warn(
+                file,
+                None,
+                "scoreStatus",
+                f"{skipped} result(s) not fully or partially graded were skipped.",
+            )
         self.step(len(self.bundle.rows("results")), "Gradebook results")
 
     def _targets(self, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], LearningTarget]:
@@ -856,35 +1131,50 @@ class _Import:
             competency__domain__framework__district__in=[self.district.pk]
         ) | LearningTarget.objects.filter(competency__domain__framework__district__isnull=True)
         query = visible.select_related("competency__domain__framework__scale").prefetch_related(
-            "competency__domain__framework__scale__levels")
+            "competency__domain__framework__scale__levels"
+        )
         for target in query.filter(case_uuid__in=uuids):
             found[("case", target.case_uuid)] = target
         for target in query.filter(code__in=codes):
             for source in {s for s, o in wanted if o == target.code and s != "case"}:
                 found[(source, target.code)] = target
         for source, objective in wanted:
-            if source == "case" and objective.lower() != objective and (
-                    "case", objective.lower()) in found:
+            if (
+                source == "case"
+                and objective.lower() != objective
+                and ("case", objective.lower()) in found
+            ):
                 found[(source, objective)] = found[("case", objective.lower())]
         return found
 
-    def _assessment(self, line_item: Row, categories: dict[str, str], when: dt.date,
-                    cache: dict[str, Assessment]) -> Assessment:
+    def _assessment(
+        self,
+        line_item: Row,
+        categories: dict[str, str],
+        when: dt.date,
+        cache: dict[str, Assessment],
+    ) -> Assessment:
         source_id = line_item.get("sourcedId")
         if source_id in cache:
             return cache[source_id]
-        assessment = Assessment.objects.filter(source=EvidenceSource.ONEROSTER,
-                                               source_id=source_id).first()
+        assessment = Assessment.objects.filter(
+            source=EvidenceSource.ONEROSTER, source_id=source_id
+        ).first()
         if assessment is None:
             category = categories.get(line_item.get("categorySourcedId"), "")
-            kind = EvidenceKind.SUMMATIVE if any(
-                word in category for word in ("summative", "test", "exam")) else \
-                EvidenceKind.FORMATIVE
+            kind = (
+                EvidenceKind.SUMMATIVE
+                if any(word in category for word in ("summative", "test", "exam"))
+                else EvidenceKind.FORMATIVE
+            )
             assessment = Assessment.objects.create(
                 section=self.section_map.get(line_item.get("classSourcedId")),
-                title=(line_item.get("title") or source_id)[:255], kind=kind,
+                title=(line_item.get("title") or source_id)[:255],
+                kind=kind,
                 assessed_on=self.date("lineItems.csv", line_item, "dueDate", required=False)
-                or when, source=EvidenceSource.ONEROSTER, source_id=source_id,
+                or when,
+                source=EvidenceSource.ONEROSTER,
+                source_id=source_id,
                 created_by=self.actor if getattr(self.actor, "is_authenticated", False) else None,
             )
         cache[source_id] = assessment
@@ -894,8 +1184,10 @@ class _Import:
 
     def load_records(self) -> None:
         self.records = {
-            (kind, source_id): stamp for kind, source_id, stamp in SourceRecord.objects.filter(
-                district_id=self.district.pk).values_list("kind", "source_id", "modified_at")
+            (kind, source_id): stamp
+            for kind, source_id, stamp in SourceRecord.objects.filter(
+                district_id=self.district.pk
+            ).values_list("kind", "source_id", "modified_at")
         }
 
     def save_records(self) -> None:
@@ -903,23 +1195,46 @@ class _Import:
         for kind, source_id, stamp in self.seen_records:
             latest[(kind, source_id)] = stamp
         changed = [
-            SourceRecord(district_id=self.district.pk, kind=kind, source_id=source_id[:255],
-                         modified_at=stamp)
+            SourceRecord(
+                district_id=self.district.pk,
+                kind=kind,
+                source_id=source_id[:255],
+                modified_at=stamp,
+            )
             for (kind, source_id), stamp in latest.items()
             if stamp is not None and self.records.get((kind, source_id)) != stamp
         ]
         SourceRecord.objects.bulk_create(
-            changed, batch_size=5000, update_conflicts=True,
-            unique_fields=["district_id", "kind", "source_id"], update_fields=["modified_at"],
+            changed,
+            batch_size=5000,
+            update_conflicts=True,
+            unique_fields=["district_id", "kind", "source_id"],
+            update_fields=["modified_at"],
         )
 
 
 # Enrollment columns compared on re-import, in the order of the tuples above; the source id
 # sits at _SOURCE_AT in a stored row (after its primary key).
-_ENROLLMENT_FIELDS = ("section", "role", "student", "staff", "source_id", "begins_on", "ends_on",
-                      "is_primary")
-_ENROLLMENT_ATTNAMES = ("section_id", "role", "student_id", "staff_id", "source_id", "begins_on",
-                        "ends_on", "is_primary")
+_ENROLLMENT_FIELDS = (
+    "section",
+    "role",
+    "student",
+    "staff",
+    "source_id",
+    "begins_on",
+    "ends_on",
+    "is_primary",
+)
+_ENROLLMENT_ATTNAMES = (
+    "section_id",
+    "role",
+    "student_id",
+    "staff_id",
+    "source_id",
+    "begins_on",
+    "ends_on",
+    "is_primary",
+)
 _SOURCE_AT = 5
 
 
@@ -945,7 +1260,11 @@ def _assign(obj: Any, values: dict[str, Any]) -> bool:
 
 @transaction.atomic
 def oneroster_bundle_import(
-    *, bundle: Bundle, district: District, actor: Any = None, report: Report = _noop,
+    *,
+    bundle: Bundle,
+    district: District,
+    actor: Any = None,
+    report: Report = _noop,
 ) -> dict[str, Any]:
     """Apply `bundle` to `district`; raises OneRosterImportError (and writes nothing) when any
     row is wrong. Returns the counts of what changed and the warnings."""
@@ -964,9 +1283,16 @@ def oneroster_bundle_import(
         raise OneRosterImportError(OneRosterErrorCode.INVALID, job.issues, job.warnings)
     job.save_records()
     counts = {k: v for k, v in sorted(job.counts.items()) if v}
-    audit_record(actor=actor, action=AuditAction.IMPORT, subject=district,
-                 detail={"format": "oneroster", "version": bundle.version, **counts})
+    audit_record(
+        actor=actor,
+        action=AuditAction.IMPORT,
+        subject=district,
+        detail={"format": "oneroster", "version": bundle.version, **counts},
+    )
     district_id = district.pk
     transaction.on_commit(lambda: events.publish("roster.imported", district_id=district_id))
-    return {"version": bundle.version, "counts": counts,
-            "warnings": [w.as_dict() for w in job.warnings]}
+    return {
+        "version": bundle.version,
+        "counts": counts,
+        "warnings": [w.as_dict() for w in job.warnings],
+    }

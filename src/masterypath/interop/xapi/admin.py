@@ -35,8 +35,15 @@ class XapiClientAdmin(admin.ModelAdmin):
 class StatementAdmin(admin.ModelAdmin):
     """Read-only: statements are immutable; map waiting ones at /xapi/unmapped/."""
 
-    list_display = ("statement_id", "client", "verb_id", "actor_key", "stored", "mapping_state",
-                    "is_voided")
+    list_display = (
+        "statement_id",
+        "client",
+        "verb_id",
+        "actor_key",
+        "stored",
+        "mapping_state",
+        "is_voided",
+    )
     list_filter = ("mapping_state", "is_voided", "client")
     search_fields = ("statement_id", "actor_key", "activity_id")
     date_hierarchy = "stored"

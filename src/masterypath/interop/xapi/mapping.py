@@ -56,7 +56,7 @@ def _actor_names(statement: dict[str, Any]) -> tuple[str, str]:
         return "", ""
     account = actor.get("account") or {}
     mbox = actor.get("mbox") or ""
-    email = mbox[len("mailto:"):].lower() if mbox.startswith("mailto:") else ""
+    email = mbox[len("mailto:") :].lower() if mbox.startswith("mailto:") else ""
     return str(account.get("name") or ""), email
 
 
@@ -237,16 +237,23 @@ def plans_for(*, owner: Any, statements: Iterable[dict[str, Any]]) -> list[Plan]
         student = students.get(student_id)
         target = targets.get(target_id)
         if student is None or target is None:  # deleted since the directory was loaded
-            plans.append(Plan(note="The actor is not a known student."
-                              if student is None else "The learning target no longer exists."))
+            plans.append(
+                Plan(
+                    note="The actor is not a known student."
+                    if student is None
+                    else "The learning target no longer exists."
+                )
+            )
         else:
             score = score_for(statement, target.competency.domain.framework.scale)
             if score is None:
-                plans.append(Plan(
-                    student=student, target=target,
-                    note="The result has no score and no success to place on the scale."))
+                plans.append(
+                    Plan(
+                        student=student,
+                        target=target,
+                        note="The result has no score and no success to place on the scale.",
+                    )
+                )
             else:
                 plans.append(Plan(student=student, target=target, score=score))
     return plans
-
-

@@ -27,7 +27,10 @@ class XapiClient(BaseModel):
     username = models.CharField(max_length=40, unique=True)
     secret_sha256 = models.CharField(max_length=64)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="xapi_clients",
         help_text="The district administrator on whose behalf statements become evidence.",
     )

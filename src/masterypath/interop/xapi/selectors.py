@@ -19,8 +19,21 @@ from masterypath.interop.xapi.validation import (
 
 MAX_LIMIT = 500
 FILTERS = frozenset(
-    {"agent", "verb", "activity", "registration", "related_activities", "related_agents",
-     "since", "until", "limit", "format", "attachments", "ascending", "cursor"}
+    {
+        "agent",
+        "verb",
+        "activity",
+        "registration",
+        "related_activities",
+        "related_agents",
+        "since",
+        "until",
+        "limit",
+        "format",
+        "attachments",
+        "ascending",
+        "cursor",
+    }
 )
 
 
@@ -102,8 +115,9 @@ def statements_query(*, params: dict[str, str]) -> Page:
     found = list(rows.values_list("id", "payload")[: limit + 1])
     more = len(found) > limit
     found = found[:limit]
-    return Page(payloads=[payload for _, payload in found],
-                cursor=found[-1][0] if more and found else None)
+    return Page(
+        payloads=[payload for _, payload in found], cursor=found[-1][0] if more and found else None
+    )
 
 
 def _int(raw: str, name: str) -> int:
@@ -126,6 +140,4 @@ def statements_waiting_for(*, user: Any) -> QuerySet[Statement]:
     staff = getattr(user, "staff", None)
     if staff is None or user.role != "district_admin":
         return rows.none()
-    return rows.filter(client__owner__staff__district_id=staff.district_id).select_related(
-        "client"
-    )
+    return rows.filter(client__owner__staff__district_id=staff.district_id).select_related("client")

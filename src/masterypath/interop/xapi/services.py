@@ -66,8 +66,10 @@ def xapi_client_create(*, actor: Any, name: str, owner: Any = None) -> NewClient
         raise XapiError(XapiErrorCode.INVALID, "A client needs a name.")
     password = secrets.token_urlsafe(32)
     client = XapiClient.objects.create(
-        name=name.strip(), username=f"xc-{secrets.token_hex(6)}",
-        secret_sha256=secret_digest(password), owner=owner,
+        name=name.strip(),
+        username=f"xc-{secrets.token_hex(6)}",
+        secret_sha256=secret_digest(password),
+        owner=owner,
     )
     audit_record(actor=actor, action=AuditAction.CREATE, subject=client, detail={"name": name})
     return NewClient(client=client, password=password)
@@ -75,7 +77,8 @@ def xapi_client_create(*, actor: Any, name: str, owner: Any = None) -> NewClient
 
 def authority_of(client: XapiClient) -> dict[str, Any]:
     return {
-        "objectType": "Agent", "name": client.name,
+        "objectType": "Agent",
+        "name": client.name,
         "account": {"homePage": LRS_HOME, "name": client.username},
     }
 
@@ -149,15 +152,20 @@ def _prepare(
             payload["timestamp"] = stored_text
             timestamp = now
         row = _Row(
-            statement_id=statement_id, client_id=client.pk, payload=json.dumps(payload),
-            verb_id=_text(checked.verb_id, 500), actor_key=_text(checked.actor_key, 600),
-            activity_id=_text(checked.activity_id, 1000), registration=checked.registration,
+            statement_id=statement_id,
+            client_id=client.pk,
+            payload=json.dumps(payload),
+            verb_id=_text(checked.verb_id, 500),
+            actor_key=_text(checked.actor_key, 600),
+            activity_id=_text(checked.activity_id, 1000),
+            registration=checked.registration,
             related_activities=_text(_joined(checked.related_activities), None),
             related_agents=_text(_joined(checked.related_agents), None),
-            timestamp=timestamp, stored=now, voids=checked.voids,
+            timestamp=timestamp,
+            stored=now,
+            voids=checked.voids,
             mapping_state=(
-                MappingState.NOT_APPLICABLE.value if checked.voids
-                else MappingState.UNMAPPED.value
+                MappingState.NOT_APPLICABLE.value if checked.voids else MappingState.UNMAPPED.value
             ),
         )
         prepared.append(_Prepared(row=row, received=received, checked=checked))
@@ -206,9 +214,21 @@ def statements_store(
 
 
 _COLUMNS = (
-    "statement_id", "client", "payload", "verb_id", "actor_key", "activity_id", "registration",
-    "related_activities", "related_agents", "timestamp", "stored", "is_voided", "voids",
-    "mapping_state", "mapping_note",
+    "statement_id",
+    "client",
+    "payload",
+    "verb_id",
+    "actor_key",
+    "activity_id",
+    "registration",
+    "related_activities",
+    "related_agents",
+    "timestamp",
+    "stored",
+    "is_voided",
+    "voids",
+    "mapping_state",
+    "mapping_note",
 )
 _FIELDS = [concrete_field(Statement, name) for name in _COLUMNS]
 
@@ -217,9 +237,20 @@ def _db_values(row: _Row) -> tuple[Any, ...]:
     """The row in `_COLUMNS` order, in database form."""
     timestamp, stored = db_datetimes([row.timestamp, row.stored])
     return (
-        db_uuid(row.statement_id), row.client_id, row.payload, row.verb_id, row.actor_key,
-        row.activity_id, db_uuid(row.registration), row.related_activities,
-        row.related_agents, timestamp, stored, False, db_uuid(row.voids), row.mapping_state,
+        db_uuid(row.statement_id),
+        row.client_id,
+        row.payload,
+        row.verb_id,
+        row.actor_key,
+        row.activity_id,
+        db_uuid(row.registration),
+        row.related_activities,
+        row.related_agents,
+        timestamp,
+        stored,
+        False,
+        db_uuid(row.voids),
+        row.mapping_state,
         row.mapping_note,
     )
 
@@ -250,9 +281,7 @@ def _store_one(item: _Prepared, plan: Plan) -> None:
 def _without_repeats(prepared: list[_Prepared], *, lock: bool = True) -> list[_Prepared]:
     ids = [p.row.statement_id for p in prepared]
     rows = Statement.objects.filter(statement_id__in=ids).only("statement_id", "payload")
-    existing = {
-        str(row.statement_id): row for row in (rows.select_for_update() if lock else rows)
-    }
+    existing = {str(row.statement_id): row for row in (rows.select_for_update() if lock else rows)}
     fresh = []
     for item in prepared:
         old = existing.get(str(item.row.statement_id))
@@ -299,9 +328,15 @@ def _record(client: XapiClient, row: _Row, plan: Plan) -> None:
         return
     try:
         evidence_record(
-            actor=client.owner, student=plan.student, target=plan.target, score=plan.score,
-            observed_at=row.timestamp, kind=EvidenceKind.FORMATIVE, source=EvidenceSource.XAPI,
-            source_id=str(row.statement_id), comment=f"xAPI {row.verb_id} via {client.name}",
+            actor=client.owner,
+            student=plan.student,
+            target=plan.target,
+            score=plan.score,
+            observed_at=row.timestamp,
+            kind=EvidenceKind.FORMATIVE,
+            source=EvidenceSource.XAPI,
+            source_id=str(row.statement_id),
+            comment=f"xAPI {row.verb_id} via {client.name}",
         )
     except EvidenceError as error:
         Statement.objects.filter(statement_id=row.statement_id).update(
@@ -342,8 +377,13 @@ def _apply_voids(client: XapiClient, targets: list[str]) -> None:
 
 @transaction.atomic
 def statement_map(
-    *, actor: Any, statement: Statement, student: Student, target: LearningTarget,
-    score: Decimal, observed_at: datetime | None = None,
+    *,
+    actor: Any,
+    statement: Statement,
+    student: Student,
+    target: LearningTarget,
+    score: Decimal,
+    observed_at: datetime | None = None,
 ) -> Evidence:
     """An administrator maps a waiting statement to evidence by hand."""
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
@@ -353,9 +393,14 @@ def statement_map(
         raise XapiError(XapiErrorCode.MAPPING, "This statement has been voided.")
     try:
         evidence = evidence_record(
-            actor=actor, student=student, target=target, score=score,
-            observed_at=observed_at or statement.timestamp, kind=EvidenceKind.FORMATIVE,
-            source=EvidenceSource.XAPI, source_id=str(statement.statement_id),
+            actor=actor,
+            student=student,
+            target=target,
+            score=score,
+            observed_at=observed_at or statement.timestamp,
+            kind=EvidenceKind.FORMATIVE,
+            source=EvidenceSource.XAPI,
+            source_id=str(statement.statement_id),
             comment=f"xAPI {statement.verb_id}, mapped by hand",
         )
     except EvidenceError as error:
@@ -377,7 +422,7 @@ def statement_ignore(*, actor: Any, statement: Statement) -> Statement:
     statement.mapping_state = MappingState.IGNORED
     statement.mapping_note = f"Ignored by {actor.username}."
     statement.save(update_fields=["mapping_state", "mapping_note"])
-    audit_record(actor=actor, action=AuditAction.UPDATE, subject=statement,
-                 detail={"mapping": "ignored"})
+    audit_record(
+        actor=actor, action=AuditAction.UPDATE, subject=statement, detail={"mapping": "ignored"}
+    )
     return statement
-

@@ -27,13 +27,22 @@ _DURATION = re.compile(
     r"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?"
     r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$"
 )
-_TIMESTAMP = re.compile(
-    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$"
-)
+_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$")
 
 STATEMENT_KEYS = frozenset(
-    {"id", "actor", "verb", "object", "result", "context", "timestamp", "stored", "authority",
-     "version", "attachments"}
+    {
+        "id",
+        "actor",
+        "verb",
+        "object",
+        "result",
+        "context",
+        "timestamp",
+        "stored",
+        "authority",
+        "version",
+        "attachments",
+    }
 )
 SUBSTATEMENT_KEYS = frozenset(
     {"objectType", "actor", "verb", "object", "result", "context", "timestamp", "attachments"}
@@ -42,18 +51,49 @@ AGENT_KEYS = frozenset({"objectType", "name", "mbox", "mbox_sha1sum", "openid", 
 GROUP_KEYS = AGENT_KEYS | {"member"}
 ACTIVITY_KEYS = frozenset({"objectType", "id", "definition"})
 DEFINITION_KEYS = frozenset(
-    {"name", "description", "type", "moreInfo", "extensions", "interactionType",
-     "correctResponsesPattern", "choices", "scale", "source", "target", "steps"}
+    {
+        "name",
+        "description",
+        "type",
+        "moreInfo",
+        "extensions",
+        "interactionType",
+        "correctResponsesPattern",
+        "choices",
+        "scale",
+        "source",
+        "target",
+        "steps",
+    }
 )
 INTERACTION_TYPES = frozenset(
-    {"true-false", "choice", "fill-in", "long-fill-in", "matching", "performance", "sequencing",
-     "likert", "numeric", "other"}
+    {
+        "true-false",
+        "choice",
+        "fill-in",
+        "long-fill-in",
+        "matching",
+        "performance",
+        "sequencing",
+        "likert",
+        "numeric",
+        "other",
+    }
 )
 RESULT_KEYS = frozenset({"score", "success", "completion", "response", "duration", "extensions"})
 SCORE_KEYS = frozenset({"scaled", "raw", "min", "max"})
 CONTEXT_KEYS = frozenset(
-    {"registration", "instructor", "team", "contextActivities", "revision", "platform",
-     "language", "statement", "extensions"}
+    {
+        "registration",
+        "instructor",
+        "team",
+        "contextActivities",
+        "revision",
+        "platform",
+        "language",
+        "statement",
+        "extensions",
+    }
 )
 CONTEXT_ACTIVITY_KEYS = frozenset({"parent", "grouping", "category", "other"})
 ATTACHMENT_KEYS = frozenset(
@@ -229,7 +269,7 @@ def _actor(value: Any, path: str, agents: list[str]) -> str:
     if key:
         agents.append(key)
         return key
-    return "group:" + ",".join(sorted(agents[-len(members or []):]))
+    return "group:" + ",".join(sorted(agents[-len(members or []) :]))
 
 
 def _activity(value: Any, path: str) -> str:
@@ -380,9 +420,7 @@ def _attachments(value: Any, path: str) -> None:
             raise invalid(f"{where}.length", "must be an integer")
 
 
-def _body(
-    statement: dict[str, Any], path: str, checked: Checked, *, sub: bool
-) -> None:
+def _body(statement: dict[str, Any], path: str, checked: Checked, *, sub: bool) -> None:
     """The parts a statement and a sub-statement share: actor, verb, object, result, context."""
     for key in ("actor", "verb", "object"):
         if key not in statement:
@@ -418,7 +456,9 @@ def _body(
         _result(statement["result"], f"{path}.result")
     if "context" in statement:
         _context(
-            statement["context"], f"{path}.context", checked,
+            statement["context"],
+            f"{path}.context",
+            checked,
             object_is_activity=object_is_activity,
         )
     if "timestamp" in statement:

@@ -57,7 +57,8 @@ def statements(request: HttpRequest) -> HttpResponse:
     version = request.headers.get("X-Experience-API-Version", "")
     if not version.startswith("1.0"):
         return _error(
-            400, "Send the header X-Experience-API-Version: 1.0.3 (any 1.0.x is accepted).",
+            400,
+            "Send the header X-Experience-API-Version: 1.0.3 (any 1.0.x is accepted).",
             XapiErrorCode.VERSION.value,
         )
     client = client_for_basic_header(request.headers.get("Authorization", ""))
@@ -135,7 +136,7 @@ def _get(request: HttpRequest) -> HttpResponse:
     more = ""
     if page.cursor is not None:
         more = request.path + "?" + urlencode({**params, "cursor": page.cursor})
-    body = '{"statements":[' + ",".join(page.payloads) + "],\"more\":" + json.dumps(more) + "}"
+    body = '{"statements":[' + ",".join(page.payloads) + '],"more":' + json.dumps(more) + "}"
     response = HttpResponse(body, content_type="application/json")
     response["X-Experience-API-Consistent-Through"] = consistent
     return _headers(response)
@@ -151,8 +152,14 @@ def unmapped(request: HttpRequest) -> HttpResponse:
     rows = []
     for row in page:
         payload = json.loads(row.payload)
-        rows.append({"row": row, "actor": payload.get("actor"), "object": payload.get("object"),
-                     "result": payload.get("result")})
+        rows.append(
+            {
+                "row": row,
+                "actor": payload.get("actor"),
+                "object": payload.get("object"),
+                "result": payload.get("result"),
+            }
+        )
     return render(request, "xapi/unmapped.html", {"page": page, "rows": rows})
 
 
@@ -165,20 +172,27 @@ def unmapped_resolve(request: HttpRequest, statement_pk: int) -> HttpResponse:
             statement_ignore(actor=request.user, statement=statement)
             messages.success(request, "The statement is ignored.")
             return redirect("xapi-unmapped")
-        student = students_visible_to(request.user).filter(
-            local_id=request.POST.get("student", "").strip()
-        ).first()
-        target = LearningTarget.objects.filter(
-            code=request.POST.get("target", "").strip(), is_retired=False
-        ).select_related("competency__domain__framework__scale").first()
+        student = (
+            students_visible_to(request.user)
+            .filter(local_id=request.POST.get("student", "").strip())
+            .first()
+        )
+        target = (
+            LearningTarget.objects.filter(
+                code=request.POST.get("target", "").strip(), is_retired=False
+            )
+            .select_related("competency__domain__framework__scale")
+            .first()
+        )
         if student is None or target is None:
             raise XapiError(XapiErrorCode.MAPPING, "Give a known student id and target code.")
         try:
             score = Decimal(request.POST.get("score", "").strip())
         except InvalidOperation as error:
             raise XapiError(XapiErrorCode.MAPPING, "The score must be a number.") from error
-        statement_map(actor=request.user, statement=statement, student=student, target=target,
-                      score=score)
+        statement_map(
+            actor=request.user, statement=statement, student=student, target=target, score=score
+        )
         messages.success(request, f"Recorded as evidence for {student} on {target.code}.")
     except XapiError as error:
         messages.error(request, error.message)

@@ -31,9 +31,12 @@ MAX_UPLOAD = 200 * 1024 * 1024
 class CaseUploadForm(forms.Form):
     package = forms.FileField(label="CASE package (.json CFPackage or .csv spreadsheet)")
     mode = forms.ChoiceField(
-        label="Checking", initial="strict",
-        choices=[("strict", "Strict: must pass the CASE 1.0/1.1 JSON Schema"),
-                 ("lenient", "Lenient: accept older drafts and report what was guessed")],
+        label="Checking",
+        initial="strict",
+        choices=[
+            ("strict", "Strict: must pass the CASE 1.0/1.1 JSON Schema"),
+            ("lenient", "Lenient: accept older drafts and report what was guessed"),
+        ],
         widget=forms.RadioSelect,
     )
 
@@ -69,12 +72,24 @@ def _store(upload: UploadedFile[bytes]) -> Path:
     return path
 
 
-def _index(request: HttpRequest, district_id: int, case_form: CaseUploadForm,
-           oneroster_form: OneRosterUploadForm, status: int = 200) -> HttpResponse:
+def _index(
+    request: HttpRequest,
+    district_id: int,
+    case_form: CaseUploadForm,
+    oneroster_form: OneRosterUploadForm,
+    status: int = 200,
+) -> HttpResponse:
     jobs = job_list_for_district(district_id=district_id, kinds=(CASE_KIND, ONEROSTER_KIND))
-    return render(request, "imports/index.html", {
-        "case_form": case_form, "oneroster_form": oneroster_form, "jobs": jobs,
-    }, status=status)
+    return render(
+        request,
+        "imports/index.html",
+        {
+            "case_form": case_form,
+            "oneroster_form": oneroster_form,
+            "jobs": jobs,
+        },
+        status=status,
+    )
 
 
 @login_required
@@ -92,9 +107,15 @@ def case_upload(request: HttpRequest) -> HttpResponse:
         return _index(request, district_id, form, OneRosterUploadForm(), status=400)
     path = _store(form.cleaned_data["package"])
     job = job_enqueue(
-        kind=CASE_KIND, created_by=request.user, district_id=district_id,
-        params={"files": [str(path)], "district_id": district_id,
-                "strict": form.cleaned_data["mode"] == "strict", "actor_id": request.user.pk},
+        kind=CASE_KIND,
+        created_by=request.user,
+        district_id=district_id,
+        params={
+            "files": [str(path)],
+            "district_id": district_id,
+            "strict": form.cleaned_data["mode"] == "strict",
+            "actor_id": request.user.pk,
+        },
         message=f"Waiting to import {path.name}.",
     )
     return redirect("imports-job", job_id=job.pk)
@@ -109,7 +130,9 @@ def oneroster_upload(request: HttpRequest) -> HttpResponse:
         return _index(request, district_id, CaseUploadForm(), form, status=400)
     path = _store(form.cleaned_data["bundle"])
     job = job_enqueue(
-        kind=ONEROSTER_KIND, created_by=request.user, district_id=district_id,
+        kind=ONEROSTER_KIND,
+        created_by=request.user,
+        district_id=district_id,
         params={"path": str(path), "district_id": district_id, "actor_id": request.user.pk},
         message=f"Waiting to import {path.name}.",
     )
@@ -135,10 +158,18 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
     rows = [{**e, "where": _where(e)} for e in job.errors[:500]]
     warnings = [{**w, "where": _where(w)} for w in job.warnings[:500]]
-    return render(request, "imports/job.html", {
-        "job": job, "errors": rows, "error_count": len(job.errors), "warnings": warnings,
-        "warning_count": len(job.warnings), "kind_label": _label(job.kind),
-    })
+    return render(
+        request,
+        "imports/job.html",
+        {
+            "job": job,
+            "errors": rows,
+            "error_count": len(job.errors),
+            "warnings": warnings,
+            "warning_count": len(job.warnings),
+            "kind_label": _label(job.kind),
+        },
+    )
 
 
 @login_required
@@ -157,8 +188,15 @@ def job_errors_csv(request: HttpRequest, job_id: int) -> HttpResponse:
     writer.writerow(["severity", "file", "where", "column", "message"])
     for severity, entries in (("error", job.errors), ("warning", job.warnings)):
         for entry in entries:
-            writer.writerow([severity, entry.get("file", ""), _where(entry),
-                             entry.get("column", ""), entry.get("message", "")])
+            writer.writerow(
+                [
+                    severity,
+                    entry.get("file", ""),
+                    _where(entry),
+                    entry.get("column", ""),
+                    entry.get("message", ""),
+                ]
+            )
     return response
 
 

@@ -34,31 +34,47 @@ def method_report(request: HttpRequest) -> HttpResponse:
     jobs = list(job_list_for_district(district_id=district_id, kinds=(METHOD_REPORT,), limit=10))
     latest = next((job for job in jobs if job.status == JobStatus.SUCCEEDED), None)
     running = next((job for job in jobs if not job.is_done), None)
-    recomputing = any(not job.is_done for job in job_list_for_district(
-        district_id=district_id, kinds=(RECOMPUTE_JOB,), limit=1))
+    recomputing = any(
+        not job.is_done
+        for job in job_list_for_district(district_id=district_id, kinds=(RECOMPUTE_JOB,), limit=1)
+    )
     failed = jobs[0] if jobs and jobs[0].status == JobStatus.FAILED else None
     rows = []
     if latest is not None:
-        rows = [{**row, "label": METHOD_LABELS.get(row["method"], row["method"]),
-                 "n_text": f"{row['n']:,}"}
-                for row in latest.result.get("methods", [])]
+        rows = [
+            {
+                **row,
+                "label": METHOD_LABELS.get(row["method"], row["method"]),
+                "n_text": f"{row['n']:,}",
+            }
+            for row in latest.result.get("methods", [])
+        ]
     policy = district_policy(district_id=district_id)
     # the methods in use now (the report may be older than the last choice)
     in_use = framework_methods_in_use(district_id=district_id)
-    frameworks = _framework_rows(latest.result.get("frameworks", []) if latest else [],
-                                 in_use, policy.method)
+    frameworks = _framework_rows(
+        latest.result.get("frameworks", []) if latest else [], in_use, policy.method
+    )
     scored = {row["method"] for row in rows}
     unscored = [label for method, label in METHOD_LABELS.items() if method not in scored]
     # the best overall among the methods that predict nearly every next score
     best = next((row for row in rows if row["share"] >= FULL_COVERAGE), None)
-    return render(request, "methods/report.html", {
-        "best": best,
-        "latest": latest, "rows": rows, "unscored": unscored, "running": running,
-        "outcomes": f"{latest.result.get('outcomes', 0):,}" if latest else "",
-        "frameworks": frameworks, "recomputing": recomputing,
-        "failed": failed,
-        "policy": policy,
-    })
+    return render(
+        request,
+        "methods/report.html",
+        {
+            "best": best,
+            "latest": latest,
+            "rows": rows,
+            "unscored": unscored,
+            "running": running,
+            "outcomes": f"{latest.result.get('outcomes', 0):,}" if latest else "",
+            "frameworks": frameworks,
+            "recomputing": recomputing,
+            "failed": failed,
+            "policy": policy,
+        },
+    )
 
 
 @login_required
@@ -67,13 +83,19 @@ def method_report_run(request: HttpRequest) -> HttpResponse:
     district_id = admin_district_id(request)
     jobs = job_list_for_district(district_id=district_id, kinds=(METHOD_REPORT,), limit=1)
     if not any(not job.is_done for job in jobs):
-        job_enqueue(kind=METHOD_REPORT, created_by=request.user, district_id=district_id,
-                    params={"district_id": district_id}, message="Waiting to start.")
+        job_enqueue(
+            kind=METHOD_REPORT,
+            created_by=request.user,
+            district_id=district_id,
+            params={"district_id": district_id},
+            message="Waiting to start.",
+        )
     return redirect("method-report")
 
 
-def _framework_rows(frameworks: list[dict[str, Any]], in_use: dict[int, str],
-                    default: str) -> list[dict[str, Any]]:
+def _framework_rows(
+    frameworks: list[dict[str, Any]], in_use: dict[int, str], default: str
+) -> list[dict[str, Any]]:
     """Per framework: the best method and the method in use now (its own policy, else the
     district's), each with its AUC."""
     rows = []
@@ -84,14 +106,19 @@ def _framework_rows(frameworks: list[dict[str, Any]], in_use: dict[int, str],
         best = methods[0]
         current = in_use.get(framework["id"], default)
         current_row = next((m for m in methods if m["method"] == current), None)
-        rows.append({
-            "id": framework["id"], "method": best["method"],
-            "title": framework["title"], "outcomes": f"{framework['outcomes']:,}",
-            "best": METHOD_LABELS.get(best["method"], best["method"]), "best_auc": best["auc"],
-            "in_use": METHOD_LABELS.get(current, current),
-            "in_use_auc": current_row["auc"] if current_row else None,
-            "is_best": best["method"] == current,
-        })
+        rows.append(
+            {
+                "id": framework["id"],
+                "method": best["method"],
+                "title": framework["title"],
+                "outcomes": f"{framework['outcomes']:,}",
+                "best": METHOD_LABELS.get(best["method"], best["method"]),
+                "best_auc": best["auc"],
+                "in_use": METHOD_LABELS.get(current, current),
+                "in_use_auc": current_row["auc"] if current_row else None,
+                "is_best": best["method"] == current,
+            }
+        )
     return rows
 
 
@@ -109,12 +136,15 @@ def method_choose(request: HttpRequest) -> HttpResponse:
             raise Http404("No such framework.")
     method = request.POST.get("method", "")
     try:
-        mastery_policy_choose(actor=request.user, district=district, method=method,
-                              framework=framework)
+        mastery_policy_choose(
+            actor=request.user, district=district, method=method, framework=framework
+        )
     except MasteryError as error:
         messages.error(request, error.message)
         return redirect("method-report")
     where = framework.title if framework else "the district"
-    messages.success(request, f"{METHOD_LABELS[method]} is now the method for {where}; "
-                              "mastery is being recomputed.")
+    messages.success(
+        request,
+        f"{METHOD_LABELS[method]} is now the method for {where}; mastery is being recomputed.",
+    )
     return redirect("method-report")

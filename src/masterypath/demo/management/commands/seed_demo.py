@@ -18,10 +18,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=42, help="Random seed (default 42).")
         parser.add_argument("--students", type=int, default=900, help="Number of students.")
-        parser.add_argument("--as-of", type=date.fromisoformat, default=DEFAULT_AS_OF,
-                            help="Last day with evidence, YYYY-MM-DD (default %(default)s).")
-        parser.add_argument("--reset", action="store_true",
-                            help="Empty the database first, then build the demo again.")
+        parser.add_argument(
+            "--as-of",
+            type=date.fromisoformat,
+            default=DEFAULT_AS_OF,
+            help="Last day with evidence, YYYY-MM-DD (default %(default)s).",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Empty the database first, then build the demo again.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if demo_exists() and not options["reset"]:
@@ -34,12 +41,19 @@ class Command(BaseCommand):
             def progress(step: str) -> None:
                 self.stdout.write(f"  {time.perf_counter() - started:5.1f}s  {step}")
 
-            report = seed_demo(seed=options["seed"], students=options["students"],
-                               as_of=options["as_of"], progress=progress)
-            self.stdout.write(self.style.SUCCESS(
-                f"Demo district built in {time.perf_counter() - started:.1f}s: "
-                f"{report.counts['students']} students, {report.counts['evidence']} evidence rows."
-            ))
+            report = seed_demo(
+                seed=options["seed"],
+                students=options["students"],
+                as_of=options["as_of"],
+                progress=progress,
+            )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo district built in {time.perf_counter() - started:.1f}s: "
+                    f"{report.counts['students']} students, "
+                    f"{report.counts['evidence']} evidence rows."
+                )
+            )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for role, username in DEMO_LOGINS.items():
             self.stdout.write(f"  {role.label:<24} {username}")

@@ -13,8 +13,10 @@ from masterypath.mastery.selectors import method_comparison_for_district
 
 
 class Command(BaseCommand):
-    help = ("On the district's own evidence, how well each mastery method predicts each next "
-            "score (AUC of proficient next, RMSE on the scale).")
+    help = (
+        "On the district's own evidence, how well each mastery method predicts each next "
+        "score (AUC of proficient next, RMSE on the scale)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--district", help="District id or exact name (default: all).")
@@ -38,14 +40,17 @@ class Command(BaseCommand):
                 continue
             outcomes = max(row["n"] for row in rows)
             self.stdout.write(
-                f"  {'method':<18} {'AUC':>6} {'RMSE':>6} {'predictions':>12} {'share':>6}")
+                f"  {'method':<18} {'AUC':>6} {'RMSE':>6} {'predictions':>12} {'share':>6}"
+            )
             for row in rows:
                 rmse = f"{row['rmse']:.3f}" if row["rmse"] is not None else "   -"
                 self.stdout.write(
                     f"  {row['method']:<18} {row['auc']:.3f} {rmse:>6} {row['n']:>12,} "
-                    f"{row['n'] / outcomes:>6.0%}")
+                    f"{row['n'] / outcomes:>6.0%}"
+                )
             if any(row["n"] < outcomes for row in rows):
                 self.stdout.write(
                     "  A share under 100% means the method gave no value before some scores "
                     "(n-mastery waits for n proficient ones); its AUC covers only those it "
-                    "predicted, so it is listed after the methods that predict nearly all.")
+                    "predicted, so it is listed after the methods that predict nearly all."
+                )

@@ -17,8 +17,9 @@ from masterypath.schools.models import District
 def district_argument(value: str | None) -> list[District]:
     districts = District.objects.all()
     if value:
-        districts = (districts.filter(pk=int(value)) if value.isdigit()
-                     else districts.filter(name=value))
+        districts = (
+            districts.filter(pk=int(value)) if value.isdigit() else districts.filter(name=value)
+        )
         if not districts:
             raise CommandError(f"No district {value!r}: give its id or exact name.")
     return list(districts)
@@ -29,8 +30,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--district", help="District id or exact name (default: all).")
-        parser.add_argument("--as-of", type=date.fromisoformat, default=None,
-                            help="Count evidence up to this day (default: today).")
+        parser.add_argument(
+            "--as-of",
+            type=date.fromisoformat,
+            default=None,
+            help="Count evidence up to this day (default: today).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = options["as_of"] or timezone.localdate()
@@ -40,14 +45,17 @@ class Command(BaseCommand):
 
             def bar(step: str, done: int, total: int) -> None:
                 filled = int(30 * done / total)
-                sys.stdout.write(f"\r  [{'#' * filled}{'.' * (30 - filled)}] "
-                                 f"{done}/{total} {step:<28}")
+                sys.stdout.write(
+                    f"\r  [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {step:<28}"
+                )
                 sys.stdout.flush()
 
             counts = mastery_recompute(district=district, as_of=as_of, progress=bar)
             sys.stdout.write("\n")
-            self.stdout.write(self.style.SUCCESS(
-                f"  {counts['estimates']:,} estimates and {counts['placements']:,} placements "
-                f"from {counts['evidence']:,} evidence rows in "
-                f"{time.perf_counter() - started:.1f}s"
-            ))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"  {counts['estimates']:,} estimates and {counts['placements']:,} placements "
+                    f"from {counts['evidence']:,} evidence rows in "
+                    f"{time.perf_counter() - started:.1f}s"
+                )
+            )

@@ -1,4 +1,3 @@
-
 """`masterypath export-case FRAMEWORK_ID OUT.json`: a framework as a CASE 1.1 CFPackage."""
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ class Command(BaseCommand):
         if framework is None:
             raise CommandError(f"No framework with id {options['framework']}.")
         package = case_framework_export(framework=framework)
-        Path(options["output"]).write_text(json.dumps(package, indent=1, ensure_ascii=False),
-                                           encoding="utf-8")
+        Path(options["output"]).write_text(
+            json.dumps(package, indent=1, ensure_ascii=False), encoding="utf-8"
+        )
         self.stdout.write(f"Wrote {options['output']} ({len(package['CFItems'])} items).")

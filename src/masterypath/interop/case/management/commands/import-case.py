@@ -1,4 +1,3 @@
-
 """`masterypath import-case FILE_OR_DIR_OR_URL`: import CASE packages as frameworks."""
 
 from __future__ import annotations
@@ -14,18 +13,33 @@ from masterypath.schools.models import District
 
 
 class Command(BaseCommand):
-    help = ("Import IMS CASE 1.0/1.1 packages (CFPackage JSON, or OpenSALT spreadsheet CSV) "
-            "from a file, a folder or a URL; re-importing updates in place.")
+    help = (
+        "Import IMS CASE 1.0/1.1 packages (CFPackage JSON, or OpenSALT spreadsheet CSV) "
+        "from a file, a folder or a URL; re-importing updates in place."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("location", help="A .json/.csv file, a folder of them, or a URL.")
-        parser.add_argument("--district", type=int, default=None,
-                            help="Id of the adopting district (default: a shared framework).")
+        parser.add_argument(
+            "--district",
+            type=int,
+            default=None,
+            help="Id of the adopting district (default: a shared framework).",
+        )
         mode = parser.add_mutually_exclusive_group()
-        mode.add_argument("--strict", dest="strict", action="store_true", default=True,
-                          help="Validate against the CASE JSON Schema (default).")
-        mode.add_argument("--lenient", dest="strict", action="store_false",
-                          help="Accept older drafts; report what had to be guessed.")
+        mode.add_argument(
+            "--strict",
+            dest="strict",
+            action="store_true",
+            default=True,
+            help="Validate against the CASE JSON Schema (default).",
+        )
+        mode.add_argument(
+            "--lenient",
+            dest="strict",
+            action="store_false",
+            help="Accept older drafts; report what had to be guessed.",
+        )
         parser.add_argument("--title", default="", help="Framework title for a CSV file.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -36,8 +50,9 @@ class Command(BaseCommand):
                 raise CommandError(f"No district with id {options['district']}.")
         try:
             sources = load_sources(options["location"])
-            packages = case_packages_read(sources=sources, strict=options["strict"],
-                                          title=options["title"])
+            packages = case_packages_read(
+                sources=sources, strict=options["strict"], title=options["title"]
+            )
             results = case_packages_import(packages=packages, district=district)
         except CaseImportError as error:
             for problem in error.problems[:200]:

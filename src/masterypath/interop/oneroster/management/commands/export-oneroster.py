@@ -1,4 +1,3 @@
-
 """`masterypath export-oneroster --district ID OUT.zip`: the district as a OneRoster 1.2 bundle."""
 
 from __future__ import annotations

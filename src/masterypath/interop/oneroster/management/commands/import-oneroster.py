@@ -1,4 +1,3 @@
-
 """`masterypath import-oneroster DIR_OR_ZIP --district ID`: apply a OneRoster CSV bundle."""
 
 from __future__ import annotations
@@ -15,14 +14,20 @@ from masterypath.schools.models import District
 
 
 class Command(BaseCommand):
-    help = ("Import a OneRoster 1.1/1.2 CSV bundle (folder or zip), bulk or delta, into a "
-            "district: all of it or nothing.")
+    help = (
+        "Import a OneRoster 1.1/1.2 CSV bundle (folder or zip), bulk or delta, into a "
+        "district: all of it or nothing."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("location", help="A folder or .zip holding manifest.csv etc.")
-        parser.add_argument("--district", type=int, default=None,
-                            help="Id of the district (default: the only one, or the one whose "
-                                 "sourcedId the bundle's district org names).")
+        parser.add_argument(
+            "--district",
+            type=int,
+            default=None,
+            help="Id of the district (default: the only one, or the one whose "
+            "sourcedId the bundle's district org names).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -37,11 +42,14 @@ class Command(BaseCommand):
                 self.stderr.write(f"... and {len(error.issues) - 200} more.")
             raise CommandError(error.message) from error
         for warning in outcome["warnings"]:
-            self.stdout.write(f"warning: {warning['file']} line {warning['line']} "
-                              f"{warning['column']}: {warning['message']}")
+            self.stdout.write(
+                f"warning: {warning['file']} line {warning['line']} "
+                f"{warning['column']}: {warning['message']}"
+            )
         summary = ", ".join(f"{n} {k}" for k, n in outcome["counts"].items()) or "no changes"
-        self.stdout.write(f"OneRoster {outcome['version']} bundle imported into "
-                          f"{district.name}: {summary}.")
+        self.stdout.write(
+            f"OneRoster {outcome['version']} bundle imported into {district.name}: {summary}."
+        )
 
     def _district(self, district_id: int | None, bundle: Any) -> District:
         if district_id is not None:
@@ -49,8 +57,9 @@ class Command(BaseCommand):
             if district is None:
                 raise CommandError(f"No district with id {district_id}.")
             return district
-        org_ids = [r.get("sourcedId") for r in bundle.rows("orgs")
-                   if r.get("type").lower() == "district"]
+        org_ids = [
+            r.get("sourcedId") for r in bundle.rows("orgs") if r.get("type").lower() == "district"
+        ]
         district = District.objects.filter(source_id__in=org_ids).first() if org_ids else None
         if district is not None:
             return district
@@ -58,6 +67,5 @@ class Command(BaseCommand):
             return District.objects.get()
         if not District.objects.exists() and org_ids:
             row = next(r for r in bundle.rows("orgs") if r.get("sourcedId") == org_ids[0])
-            return District.objects.create(name=row.get("name") or org_ids[0],
-                                           source_id=org_ids[0])
+            return District.objects.create(name=row.get("name") or org_ids[0], source_id=org_ids[0])
         raise CommandError("Say which district with --district ID.")

@@ -31,14 +31,10 @@ class Command(BaseCommand):
             for client in XapiClient.objects.select_related("owner"):
                 state = "active" if client.is_active else "inactive"
                 owner_name = client.owner.username if client.owner else "-"
-                self.stdout.write(
-                    f"{client.username}\t{client.name}\towner {owner_name}\t{state}"
-                )
+                self.stdout.write(f"{client.username}\t{client.name}\towner {owner_name}\t{state}")
             return
         if action == "deactivate":
-            count = XapiClient.objects.filter(username=options["username"]).update(
-                is_active=False
-            )
+            count = XapiClient.objects.filter(username=options["username"]).update(is_active=False)
             if not count:
                 raise CommandError(f"No client {options['username']!r}.")
             self.stdout.write(f"Deactivated {options['username']}.")
