@@ -8,9 +8,9 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 from ninja.params import functions as param
 
-from masterypath.api.frameworks import targets_visible_to
 from masterypath.api.pagination import Pages
 from masterypath.api.schemas import ErrorOut, EvidenceIn, EvidenceOut, VoidIn, as_utc
+from masterypath.continuum.access import targets_visible_to
 from masterypath.evidence.models import Evidence, EvidenceSource
 from masterypath.evidence.services import evidence_record, evidence_void
 from masterypath.roster.access import access_student_by_id, students_visible_to

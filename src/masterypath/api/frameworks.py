@@ -1,45 +1,23 @@
 """Frameworks and learning targets: shared ones, and those of the caller's district."""
 
-from typing import Any
-
-from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from ninja import Router
 from ninja.pagination import paginate
 from ninja.params import functions as param
 
 from masterypath.api.pagination import Pages
 from masterypath.api.schemas import NO_NUL, FrameworkOut, TargetOut
+from masterypath.continuum.access import (
+    access_framework_by_id,
+    access_target_by_id,
+    frameworks_visible_to,
+)
 from masterypath.continuum.models import Framework, LearningTarget
 
 router = Router(tags=["frameworks and targets"])
 
 ID = param.Path(..., ge=1, le=2**62)
-
-
-def district_of(user: Any) -> int | None:
-    """The district a person belongs to (None for a superuser without one)."""
-    for relation in ("staff", "student", "guardian"):
-        person = getattr(user, relation, None)
-        if person is not None:
-            return int(person.district_id)
-    return None
-
-
-def frameworks_visible_to(user: Any) -> QuerySet[Framework]:
-    frameworks = Framework.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return frameworks.none()
-    district_id = district_of(user)
-    if district_id is None:
-        return frameworks if user.is_superuser else frameworks.filter(district__isnull=True)
-    return frameworks.filter(Q(district__isnull=True) | Q(district_id=district_id))
-
-
-def targets_visible_to(user: Any) -> QuerySet[LearningTarget]:
-    return LearningTarget.objects.filter(
-        competency__domain__framework__in=frameworks_visible_to(user)
-    )
 
 
 @router.get("/frameworks", response=list[FrameworkOut])
@@ -50,10 +28,7 @@ def framework_list(request: HttpRequest) -> QuerySet[Framework]:
 
 @router.get("/frameworks/{framework_id}", response=FrameworkOut)
 def framework_get(request: HttpRequest, framework_id: int = ID) -> Framework:
-    framework = frameworks_visible_to(request.user).filter(pk=framework_id).first()
-    if framework is None:
-        raise Http404("No such framework.")
-    return framework
+    return access_framework_by_id(request.user, framework_id)
 
 
 @router.get("/frameworks/{framework_id}/targets", response=list[TargetOut])
@@ -76,7 +51,4 @@ def framework_targets(
 
 @router.get("/targets/{target_id}", response=TargetOut)
 def target_get(request: HttpRequest, target_id: int = ID) -> LearningTarget:
-    target = targets_visible_to(request.user).filter(pk=target_id).first()
-    if target is None:
-        raise Http404("No such target.")
-    return target
+    return access_target_by_id(request.user, target_id)

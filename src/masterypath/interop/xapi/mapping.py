@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.db.models.functions import Lower
 
+from masterypath.continuum.access import targets_visible_to
 from masterypath.continuum.models import LearningTarget, PerformanceScale
 from masterypath.roster.access import students_visible_to
-from masterypath.roster.models import Staff, Student
+from masterypath.roster.models import Student
 
 _UUID_IN = re.compile(
     r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
@@ -103,14 +103,6 @@ def score_for(statement: dict[str, Any], scale: PerformanceScale) -> Decimal | N
     return None
 
 
-def _district_of(owner: Any) -> int | None:
-    try:
-        staff: Staff = owner.staff
-    except Staff.DoesNotExist:
-        return None
-    return staff.district_id
-
-
 # The owner's directory: every visible student's keys and every candidate target's
 # identifiers, loaded in two light queries and kept per process for CACHE_SECONDS. A tool
 # sends statements about many learners (most of them unknown to us), so answering each from
@@ -155,13 +147,7 @@ def _directory(owner: Any) -> _Directory:
                 by_name.setdefault(key, pk)
         if email:
             by_email.setdefault(email, pk)
-    targets = LearningTarget.objects.filter(is_retired=False)
-    district_id = _district_of(owner)
-    if district_id is not None:
-        targets = targets.filter(
-            Q(competency__domain__framework__district_id=district_id)
-            | Q(competency__domain__framework__district__isnull=True)
-        )
+    targets = targets_visible_to(owner).filter(is_retired=False)
     by_uri: dict[str, int] = {}
     by_uuid: dict[str, int] = {}
     by_code: dict[str, list[int]] = {}

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from masterypath.continuum.models import LearningTarget
+from masterypath.continuum.access import access_target_by_code
 from masterypath.interop.xapi.auth import client_for_basic_header
 from masterypath.interop.xapi.errors import XapiError, XapiErrorCode
 from masterypath.interop.xapi.selectors import (
@@ -177,13 +177,10 @@ def unmapped_resolve(request: HttpRequest, statement_pk: int) -> HttpResponse:
             .filter(local_id=request.POST.get("student", "").strip())
             .first()
         )
-        target = (
-            LearningTarget.objects.filter(
-                code=request.POST.get("target", "").strip(), is_retired=False
-            )
-            .select_related("competency__domain__framework__scale")
-            .first()
-        )
+        try:
+            target = access_target_by_code(request.user, request.POST.get("target", ""))
+        except Http404:
+            target = None
         if student is None or target is None:
             raise XapiError(XapiErrorCode.MAPPING, "Give a known student id and target code.")
         try:
