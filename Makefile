@@ -6,7 +6,15 @@ PORT ?= 8000
 MASTERYPATH_DATA_DIR ?= $(CURDIR)/var
 export MASTERYPATH_DATA_DIR
 
-.PHONY: demo test lint typecheck serve clean
+.PHONY: demo test lint typecheck serve clean messages
+
+# Translations: .po files are kept in git; their compiled .mo files are built here (GNU msgfmt).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard src/masterypath/locale/*/LC_MESSAGES/*.po))
+
+messages: $(MO_FILES)  ## compile the message catalogues
+
+%.mo: %.po
+	msgfmt --check -o $@ $<
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,13 +28,13 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.runtime
 
-demo: $(VENV)/.runtime  ## migrate SQLite, load the demo district once, serve on PORT
+demo: $(VENV)/.runtime messages  ## migrate SQLite, load the demo district once, serve on PORT
 	MASTERYPATH_DEMO=1 $(BIN)/masterypath migrate --no-input
 	MASTERYPATH_DEMO=1 $(BIN)/masterypath seed_demo --seed 42
 	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	MASTERYPATH_DEMO=1 $(BIN)/masterypath runserver --noreload 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev  ## the whole suite; on PostgreSQL when DATABASE_URL is set
+test: $(VENV)/.dev messages  ## the whole suite; on PostgreSQL when DATABASE_URL is set
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: $(VENV)/.dev

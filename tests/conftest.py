@@ -97,3 +97,21 @@ ROLE_OF = {
     "principal_a": Role.PRINCIPAL,
     "admin_d1": Role.DISTRICT_ADMIN,
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the message catalogues when a .po is newer than its .mo (what `make messages`
+    does), so that a direct `pytest` run reads the same translations as `make test`."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    locale = Path(__file__).resolve().parents[1] / "src" / "masterypath" / "locale"
+    for po in locale.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        msgfmt = shutil.which("msgfmt")
+        if msgfmt is None:
+            raise pytest.UsageError("msgfmt (GNU gettext) is needed: apt-get install gettext")
+        subprocess.run([msgfmt, "--check", "-o", str(mo), str(po)], check=True)  # noqa: S603

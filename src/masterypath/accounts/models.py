@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    STUDENT = "student", "Student"
-    GUARDIAN = "guardian", "Guardian"
-    TEACHER = "teacher", "Teacher"
-    COUNSELOR = "counselor", "Counselor"
-    PRINCIPAL = "principal", "Principal"
-    DISTRICT_ADMIN = "district_admin", "District administrator"
-    INTEGRATION = "integration", "Integration client"
+    STUDENT = "student", _("Student")
+    GUARDIAN = "guardian", _("Guardian")
+    TEACHER = "teacher", _("Teacher")
+    COUNSELOR = "counselor", _("Counselor")
+    PRINCIPAL = "principal", _("Principal")
+    DISTRICT_ADMIN = "district_admin", _("District administrator")
+    INTEGRATION = "integration", _("Integration client")
 
 
 STAFF_ROLES = frozenset({Role.TEACHER, Role.COUNSELOR, Role.PRINCIPAL, Role.DISTRICT_ADMIN})

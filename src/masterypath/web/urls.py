@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from masterypath.web import views
+from masterypath.web import language, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", language.language_switch, name="language-switch"),
     path("students/<int:student_id>/", views.student_detail, name="student-detail"),
     path("sections/<int:section_id>/", views.section_detail, name="section-detail"),
     path("teach/", include("masterypath.web.teacher.urls")),

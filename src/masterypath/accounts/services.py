@@ -1,0 +1,33 @@
+"""Writes of accounts: a person's own preferences."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+
+from masterypath.accounts.errors import AccountError, AccountErrorCode
+from masterypath.accounts.models import User
+from masterypath.common.audit import audit_record
+from masterypath.common.models import AuditAction
+
+
+def supported_language(code: str) -> bool:
+    return code in {language for language, _ in settings.LANGUAGES}
+
+
+@transaction.atomic
+def user_language_set(*, actor: User, language: str) -> User:
+    """The language `actor` reads pages, reports and messages in (one of LANGUAGES)."""
+    if not supported_language(language):
+        raise AccountError(
+            AccountErrorCode.UNSUPPORTED_LANGUAGE, f"No pages are written in {language!r}."
+        )
+    if actor.preferred_language != language:
+        before = actor.preferred_language
+        actor.preferred_language = language
+        actor.save(update_fields=["preferred_language"])
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, subject=actor,
+            detail={"preferred_language": language, "was": before},
+        )
+    return actor
