@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from masterypath.continuum.models import LearningTarget, PerformanceScale
-from masterypath.engine.mastery import MasteryConfig, Scale
+from masterypath.engine.mastery import MasteryConfig, Method, Scale, method_of
 from masterypath.mastery.models import DEFAULT_METHOD, MasteryPolicy
 
 # BKT's usual mastery criterion: P(learned) of at least 0.95 (Corbett & Anderson 1995).
@@ -18,7 +18,7 @@ def display_value(value: float | None, method: str, decimals: int = 2) -> str:
     probability of mastery as a percentage."""
     if value is None:
         return ""
-    return f"{value:.0%}" if method == "bkt" else f"{value:.{decimals}f}"
+    return f"{value:.0%}" if method == Method.BKT else f"{value:.{decimals}f}"
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class TargetScale:
         mastery, proficient from `BKT_MASTERED` on."""
         if value is None:
             return False
-        if method == "bkt":
+        if method == Method.BKT:
             return value + 1e-12 >= BKT_MASTERED
         return value + 1e-9 >= self.threshold
 
@@ -57,7 +57,7 @@ class TargetScale:
         """The label of the level `value` rounds to (half up); for BKT, mastered or not."""
         if value is None:
             return ""
-        if method == "bkt":
+        if method == Method.BKT:
             return "Mastered" if self.is_proficient(value, method) else "Not yet mastered"
         label = self.levels[0][1]
         previous = None
@@ -81,7 +81,7 @@ def _policy_config(policy: MasteryPolicy | None, scale: TargetScale) -> MasteryC
     if policy is None:
         return MasteryConfig(method=DEFAULT_METHOD, scale=scale.engine_scale)
     return MasteryConfig(
-        method=policy.method,
+        method=method_of(policy.method),
         weight=policy.weight,
         k=policy.k,
         n=policy.n,

@@ -16,6 +16,7 @@ from django.db.models.functions import Cast
 from masterypath.continuum.models import Domain, LearningTarget
 from masterypath.engine.continuum import Growth, growth
 from masterypath.engine.evaluation import MethodScore, compare_methods
+from masterypath.engine.mastery import Method, method_of
 from masterypath.evidence.models import Evidence, EvidenceKind
 from masterypath.mastery.config import (
     PolicyBook,
@@ -108,11 +109,11 @@ def _explanation(
         return f"Teacher judgement: {value:g}" if value is not None else "Teacher judgement"
     if value is None:
         return f"{label}: not enough evidence yet ({len(scores)} score(s))"
-    if method in {"decaying_average", "weighted_average"}:
+    if method in {Method.DECAYING_AVERAGE, Method.WEIGHTED_AVERAGE}:
         label = f"{label} (w = {config_weight:g})"
     shown = ", ".join(f"{score:g}" for score in scores[-8:])
     more = f"{len(scores) - 8} earlier and " if len(scores) > 8 else ""
-    result = f"P(mastered) {value:.0%}" if method == "bkt" else f"{value:.2f}"
+    result = f"P(mastered) {value:.0%}" if method == Method.BKT else f"{value:.2f}"
     return f"{label} of {more}{shown} \u2192 {result}"
 
 
@@ -301,7 +302,7 @@ class FrameworkMethodScores:
 
     framework_id: int
     title: str
-    method_in_use: str
+    method_in_use: Method
     scores: list[MethodScore]
 
 
@@ -340,20 +341,19 @@ def _by_framework(evidence: _DistrictEvidence, district: District) -> list[Frame
     return results
 
 
-def framework_methods_in_use(*, district_id: int) -> dict[int, str]:
+def framework_methods_in_use(*, district_id: int) -> dict[int, Method]:
     """The method of every framework that has a policy of its own in the district."""
-    return dict(
-        MasteryPolicy.objects.filter(
-            district_id=district_id, framework__isnull=False, target__isnull=True
-        ).values_list("framework_id", "method")
-    )
+    rows = MasteryPolicy.objects.filter(
+        district_id=district_id, framework__isnull=False, target__isnull=True
+    ).values_list("framework_id", "method")
+    return {framework_id: method_of(method) for framework_id, method in rows}
 
 
 @dataclass(frozen=True)
 class DistrictPolicy:
     """The method a district uses by default, and how many frameworks or targets differ."""
 
-    method: str
+    method: Method
     label: str
     specific_policies: int
 
@@ -361,6 +361,6 @@ class DistrictPolicy:
 def district_policy(*, district_id: int) -> DistrictPolicy:
     policies = MasteryPolicy.objects.filter(district_id=district_id)
     default = policies.filter(framework__isnull=True, target__isnull=True).first()
-    method = default.method if default is not None else DEFAULT_METHOD
+    method = method_of(default.method) if default is not None else DEFAULT_METHOD
     specific = policies.exclude(framework__isnull=True, target__isnull=True).count()
-    return DistrictPolicy(method, METHOD_LABELS.get(method, method), specific)
+    return DistrictPolicy(method, METHOD_LABELS[method], specific)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from masterypath.continuum.models import Framework
 from masterypath.engine.evaluation import FULL_COVERAGE
+from masterypath.engine.mastery import Method
 from masterypath.jobs.models import JobStatus
 from masterypath.jobs.selectors import job_list_for_district
 from masterypath.jobs.services import job_enqueue
@@ -94,7 +95,7 @@ def method_report_run(request: HttpRequest) -> HttpResponse:
 
 
 def _framework_rows(
-    frameworks: list[dict[str, Any]], in_use: dict[int, str], default: str
+    frameworks: list[dict[str, Any]], in_use: dict[int, Method], default: Method
 ) -> list[dict[str, Any]]:
     """Per framework: the best method and the method in use now (its own policy, else the
     district's), each with its AUC."""
@@ -114,7 +115,7 @@ def _framework_rows(
                 "outcomes": f"{framework['outcomes']:,}",
                 "best": METHOD_LABELS.get(best["method"], best["method"]),
                 "best_auc": best["auc"],
-                "in_use": METHOD_LABELS.get(current, current),
+                "in_use": METHOD_LABELS[current],
                 "in_use_auc": current_row["auc"] if current_row else None,
                 "is_best": best["method"] == current,
             }

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from masterypath.continuum.models import LearningTarget, PerformanceLevel
+from masterypath.engine.mastery import Method
 from masterypath.evidence.selectors import (
     default_level_for_section,
     student_list_for_scoring,
@@ -109,7 +110,7 @@ BKT_BANDS = (0.95, 0.7, 0.4)
 def _band(mastery: MasteryCell | None, levels: list[float]) -> str:
     if mastery is None or mastery.value is None or not levels:
         return "m-none"
-    if mastery.method == "bkt":
+    if mastery.method == Method.BKT:
         above = sum(1 for cut in BKT_BANDS if mastery.value + 1e-12 >= cut)
         return f"m-{above + 1}"
     rank = sum(1 for value in levels if mastery.value + 1e-9 >= value)
