@@ -1,4 +1,4 @@
-"""Where the shared real-world data lives, and jobs run inline in these tests."""
+"""Where the shared real-world data lives."""
 
 from __future__ import annotations
 
@@ -23,8 +23,3 @@ def shared_or_fail(path: Path) -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return path
-
-
-@pytest.fixture(autouse=True)
-def _jobs_inline(settings: object) -> None:
-    settings.JOBS_MODE = "inline"  # type: ignore[attr-defined]
