@@ -4,6 +4,7 @@ queued (the database and dummy backends, no worker): outcome, errors, one at a t
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -81,6 +82,29 @@ def test_the_database_itself_refuses_two_active_jobs_of_one_key() -> None:
         Job.objects.create(kind="test.hold", district_id=1, exclusive_key="test")
 
 
+def test_a_request_that_loses_the_race_is_told_which_job_runs(
+    settings: Any, monkeypatch: Any
+) -> None:
+    """Two requests pass the check at once: the one whose insert hits the unique index gets the
+    same "already running" answer, not a server error."""
+    from masterypath.jobs import services
+
+    _backend(settings, DUMMY)
+    first = job_enqueue(kind="test.hold", params={}, district_id=1)
+    real = services._active_holder
+    calls: list[int] = []
+
+    def stale_then_real(**kwargs: Any) -> Job | None:
+        calls.append(1)  # the loser's check ran before the winner's insert
+        return None if len(calls) == 1 else real(**kwargs)
+
+    monkeypatch.setattr(services, "_active_holder", stale_then_real)
+    with pytest.raises(JobError) as caught:
+        job_enqueue(kind="test.hold", params={}, district_id=1)
+    assert caught.value.code == JobErrorCode.ALREADY_RUNNING
+    assert caught.value.context["job_id"] == first.pk
+
+
 @pytest.mark.django_db(transaction=True)  # the backend's worker closes old connections
 def test_the_database_backend_queues_the_task_with_the_job(settings: Any) -> None:
     """Queued on the database backend, the task row is written in the caller's transaction, and
@@ -89,7 +113,12 @@ def test_the_database_backend_queues_the_task_with_the_job(settings: Any) -> Non
     job = job_enqueue(kind="test.count", params={"n": 2})
     assert job.status == JobStatus.QUEUED
     assert DBTaskResult.objects.get(id=job.task_id).status == "READY"
-    call_command("worker", "--batch", verbosity=0)
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("worker", "--batch", verbosity=0)
+    finally:  # the worker installs its own; this test process keeps pytest's
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED
     assert DBTaskResult.objects.get(id=job.task_id).status == "SUCCESSFUL"

@@ -73,11 +73,12 @@ class Worker:
             "DATABASE_URL": _database_url(),
             "PYTHONPATH": str(ROOT),
         }
+        self.out = log.open("w")
         self.process = subprocess.Popen(  # noqa: S603 (our own console script)
             [str(Path(sys.executable).with_name("masterypath")), "worker", "--interval", "0.1"],
             cwd=ROOT,
             env=env,
-            stdout=log.open("w"),
+            stdout=self.out,
             stderr=subprocess.STDOUT,
         )
 
@@ -105,6 +106,7 @@ class Worker:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.out.close()
 
 
 @pytest.fixture(scope="module")

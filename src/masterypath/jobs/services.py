@@ -142,19 +142,39 @@ def _enqueues_in_transaction(backend: BaseTaskBackend) -> bool:
     return isinstance(backend, DatabaseBackend | ImmediateBackend | DummyBackend)
 
 
-def _job_create(entry: JobKind, **fields: Any) -> Job:
-    exclusive = entry.exclusive if fields["district_id"] is not None else ""
-    if exclusive:
-        holder = _active_holder(district_id=fields["district_id"], exclusive=exclusive)
+def _job_create(
+    entry: JobKind,
+    *,
+    kind: str,
+    params: dict[str, Any],
+    created_by_id: Any,
+    district_id: int | None,
+    total: int,
+    message: str,
+) -> Job:
+    """The queued job, unless one of the same exclusive key is active in the district."""
+    exclusive = entry.exclusive if district_id is not None else ""
+    if exclusive and district_id is not None:
+        holder = _active_holder(district_id=district_id, exclusive=exclusive)
         if holder is not None and not job_refresh(holder).is_done:
             raise _already_running(holder)
     try:
         with transaction.atomic():
-            return Job.objects.create(exclusive_key=exclusive, **fields)
+            return Job.objects.create(
+                kind=kind,
+                params=params,
+                created_by_id=created_by_id,
+                district_id=district_id,
+                exclusive_key=exclusive,
+                total=total,
+                message=message,
+            )
     except IntegrityError:
         # Another request started one between the check and the insert.
-        holder = _active_holder(district_id=fields["district_id"], exclusive=exclusive)
-        if exclusive and holder is not None:
+        holder = None
+        if exclusive and district_id is not None:
+            holder = _active_holder(district_id=district_id, exclusive=exclusive)
+        if holder is not None:
             raise _already_running(holder) from None
         raise
 
