@@ -30,10 +30,12 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.runtime
 
-demo: $(VENV)/.runtime messages  ## migrate SQLite, load the demo district once, serve on PORT
+demo: $(VENV)/.runtime messages  ## migrate SQLite, load the demo district once, serve on PORT with a worker
 	MASTERYPATH_DEMO=1 $(BIN)/masterypath migrate --no-input
 	MASTERYPATH_DEMO=1 $(BIN)/masterypath seed_demo --seed 42
-	@echo "Serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	@echo "Serving http://127.0.0.1:$(PORT)/ with a background worker (Ctrl-C stops both)"
+	@MASTERYPATH_DEMO=1 $(BIN)/masterypath worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	MASTERYPATH_DEMO=1 $(BIN)/masterypath runserver --noreload 127.0.0.1:$(PORT)
 
 serve: $(VENV)/.runtime messages  ## production server: migrate, collect static files, gunicorn on HOST:PORT

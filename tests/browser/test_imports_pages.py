@@ -15,8 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def browser_world(transactional_db: None, settings: Any) -> World:
-    settings.JOBS_MODE = "inline"
+def browser_world(transactional_db: None) -> World:
     return build_world()
 
 

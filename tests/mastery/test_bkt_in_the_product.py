@@ -4,7 +4,6 @@ labelled mastered or not, shown as percentages, coloured by probability, placed 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -36,8 +35,7 @@ def test_a_bkt_value_is_read_as_a_probability() -> None:
     assert display_value(2.6, "mean", decimals=1) == "2.6"
 
 
-def test_a_district_on_bkt_sees_mastery_as_probabilities(world: World, settings: Any) -> None:
-    settings.JOBS_MODE = "inline"
+def test_a_district_on_bkt_sees_mastery_as_probabilities(world: World) -> None:
     student = world.students["s1"]
     strong, weak = world.targets[0], world.targets[1]
     for days_ago in range(60, 0, -6):

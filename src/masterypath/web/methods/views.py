@@ -6,6 +6,7 @@ report beside the method the district uses. Anyone who is not a district admin g
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib import messages
@@ -17,9 +18,10 @@ from django.views.decorators.http import require_POST
 from masterypath.continuum.models import Framework
 from masterypath.engine.evaluation import FULL_COVERAGE
 from masterypath.engine.mastery import Method
+from masterypath.jobs.errors import JobError
 from masterypath.jobs.models import JobStatus
 from masterypath.jobs.selectors import job_list_for_district
-from masterypath.jobs.services import job_enqueue
+from masterypath.jobs.services import job_enqueue, job_refresh
 from masterypath.mastery.errors import MasteryError
 from masterypath.mastery.models import METHOD_LABELS
 from masterypath.mastery.selectors import district_policy, framework_methods_in_use
@@ -32,12 +34,21 @@ from masterypath.web.district import admin_district_id
 @login_required
 def method_report(request: HttpRequest) -> HttpResponse:
     district_id = admin_district_id(request)
-    jobs = list(job_list_for_district(district_id=district_id, kinds=(METHOD_REPORT,), limit=10))
+    jobs = [
+        job_refresh(job)
+        for job in job_list_for_district(district_id=district_id, kinds=(METHOD_REPORT,), limit=10)
+    ]
     latest = next((job for job in jobs if job.status == JobStatus.SUCCEEDED), None)
     running = next((job for job in jobs if not job.is_done), None)
-    recomputing = any(
-        not job.is_done
-        for job in job_list_for_district(district_id=district_id, kinds=(RECOMPUTE_JOB,), limit=1)
+    recomputing = next(
+        (
+            job
+            for job in job_list_for_district(
+                district_id=district_id, kinds=(RECOMPUTE_JOB,), limit=1
+            )
+            if not job_refresh(job).is_done
+        ),
+        None,
     )
     failed = jobs[0] if jobs and jobs[0].status == JobStatus.FAILED else None
     rows = []
@@ -82,8 +93,7 @@ def method_report(request: HttpRequest) -> HttpResponse:
 @require_POST
 def method_report_run(request: HttpRequest) -> HttpResponse:
     district_id = admin_district_id(request)
-    jobs = job_list_for_district(district_id=district_id, kinds=(METHOD_REPORT,), limit=1)
-    if not any(not job.is_done for job in jobs):
+    with contextlib.suppress(JobError):  # one is already being computed: the page shows it
         job_enqueue(
             kind=METHOD_REPORT,
             created_by=request.user,
@@ -140,7 +150,7 @@ def method_choose(request: HttpRequest) -> HttpResponse:
         mastery_policy_choose(
             actor=request.user, district=district, method=method, framework=framework
         )
-    except MasteryError as error:
+    except (MasteryError, JobError) as error:  # JobError: a recompute is still running
         messages.error(request, error.message)
         return redirect("method-report")
     where = framework.title if framework else "the district"
