@@ -164,7 +164,7 @@ def assessment_live_scores(
         rows = rows.exclude(source=EvidenceSource.STUDENT)
     cells: dict[CellKey, Evidence] = {}
     for evidence in rows.order_by("recorded_at", "id").only(
-        "id", "student_id", "target_id", "criterion_id", "score", "recorded_at"
+        "id", "student_id", "target_id", "criterion_id", "score"
     ):
         cells[(evidence.student_id, evidence.target_id, evidence.criterion_id)] = evidence
     return cells

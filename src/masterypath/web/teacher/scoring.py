@@ -40,6 +40,41 @@ def score_text(score: Decimal | None) -> str:
     return f"{score:.2f}"
 
 
+@dataclass(frozen=True)
+class _ColumnParts:
+    """What every cell of a column repeats, escaped once."""
+
+    key: str  # "<target id>-<criterion id or 0>", the end of the cell's id
+    label: str  # the end of the input's accessible name: " 4.NF.1 Reasoning"
+    vals: str  # the cell's own hx-vals (the row adds the student)
+
+
+def _column_parts(column: ScoreColumn) -> _ColumnParts:
+    target, criterion = column.target, column.criterion
+    criterion_id = criterion.pk if criterion is not None else ""
+    label = target.code + (f" {criterion.title}" if criterion is not None else "")
+    return _ColumnParts(
+        key=f"{target.pk}-{criterion_id or 0}",
+        label=escape(label),
+        vals=escape(f'{{"target": "{target.pk}", "criterion": "{criterion_id}"}}'),
+    )
+
+
+def _cell(save_url: str, student_id: int, name: str, column: _ColumnParts, value: str) -> str:
+    """A cell's markup from escaped parts (`value` is a number as `score_text` writes it)."""
+    return (
+        f'<td class="score-cell" id="cell-{student_id}-{column.key}">'
+        f'<input class="score-input" type="text" inputmode="decimal" autocomplete="off" '
+        f'maxlength="5" size="2" name="score" value="{value}" data-saved="{value}" data-cell '
+        f'aria-label="{name}, {column.label}" hx-post="{save_url}" hx-trigger="mp-save" '
+        f"hx-vals='{column.vals}'><span class=\"cell-status\"></span></td>"
+    )
+
+
+def _name_of(student: Student) -> str:
+    return escape(f"{student.given_name} {student.family_name}")
+
+
 def score_cell_html(
     *, save_url: str, student: Student, column: ScoreColumn, evidence: Evidence | None
 ) -> SafeString:
@@ -47,21 +82,9 @@ def score_cell_html(
 
     Needs the attributes of the grid's table and row around it (see the module docstring).
     """
-    target = column.target
-    criterion = column.criterion
-    value = escape(score_text(evidence.score if evidence is not None else None))
-    label = f"{student.given_name} {student.family_name}, {target.code}"
-    if criterion is not None:
-        label += f" {criterion.title}"
-    criterion_id = criterion.pk if criterion is not None else ""
-    vals = escape(f'{{"target": "{target.pk}", "criterion": "{criterion_id}"}}')
-    return mark_safe(  # noqa: S308 - every text escaped above
-        f'<td class="score-cell" id="cell-{student.pk}-{target.pk}-{criterion_id or 0}">'
-        f'<input class="score-input" type="text" inputmode="decimal" autocomplete="off" '
-        f'maxlength="5" size="2" name="score" value="{value}" data-saved="{value}" data-cell '
-        f'aria-label="{escape(label)}" hx-post="{save_url}" hx-trigger="mp-save" '
-        f"hx-vals='{vals}'><span class=\"cell-status\"></span></td>"
-    )
+    value = score_text(evidence.score if evidence is not None else None)
+    html = _cell(escape(save_url), student.pk, _name_of(student), _column_parts(column), value)
+    return mark_safe(html)  # noqa: S308 - every text escaped in its part
 
 
 def save_url_of(assessment: Assessment) -> str:
@@ -90,19 +113,20 @@ class ScoreGrid:
     def row_html(self) -> list[tuple[Student, SafeString, SafeString]]:
         """Per student: the row's hx-vals attribute and its cells as HTML."""
         save_url = escape(save_url_of(self.assessment))
+        columns = [
+            (column.target.pk, column.criterion_id, _column_parts(column))
+            for column in self.columns
+        ]
+        live = {key: score_text(evidence.score) for key, evidence in self.live.items()}
         rows = []
         for student in self.students:
+            name, student_id = _name_of(student), student.pk
             cells = "".join(
-                score_cell_html(
-                    save_url=save_url,
-                    student=student,
-                    column=column,
-                    evidence=self.live.get((student.pk, column.target.pk, column.criterion_id)),
-                )
-                for column in self.columns
+                _cell(save_url, student_id, name, parts, live.get((student_id, t, c), ""))
+                for t, c, parts in columns
             )
-            vals = mark_safe(f'{{"student": "{student.pk}"}}')  # noqa: S308 - an integer
-            rows.append((student, vals, mark_safe(cells)))  # noqa: S308 - escaped per cell
+            vals = mark_safe(f'{{"student": "{student_id}"}}')  # noqa: S308 - an integer
+            rows.append((student, vals, mark_safe(cells)))  # noqa: S308 - escaped in parts
         return rows
 
     def self_rows(self) -> list[tuple[Student, list[str]]]:
