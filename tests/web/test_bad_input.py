@@ -63,8 +63,8 @@ def test_a_bad_level_on_the_history_page_is_a_bad_request(world: World) -> None:
 
 @pytest.mark.parametrize("person", ["principal_a", "admin_d1"])
 def test_a_nul_character_in_a_search_is_a_bad_request(world: World, person: str) -> None:
-    """`?q=%00` failed in PostgreSQL ("A string literal cannot contain NUL"); every page
-    refuses it before the database sees it."""
+    """`?q=%00` was a server error on PostgreSQL ("PostgreSQL text fields cannot contain NUL
+    (0x00) bytes"); every page refuses it before the database sees it."""
     response = _client(world, person).get("/", {"q": "Lo\x00pez"})
     assert response.status_code == 400
     assert "NUL character" in response.content.decode()
