@@ -202,11 +202,12 @@ class ScoreColumn:
 
 
 def target_list_for_assessment(*, assessment: Assessment) -> list[LearningTarget]:
-    """The assessment's targets with framework, scale and scale levels loaded, by code."""
+    """The assessment's targets with framework, scale and scale levels loaded, in continuum
+    order (level, position, code)."""
     return list(
         assessment.targets.select_related(SCALE_RELATED)
         .prefetch_related(SCALE_LEVELS)
-        .order_by("code", "pk")
+        .order_by("level", "position", "code", "pk")
     )
 
 
@@ -320,7 +321,7 @@ def target_list_for_artifact(*, artifact: Artifact) -> list[LearningTarget]:
     return list(
         artifact.targets.select_related(SCALE_RELATED)
         .prefetch_related(SCALE_LEVELS)
-        .order_by("code", "pk")
+        .order_by("level", "position", "code", "pk")
     )
 
 

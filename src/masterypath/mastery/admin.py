@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from masterypath.common.pagination import CappedCountPaginator
 from masterypath.mastery.config import display_value
 from masterypath.mastery.models import BktFit, MasteryEstimate, MasteryOverride, MasteryPolicy
 
@@ -13,10 +14,17 @@ class MasteryPolicyAdmin(admin.ModelAdmin):
 
 @admin.register(MasteryEstimate)
 class MasteryEstimateAdmin(admin.ModelAdmin):
+    """One row per student and target (100,000 in the demo): paged on the primary key with a
+    count that stops at 10,000, as the evidence list is."""
+
     list_display = ("student", "target", "method", "shown_value", "status", "evidence_count")
     list_filter = ("method", "status")
     raw_id_fields = ("student", "target")
     list_select_related = ("student", "target")
+    ordering = ("-id",)
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
     @admin.display(description="value", ordering="value")
     def shown_value(self, estimate: MasteryEstimate) -> str:
