@@ -190,3 +190,26 @@ def test_an_observation_form_id_over_255_characters_is_a_form_error(world: World
     assert response.status_code == 200
     assert "This form's id is too long" in html.unescape(response.content.decode())
     assert not Observation.objects.exists()
+
+
+@pytest.mark.parametrize("framework", ["²", "1e3"])
+def test_a_method_choice_for_a_non_integer_framework_is_a_bad_request(
+    world: World, framework: str
+) -> None:
+    """The district admin's method form read the framework with str.isdigit() then int()."""
+    response = _client(world, "admin_d1").post(
+        reverse("method-choose"), {"method": "mean", "framework": framework}
+    )
+    assert response.status_code == 400
+
+
+def test_a_method_choice_for_another_districts_framework_is_not_found(world: World) -> None:
+    from masterypath.mastery.models import MasteryPolicy
+    from tests import factories as f
+
+    theirs = f.FrameworkFactory(district=world.staff["admin_d2"].district)
+    response = _client(world, "admin_d1").post(
+        reverse("method-choose"), {"method": "mean", "framework": theirs.pk}
+    )
+    assert response.status_code == 404
+    assert not MasteryPolicy.objects.exists()
