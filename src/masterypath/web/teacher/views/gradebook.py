@@ -20,6 +20,6 @@ def gradebook(request: HttpRequest, section_id: int) -> HttpResponse:
         **section_nav(section, "gradebook"),
         "book": book,
         "levels": LEVELS,
-        "assessments": assessment_list_for_section(section=section)[:8],
+        "assessments": assessment_list_for_section(section=section, limit=8),
     }
     return render(request, "teacher/gradebook.html", context)
