@@ -176,3 +176,43 @@ def test_the_grid_needs_a_fixed_number_of_queries(world: World) -> None:
     large = _grid_queries(client, assessment)
     assert large == small
     assert small <= 10
+
+
+def test_a_rubric_grid_has_a_column_per_criterion_and_keeps_loose_scores(world: World) -> None:
+    """With a rubric, each criterion is a column that saves through its own id; an imported
+    score on a criterion's target without a criterion still shows, in a column of its own."""
+    from masterypath.continuum.models import Rubric, RubricCriterion
+
+    scale = world.targets[0].competency.domain.framework.scale
+    rubric = Rubric.objects.create(title="Explain fractions", scale=scale)
+    reasoning = RubricCriterion.objects.create(
+        rubric=rubric, title="Reasoning", target=world.targets[0], position=1
+    )
+    assessment = assessment_create(
+        actor=user_of(world, "teacher_a"),
+        section=world.sections["S1"],
+        title="Explain",
+        kind=EvidenceKind.SUMMATIVE,
+        assessed_on=timezone.localdate(),
+        targets=[],
+        rubric=rubric,
+    )
+    _score(world, assessment, "s2", 0, "2", source=EvidenceSource.IMPORT)
+    client = _client(world, "teacher_a")
+    saved = client.post(
+        reverse("teacher:cell-save", args=[assessment.pk]),
+        {
+            "student": world.students["s1"].pk,
+            "target": world.targets[0].pk,
+            "criterion": reasoning.pk,
+            "score": "3",
+        },
+    )
+    assert saved.status_code == 200
+    html = client.get(reverse("teacher:assessment-score", args=[assessment.pk])).content.decode()
+    assert "Reasoning (4.NF.1)" in html
+    s1, s2, target = world.students["s1"].pk, world.students["s2"].pk, world.targets[0].pk
+    assert f'id="cell-{s1}-{target}-{reasoning.pk}"' in html
+    assert html.split(f'id="cell-{s1}-{target}-{reasoning.pk}"')[1].split('value="')[1][0] == "3"
+    assert html.split(f'id="cell-{s2}-{target}-0"')[1].split('value="')[1][0] == "2"
+    assert 'aria-label="Ana Lopez, 4.NF.1 Reasoning"' in html

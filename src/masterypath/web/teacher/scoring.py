@@ -45,7 +45,7 @@ class _ColumnParts:
     """What every cell of a column repeats, escaped once."""
 
     key: str  # "<target id>-<criterion id or 0>", the end of the cell's id
-    label: str  # the end of the input's accessible name: " 4.NF.1 Reasoning"
+    label: str  # the end of the input's accessible name: "4.NF.1 Reasoning"
     vals: str  # the cell's own hx-vals (the row adds the student)
 
 
