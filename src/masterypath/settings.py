@@ -145,6 +145,7 @@ MIDDLEWARE = [
     "masterypath.web.language.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "masterypath.web.middleware.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "masterypath.urls"

@@ -75,6 +75,14 @@ def test_teacher_home_lists_taught_sections_with_counts(world: World) -> None:
     assert "Math 4 · Period 2" not in html
 
 
+def test_teacher_home_counts_the_students_of_each_section(world: World) -> None:
+    """S1 has two students: the count no longer reuses the join on the teacher's own
+    enrollment (which counted none)."""
+    html = _home_for(world, "teacher_a")
+    row = html[html.index("Math 4 · Period 1") :].split("</tr>")[0]
+    assert row.endswith("<td>2</td>")
+
+
 def test_principal_home_lists_school_students(world: World) -> None:
     html = _home_for(world, "principal_a")
     for name in ("Lopez", "Okafor", "Wu"):

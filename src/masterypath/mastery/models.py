@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from masterypath.common.models import BaseModel
 from masterypath.continuum.models import Domain, Framework, LearningTarget
+from masterypath.engine.levels import format_value
 from masterypath.engine.mastery import METHODS, Method
 from masterypath.roster.models import Student
 from masterypath.schools.models import District
@@ -117,7 +118,8 @@ class MasteryEstimate(models.Model):
         indexes = [models.Index(fields=["target", "student"])]
 
     def __str__(self) -> str:
-        return f"{self.student_id}/{self.target_id}: {self.value}"
+        shown = format_value(self.value, method=self.method) or "no value yet"
+        return f"{self.student_id}/{self.target_id}: {shown}"
 
 
 class MasteryOverride(BaseModel):

@@ -19,9 +19,10 @@ from masterypath.continuum.models import Framework, LearningTarget
 from masterypath.engine import mastery as engine
 from masterypath.engine.bkt import UNLEARNED_FLOOR, BktModel, BktParams, bkt_fit
 from masterypath.engine.continuum import placement_from_shares
+from masterypath.engine.levels import proficient_expr
 from masterypath.evidence.models import Evidence, EvidenceKind
 from masterypath.jobs.services import job_enqueue
-from masterypath.mastery.config import BKT_MASTERED, PolicyBook, targets_with_scales
+from masterypath.mastery.config import PolicyBook, targets_with_scales
 from masterypath.mastery.errors import MasteryError, MasteryErrorCode
 from masterypath.mastery.models import (
     BktFit,
@@ -541,10 +542,9 @@ def _placement_history(
             continue
         rows = estimates.filter(pl.col("value").is_not_null()).join(info, on="target_id")
         rows = rows.with_columns(
-            pl.when(pl.col("method") == engine.Method.BKT)
-            .then(pl.col("value") + 1e-12 >= BKT_MASTERED)
-            .otherwise(pl.col("value") + 1e-9 >= pl.col("threshold"))
-            .alias("is_proficient")
+            proficient_expr(pl.col("value"), pl.col("method"), pl.col("threshold")).alias(
+                "is_proficient"
+            )
         ).select("student_id", "domain_id", "level", "is_proficient")
         placed = placements_from_estimates(rows, totals).with_columns(
             pl.lit(day).alias("placed_on")

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from masterypath.web import language, views
+from masterypath.web.students import views as student_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,8 +15,9 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", language.language_switch, name="language-switch"),
-    path("students/<int:student_id>/", views.student_detail, name="student-detail"),
+    path("students/<int:student_id>/", student_views.student_detail, name="student-detail"),
     path("sections/<int:section_id>/", views.section_detail, name="section-detail"),
+    path("me/", include("masterypath.web.students.urls")),
     path("teach/", include("masterypath.web.teacher.urls")),
     path("district/imports/", include("masterypath.web.imports.urls")),
     path("district/methods/", include("masterypath.web.methods.urls")),

@@ -11,11 +11,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from masterypath.continuum.models import Framework
+from masterypath.continuum.access import access_framework_by_id
 from masterypath.engine.evaluation import FULL_COVERAGE
 from masterypath.engine.mastery import Method
 from masterypath.jobs.errors import JobError
@@ -29,6 +29,7 @@ from masterypath.mastery.services import RECOMPUTE_JOB, mastery_policy_choose
 from masterypath.mastery.tasks import METHOD_REPORT
 from masterypath.schools.models import District
 from masterypath.web.district import admin_district_id
+from masterypath.web.inputs import optional_post_id
 
 
 @login_required
@@ -139,12 +140,10 @@ def method_choose(request: HttpRequest) -> HttpResponse:
     """Use a method for the district or one framework (a form on the report)."""
     district_id = admin_district_id(request)
     district = District.objects.get(pk=district_id)
-    framework = None
-    raw = request.POST.get("framework", "")
-    if raw:
-        framework = Framework.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
-        if framework is None:
-            raise Http404("No such framework.")
+    framework_id = optional_post_id(request, "framework")
+    framework = (
+        access_framework_by_id(request.user, framework_id) if framework_id is not None else None
+    )
     method = request.POST.get("method", "")
     try:
         mastery_policy_choose(
