@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from masterypath.accounts.models import Role
+from masterypath.accounts.models import Role, User
 from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
 from masterypath.evidence.selectors import evidence_list_for_student, observation_list_for_student
@@ -22,6 +24,8 @@ from masterypath.roster.selectors import (
     student_list_for_section,
     student_search_for_user,
 )
+from masterypath.web.family import views as family_views
+from masterypath.web.student import views as student_views
 
 STUDENTS_PER_PAGE = 50
 
@@ -46,11 +50,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     role = getattr(user, "role", "")
     if role == Role.STUDENT:
-        student = access_student_by_id(user, user.student.pk)  # type: ignore[union-attr]
-        return render(request, "web/home_student.html", _student_record_context(request, student))
+        return student_views.my_continuum(request, cast(User, user))
     if role == Role.GUARDIAN:
-        children = student_search_for_user(user=user)
-        return render(request, "web/home_guardian.html", {"children": children})
+        return family_views.family_home(request, cast(User, user))
     if role == Role.TEACHER:
         sections = section_list_for_user(user=user)
         return render(request, "web/home_teacher.html", {"sections": sections})
