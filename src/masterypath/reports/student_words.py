@@ -45,6 +45,15 @@ DATA_NAMES = (
     gettext_noop("Advanced"),
     gettext_noop("Mastered"),
     gettext_noop("Not yet mastered"),
+    gettext_noop("Diagnostic"),
+    gettext_noop("Formative"),
+    gettext_noop("Summative"),
+    gettext_noop("Exit ticket"),
+    gettext_noop("Quiz"),
+    gettext_noop("Project"),
+    gettext_noop("Observation"),
+    gettext_noop("Work sample"),
+    gettext_noop("Self-assessment"),
 )
 
 

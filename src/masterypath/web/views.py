@@ -8,15 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from masterypath.accounts.models import Role, User
-from masterypath.common.audit import audit_record
-from masterypath.common.models import AuditAction
-from masterypath.evidence.selectors import evidence_list_for_student, observation_list_for_student
-from masterypath.mastery.selectors import mastery_list_for_student, standings_for_student
-from masterypath.roster.access import access_section_by_id, access_student_by_id
-from masterypath.roster.models import Student
+from masterypath.roster.access import access_section_by_id
 from masterypath.roster.selectors import (
     school_summaries_for_user,
     section_list_for_user,
@@ -28,20 +22,6 @@ from masterypath.web.family import views as family_views
 from masterypath.web.student import views as student_views
 
 STUDENTS_PER_PAGE = 50
-
-
-def _student_record_context(request: HttpRequest, student: Student) -> dict[str, object]:
-    audit_record(
-        actor=request.user, action=AuditAction.VIEW, subject=student, student_id=student.pk
-    )
-    staff_view = getattr(request.user, "is_staff_member", False)
-    return {
-        "student": student,
-        "observations": observation_list_for_student(student=student) if staff_view else [],
-        "standings": standings_for_student(student=student, as_of=timezone.localdate()),
-        "mastery": mastery_list_for_student(student=student),
-        "recent_evidence": evidence_list_for_student(student=student, limit=20),
-    }
 
 
 @login_required
@@ -72,13 +52,6 @@ def _leader_home(request: HttpRequest) -> HttpResponse:
         "query": query,
     }
     return render(request, "web/home_leader.html", context)
-
-
-@login_required
-def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
-    """A student's record; 404 for anyone who may not see this student."""
-    student = access_student_by_id(request.user, student_id)
-    return render(request, "web/student_detail.html", _student_record_context(request, student))
 
 
 @login_required
