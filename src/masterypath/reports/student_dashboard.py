@@ -350,7 +350,7 @@ def evidence_rows(queryset: Iterable[tuple[object, ...]]) -> list[EvidenceRow]:
         title, first, last, username = row[8:12]
         scale = scales[info.scale_id]
         value = float(score)  # type: ignore[arg-type]
-        teacher = f"{first} {last}".strip() or str(username or "")
+        teacher = " ".join(str(name) for name in (first, last) if name) or str(username or "")
         rows.append(
             EvidenceRow(
                 id=int(pk),  # type: ignore[call-overload]

@@ -87,11 +87,10 @@ def _school_years(student: Student, as_of: date) -> list[ProfileYear]:
         current = school_year_around(as_of)
         return [ProfileYear(current, current.ends_on.year)]
     low, high = first.date(), max(last.date(), as_of)
-    years = [
-        ProfileYear(SchoolYear(start, end), end_year)
-        for start, end, end_year in sessions
-        if start <= high and end >= low
-    ]
+    years: list[ProfileYear] = []
+    for start, end, end_year in sessions:  # one per school year, the longest first on file
+        if start <= high and end >= low and all(y.end_year != end_year for y in years):
+            years.append(ProfileYear(SchoolYear(start, end), end_year))
     if not years:  # no school year on file: July to June
         year = school_year_around(low)
         while year.starts_on <= high:

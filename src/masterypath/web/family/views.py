@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 
 from masterypath.accounts.models import User
 from masterypath.reports.family import ChildSummary, family_overview, progress_report
-from masterypath.reports.student_words import school_year_of
+from masterypath.reports.student_words import SchoolYear, school_year_of
 from masterypath.roster.access import access_student_by_id, students_visible_to
 from masterypath.roster.models import Guardian, Student
 from masterypath.web.audit_reads import audit_students_read
 from masterypath.web.charts import Chart
 from masterypath.web.family.forms import ReportPeriodForm
-from masterypath.web.student.views import growth_chart, track_chart
+from masterypath.web.student.views import growth_chart, has_growth, track_chart
 
 
 def _fetch_nothing(url: str, *args: object, **kwargs: object) -> dict[str, object]:
@@ -50,11 +50,15 @@ def _guardian_of(user: User) -> Guardian | None:
 def _child_views(request: HttpRequest, user: User, children: list[Student]) -> list[ChildView]:
     today = timezone.localdate()
     summaries = family_overview(actor=user, children=children, as_of=today, now=timezone.now())
+    years: dict[int, SchoolYear] = {}
     views = []
     for summary in summaries:
         name = summary.student.display_name
         positions = summary.positions
-        year = school_year_of(district_id=summary.student.district_id, on=today)
+        district_id = summary.student.district_id
+        if district_id not in years:
+            years[district_id] = school_year_of(district_id=district_id, on=today)
+        year = years[district_id]
         views.append(
             ChildView(
                 summary=summary,
@@ -64,7 +68,7 @@ def _child_views(request: HttpRequest, user: User, children: list[Student]) -> l
                 if positions
                 else None,
                 growth=growth_chart(positions, title=_("%(name)s's growth") % {"name": name})
-                if positions
+                if has_growth(positions)
                 else None,
                 form=ReportPeriodForm(
                     initial={"start": max(year.starts_on, date(2000, 1, 1)), "end": today},

@@ -23,7 +23,7 @@ from masterypath.roster.access import access_student_by_id
 from masterypath.roster.models import Student
 from masterypath.web.audit_reads import audit_students_read
 from masterypath.web.family.forms import ReportPeriodForm
-from masterypath.web.student.views import growth_chart, track_chart
+from masterypath.web.student.views import growth_chart, has_growth, track_chart
 
 
 def _reader(request: HttpRequest) -> User:
@@ -59,7 +59,7 @@ def profile(request: HttpRequest, student_id: int) -> HttpResponse:
         if positions
         else None,
         "growth": growth_chart(positions, title=_("Placement per area over time"))
-        if positions
+        if has_growth(positions)
         else None,
         "report_form": ReportPeriodForm(
             initial={"start": data.years[0].year.starts_on, "end": today},

@@ -38,6 +38,11 @@ def track_chart(positions: list[DomainPosition], *, title: str) -> Chart:
     )
 
 
+def has_growth(positions: list[DomainPosition]) -> bool:
+    """Whether any domain has two dated placements: a growth line needs two points."""
+    return any(len(p.history) >= 2 for p in positions)
+
+
 def growth_chart(positions: list[DomainPosition], *, title: str) -> Chart:
     """Placement at each month end, one line per domain."""
     return growth_line(
@@ -65,6 +70,8 @@ def my_continuum(request: HttpRequest, user: User) -> HttpResponse:
         "track": track_chart(positions, title=_("Where I am on each continuum"))
         if positions
         else None,
-        "growth": growth_chart(positions, title=_("My growth over time")) if positions else None,
+        "growth": growth_chart(positions, title=_("My growth over time"))
+        if has_growth(positions)
+        else None,
     }
     return render(request, "student/home.html", context)
