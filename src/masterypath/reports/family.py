@@ -28,6 +28,7 @@ from masterypath.reports.student_dashboard import (
 )
 from masterypath.reports.student_words import (
     DomainPosition,
+    day_range,
     domain_positions,
     placement_history,
     placement_on,
@@ -254,10 +255,7 @@ def progress_report(*, student: Student, starts_on: date, ends_on: date) -> Prog
     )
     rows = evidence_rows(
         Evidence.objects.filter(
-            readable_evidence(),
-            student=student,
-            observed_at__date__gte=starts_on,
-            observed_at__date__lte=ends_on,
+            readable_evidence(), day_range("observed_at", starts_on, ends_on), student=student
         )
         .order_by("-observed_at", "-id")
         .values_list(*EVIDENCE_FIELDS)

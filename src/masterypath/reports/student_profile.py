@@ -24,6 +24,7 @@ from masterypath.reports.student_dashboard import (
 from masterypath.reports.student_words import (
     DomainPosition,
     SchoolYear,
+    day_range,
     domain_positions,
     placement_history,
     school_year_around,
@@ -32,6 +33,8 @@ from masterypath.roster.models import Student
 from masterypath.schools.models import AcademicSession, SessionType
 
 EXIT_TICKET_KINDS = frozenset({EvidenceKind.EXIT_TICKET, EvidenceKind.SELF_ASSESSMENT})
+# The page lists the latest scores of the year; the CSV export has every one.
+TIMELINE_SHOWN = 100
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,18 @@ class ProfileYear:
 @dataclass(frozen=True)
 class YearRecord:
     year: ProfileYear
-    evidence: list[EvidenceRow]  # the timeline, newest first, voided entries marked
+    evidence: list[EvidenceRow]  # the whole year, newest first, voided entries marked
     observations: list[Observation]
     work_samples: list[Artifact]
+
+    @property
+    def timeline(self) -> list[EvidenceRow]:
+        """The latest `TIMELINE_SHOWN` rows, for the page."""
+        return self.evidence[:TIMELINE_SHOWN]
+
+    @property
+    def hidden_count(self) -> int:
+        return max(len(self.evidence) - TIMELINE_SHOWN, 0)
 
     @property
     def exit_tickets(self) -> list[EvidenceRow]:
@@ -103,24 +115,18 @@ def _school_years(student: Student, as_of: date) -> list[ProfileYear]:
 def _year_record(student: Student, year: ProfileYear) -> YearRecord:
     start, end = year.year.starts_on, year.year.ends_on
     evidence = evidence_rows(
-        Evidence.objects.filter(
-            student=student, observed_at__date__gte=start, observed_at__date__lte=end
-        )
+        Evidence.objects.filter(day_range("observed_at", start, end), student=student)
         .order_by("-observed_at", "-id")
         .values_list(*EVIDENCE_FIELDS)
     )
     observations = list(
-        Observation.objects.filter(
-            student=student, observed_at__date__gte=start, observed_at__date__lte=end
-        )
+        Observation.objects.filter(day_range("observed_at", start, end), student=student)
         .select_related("author", "section")
         .prefetch_related("targets")
         .order_by("-observed_at", "-id")
     )
     work = list(
-        Artifact.objects.filter(
-            student=student, created_at__date__gte=start, created_at__date__lte=end
-        )
+        Artifact.objects.filter(day_range("created_at", start, end), student=student)
         .select_related("uploaded_by")
         .prefetch_related("targets", "evidence__target")
         .order_by("-created_at", "-id")

@@ -8,13 +8,14 @@ are looked up in the catalogue too: the common ones are marked below, others sho
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
 from masterypath.continuum.models import Domain, DomainKind
@@ -59,7 +60,22 @@ DATA_NAMES = (
 
 def data_name(name: str) -> str:
     """A stored name in the reader's language when the catalogue has it."""
-    return gettext(name) if name else name
+    return _data_name(translation.get_language() or "", name) if name else name
+
+
+@functools.lru_cache(maxsize=4096)
+def _data_name(language: str, name: str) -> str:
+    # Rows repeat the same few names: one catalogue look-up per language and name.
+    return gettext(name)
+
+
+def day_range(field: str, starts_on: date, ends_on: date) -> Q:
+    """`field` (a datetime) on a local day from `starts_on` to `ends_on` included: a range on
+    the stored value, which an index serves (a `__date` lookup converts every row)."""
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(starts_on, time.min, tzinfo=zone)
+    stop = datetime.combine(ends_on + timedelta(days=1), time.min, tzinfo=zone)
+    return Q(**{f"{field}__gte": start, f"{field}__lt": stop})
 
 
 def one_decimal_here(value: float) -> str:
@@ -209,7 +225,3 @@ def placement_on(points: Iterable[tuple[date, float]], on: date) -> float | None
         if day <= on:
             latest = level
     return latest
-
-
-def current_year_filter(year: SchoolYear, field: str = "observed_at") -> Q:
-    return Q(**{f"{field}__date__gte": year.starts_on, f"{field}__date__lte": year.ends_on})

@@ -169,3 +169,18 @@ def test_the_profile_has_a_fixed_query_budget(data: Dashboards) -> None:
     with CaptureQueriesContext(connection) as after:
         client.get(f"/students/{s1.pk}/")
     assert len(after) == len(before) <= PROFILE_QUERIES
+
+
+def test_a_long_year_lists_the_latest_scores_and_points_to_the_csv(
+    data: Dashboards, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past TIMELINE_SHOWN rows the page stops, says how many more, and links the export."""
+    from masterypath.reports import student_profile
+
+    monkeypatch.setattr(student_profile, "TIMELINE_SHOWN", 2)
+    world = data.world
+    s1 = world.students["s1"]
+    html = _client(world, "teacher_a").get(f"/students/{s1.pk}/").content.decode()
+    timeline = html.split("Evidence timeline</h3>")[1].split("</table>")[0]
+    assert timeline.count("<tr") == 1 + 2  # the header and the two latest
+    assert "1 earlier score of this year is in the CSV export." in html
