@@ -919,15 +919,12 @@ class DemoBuilder:
                 for target_id in sorted(used)
             ),
         )
-        recorded_at = db_datetime(datetime.combine(self.as_of, time(18), TIMEZONE))
+        # Scores are entered the day they are observed, so "new since the last visit" on the
+        # family page counts what a family would have seen arrive.
         return bulk_insert(
             Evidence,
             EVIDENCE_COLUMNS,
-            (
-                (*row, assessments[index].pk, recorded_at)
-                for index, rows, _ in pending
-                for row in rows
-            ),
+            ((*row, assessments[index].pk, row[3]) for index, rows, _ in pending for row in rows),
         )
 
     def _assessment_title(self, domain: str, kind: str, day: date) -> str:

@@ -15,10 +15,11 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils import translation
 
 from masterypath.accounts.actors import Actor
 from masterypath.common.models import AuditAction, AuditEntry
-from masterypath.engine.wording import PlacementWords
+from masterypath.engine.wording import PlacementWords, grade_name
 from masterypath.evidence.models import Evidence
 from masterypath.reports.student_dashboard import (
     EVIDENCE_FIELDS,
@@ -61,6 +62,19 @@ class DomainChange:
     @property
     def levels_moved(self) -> int:
         return 0 if self.before is None else self.now.working_level - self.before.working_level
+
+    @property
+    def now_name(self) -> str:
+        """The grade worked at now: 'grade 4', 'kindergarten' (in the reader's language)."""
+        return grade_name(self.now.working_level, translator=translation)
+
+    @property
+    def before_name(self) -> str:
+        return (
+            ""
+            if self.before is None
+            else grade_name(self.before.working_level, translator=translation)
+        )
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,7 @@ def test_changes_since_the_last_visit_count_new_scores_and_moves(data: Dashboard
     day = date_filter(timezone.localtime(visit.at), "DATE_FORMAT")
     assert f"Since {day}: {new} new scores." in child
     domain = world.targets[0].competency.domain.title
-    assert f"{domain}: up 1 grade level, now working at grade 4 level." in child
+    assert f"{domain}: up 1 grade level, now at grade 4 level." in child
 
 
 def test_a_reload_within_the_hour_keeps_showing_the_same_changes(data: Dashboards) -> None:
