@@ -47,7 +47,7 @@ def _guardian_of(user: User) -> Guardian | None:
     return guardian
 
 
-def _child_views(request: HttpRequest, user: User, children: list[Student]) -> list[ChildView]:
+def _child_views(user: User, children: list[Student]) -> list[ChildView]:
     today = timezone.localdate()
     summaries = family_overview(actor=user, children=children, as_of=today, now=timezone.now())
     years: dict[int, SchoolYear] = {}
@@ -82,7 +82,7 @@ def _child_views(request: HttpRequest, user: User, children: list[Student]) -> l
 def family_home(request: HttpRequest, user: User) -> HttpResponse:
     """The guardian's home: each linked child in plain words."""
     children = list(students_visible_to(user).select_related("school").order_by("given_name"))
-    views = _child_views(request, user, children)
+    views = _child_views(user, children)
     guardian = _guardian_of(user)
     audit_students_read(actor=user, students=children, page="family.home", subject=guardian)
     return render(request, "family/home.html", {"children": views, "guardian": guardian})
@@ -93,7 +93,7 @@ def child_detail(request: HttpRequest, student_id: int) -> HttpResponse:
     """One child of the family (or any student the reader may see), 404 otherwise."""
     user: User = request.user  # type: ignore[assignment]
     student = access_student_by_id(user, student_id)
-    views = _child_views(request, user, [student])
+    views = _child_views(user, [student])
     audit_students_read(actor=user, students=[student], page="family.child")
     return render(request, "family/child.html", {"child": views[0]})
 
