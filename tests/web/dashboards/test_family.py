@@ -258,3 +258,18 @@ def test_a_bad_period_is_refused_with_what_to_fix(
     )
     assert response.status_code == 400
     assert message in response.content.decode()
+
+
+def test_the_report_draws_the_period_s_placements_as_svg(
+    data: Dashboards, captured: list[str]
+) -> None:
+    """The PDF's growth chart is inline SVG with one point per placement in the period."""
+    world = data.world
+    _client(world, "g1").get(
+        f"/family/children/{world.students['s1'].pk}/report.pdf",
+        {"start": (data.today - timedelta(days=45)).isoformat(), "end": data.today.isoformat()},
+    )
+    [page] = captured
+    svg = page.split("<svg")[1].split("</svg>")[0]
+    assert svg.count("<circle") == 2  # 30 days ago and today; 60 days ago is before the period
+    assert "<polyline" in svg

@@ -23,6 +23,7 @@ from masterypath.roster.models import Guardian, Student
 from masterypath.web.audit_reads import audit_students_read
 from masterypath.web.charts import Chart
 from masterypath.web.family.forms import ReportPeriodForm
+from masterypath.web.family.print_charts import PrintLine, growth_svg, legend
 from masterypath.web.student.views import growth_chart, has_growth, track_chart
 
 
@@ -117,9 +118,20 @@ def progress_report_pdf(request: HttpRequest, student_id: int) -> HttpResponse:
         page="family.report",
         detail={"start": start.isoformat(), "end": end.isoformat()},
     )
+    lines = [
+        PrintLine(d.position.title, [p for p in d.position.history if p[0] >= start])
+        for d in report.domains
+    ]
+    chart = growth_svg(lines, starts_on=start, ends_on=end, level_label=_("Grade level"))
     html = render_to_string(
         "family/report_pdf.html",
-        {"report": report, "language": get_language(), "printed_on": timezone.localdate()},
+        {
+            "report": report,
+            "language": get_language(),
+            "printed_on": timezone.localdate(),
+            "growth_svg": chart,
+            "legend": legend(lines),
+        },
         request=request,
     )
     from weasyprint import HTML  # imported here: loading pango costs every other page nothing
