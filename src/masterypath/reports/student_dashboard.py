@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, IntegerField, Q
 from django.db.models.functions import Coalesce
@@ -91,23 +92,24 @@ TARGET_FIELDS = (
 )
 
 
-def _target_info(target_id: int, values: Sequence[object]) -> TargetInfo:
+def _target_info(target_id: int, values: Sequence[Any]) -> TargetInfo:
+    """A `TARGET_FIELDS` value row (database values) as a `TargetInfo`."""
     (code, statement, level, high, position, comp_id, comp_title, comp_pos, comp_code) = values[:9]
     domain_id, domain_title, framework_title, domain_pos, scale_id = values[9:14]
     return TargetInfo(
         id=target_id,
         code=str(code),
         statement=str(statement),
-        level=int(level),  # type: ignore[call-overload]
-        level_high=None if high is None else int(high),  # type: ignore[call-overload]
-        position=int(position),  # type: ignore[call-overload]
-        competency_id=int(comp_id),  # type: ignore[call-overload]
+        level=int(level),
+        level_high=None if high is None else int(high),
+        position=int(position),
+        competency_id=int(comp_id),
         competency_title=str(comp_title),
-        competency_order=(int(comp_pos), str(comp_code)),  # type: ignore[call-overload]
-        domain_id=int(domain_id),  # type: ignore[call-overload]
+        competency_order=(int(comp_pos), str(comp_code)),
+        domain_id=int(domain_id),
         domain_title=data_name(str(domain_title)),
-        domain_order=(str(framework_title), int(domain_pos)),  # type: ignore[call-overload]
-        scale_id=int(scale_id),  # type: ignore[call-overload]
+        domain_order=(str(framework_title), int(domain_pos)),
+        scale_id=int(scale_id),
     )
 
 
@@ -338,10 +340,10 @@ EVIDENCE_FIELDS = (
 )
 
 
-def evidence_rows(queryset: Iterable[tuple[object, ...]]) -> list[EvidenceRow]:
+def evidence_rows(queryset: Iterable[tuple[Any, ...]]) -> list[EvidenceRow]:
     """`EVIDENCE_FIELDS` value rows as `EvidenceRow`s (one more query, for the scales)."""
     raw = list(queryset)
-    infos = [_target_info(int(row[12]), row[13:]) for row in raw]  # type: ignore[call-overload]
+    infos = [_target_info(int(row[12]), row[13:]) for row in raw]
     scales = scales_by_id(info.scale_id for info in infos)
     kinds = dict(EvidenceKind.choices)
     rows = []
@@ -349,16 +351,16 @@ def evidence_rows(queryset: Iterable[tuple[object, ...]]) -> list[EvidenceRow]:
         pk, observed_at, recorded_at, kind, score, comment, voided, reason = row[:8]
         title, first, last, username = row[8:12]
         scale = scales[info.scale_id]
-        value = float(score)  # type: ignore[arg-type]
+        value = float(score)
         teacher = " ".join(str(name) for name in (first, last) if name) or str(username or "")
         rows.append(
             EvidenceRow(
-                id=int(pk),  # type: ignore[call-overload]
-                observed_at=observed_at,  # type: ignore[arg-type]
-                recorded_at=recorded_at,  # type: ignore[arg-type]
+                id=int(pk),
+                observed_at=observed_at,
+                recorded_at=recorded_at,
                 kind=str(kind),
                 kind_label=data_name(str(kinds.get(str(kind), kind))),
-                score=score,  # type: ignore[arg-type]
+                score=score,
                 target=info,
                 assessment_title=str(title or ""),
                 comment=str(comment or ""),
