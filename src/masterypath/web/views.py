@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from masterypath.accounts.models import Role
-from masterypath.roster.access import access_own_student, access_section_by_id, active_user
+from masterypath.accounts.models import Role, User
+from masterypath.roster.access import access_section_by_id, active_user
 from masterypath.roster.selectors import (
     school_summaries_for_user,
     section_list_for_user,
@@ -16,7 +18,8 @@ from masterypath.roster.selectors import (
     student_list_for_section,
     student_search_for_user,
 )
-from masterypath.web.students.views import student_record_context
+from masterypath.web.family import views as family_views
+from masterypath.web.student import views as student_views
 
 STUDENTS_PER_PAGE = 50
 LEADER_ROLES = frozenset({Role.COUNSELOR, Role.PRINCIPAL, Role.DISTRICT_ADMIN})
@@ -28,14 +31,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user = active_user(request.user)
     role = user.role if user is not None else ""
     if role == Role.STUDENT:
-        try:
-            student = access_own_student(request.user)
-        except Http404:  # a student login not linked to a student record yet
-            return render(request, "web/home_empty.html")
-        return render(request, "web/home_student.html", student_record_context(request, student))
+        return student_views.my_continuum(request, cast(User, user))
     if role == Role.GUARDIAN:
-        children = student_search_for_user(user=request.user)
-        return render(request, "web/home_guardian.html", {"children": children})
+        return family_views.family_home(request, cast(User, user))
     if role == Role.TEACHER:
         sections = section_list_for_user(user=request.user)
         return render(request, "web/home_teacher.html", {"sections": sections})

@@ -87,18 +87,19 @@ def test_the_gradebook_key_names_the_labels_of_each_colour(world: World) -> None
 
 @pytest.mark.parametrize(
     ("value", "label", "is_proficient", "shown"),
-    [(2.69, "Proficient", True, "2.69"), (2.4999, "Developing", False, "2.49")],
+    [(2.69, "Proficient", True, "2.7"), (2.4999, "Developing", False, "2.4")],
 )
 def test_the_record_and_the_api_read_a_value_as_the_gradebook_does(
     world: World, value: float, label: str, is_proficient: bool, shown: str
 ) -> None:
-    """The student's record shows the value in its level's colour with its label, and both
-    API reads (the student's estimates, the section's grid) give the same label."""
+    """The student's profile shows the value as the gradebook does (one decimal, never rounded
+    into the next level) in its level's colour with its label, and both API reads (the
+    student's estimates, the section's grid) give the same label."""
     _set_estimate(world, "s1", 0, value, "decaying_average")
     student = world.students["s1"]
     principal = _client(world, "principal_a")
     record = principal.get(reverse("student-detail", args=[student.pk])).content.decode()
-    row = record[record.index(world.targets[0].code) :].split("</tr>")[0]
+    row = record[record.rindex(world.targets[0].code) :].split("</tr>")[0]  # the targets table
     colour = "level-proficient" if is_proficient else "level-developing"
     assert f'<span class="level {colour}">{shown}</span> {label}' in row
     [api_row] = principal.get(f"/api/v1/students/{student.pk}/mastery").json()

@@ -1,7 +1,6 @@
-"""Student pages: a student's record, and a student's own exit tickets and uploads.
+"""A student's own pages under /me/: exit tickets to rate, and work to upload.
 
-The record opens for whoever may see the student (404 otherwise) and every opening is
-audited; the /me/ pages open for the student's own login only.
+They open for the student's own login only (404 for anyone else).
 """
 
 from __future__ import annotations
@@ -10,54 +9,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
-from masterypath.common.audit import audit_record
-from masterypath.common.models import AuditAction
 from masterypath.evidence.access import access_exit_ticket_by_id
 from masterypath.evidence.artifacts import artifact_max_bytes, artifact_upload
 from masterypath.evidence.errors import EvidenceError
 from masterypath.evidence.selectors import (
     artifact_list_for_student,
     assessment_live_scores,
-    evidence_list_for_student,
     exit_ticket_list_for_student,
-    observation_list_for_student,
     scale_levels_of,
     target_list_for_assessment,
     target_list_for_student,
 )
 from masterypath.evidence.services import parse_score, self_assessment_record
-from masterypath.mastery.selectors import mastery_list_for_student, standings_for_student
-from masterypath.roster.access import access_own_student, access_student_by_id
-from masterypath.roster.models import Student
+from masterypath.roster.access import access_own_student
 from masterypath.web.forms import ArtifactForm
 from masterypath.web.inputs import too_large
-
-# -- the record -----------------------------------------------------------------------------
-
-
-def student_record_context(request: HttpRequest, student: Student) -> dict[str, object]:
-    """What a student's record shows (observations only to staff); the read is audited."""
-    audit_record(
-        actor=request.user, action=AuditAction.VIEW, subject=student, student_id=student.pk
-    )
-    staff_view = getattr(request.user, "is_staff_member", False)
-    return {
-        "student": student,
-        "observations": observation_list_for_student(student=student) if staff_view else [],
-        "standings": standings_for_student(student=student, as_of=timezone.localdate()),
-        "mastery": mastery_list_for_student(student=student),
-        "recent_evidence": evidence_list_for_student(student=student, limit=20),
-    }
-
-
-@login_required
-def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
-    """A student's record; 404 for anyone who may not see this student."""
-    student = access_student_by_id(request.user, student_id)
-    return render(request, "web/student_detail.html", student_record_context(request, student))
-
 
 # -- my exit tickets ------------------------------------------------------------------------
 
@@ -67,9 +34,7 @@ def my_exit_tickets(request: HttpRequest) -> HttpResponse:
     """Exit tickets of my classes that ask me to rate myself."""
     student = access_own_student(request.user)
     tickets = exit_ticket_list_for_student(student=student)
-    return render(
-        request, "students/my_exit_tickets.html", {"student": student, "tickets": tickets}
-    )
+    return render(request, "me/my_exit_tickets.html", {"student": student, "tickets": tickets})
 
 
 @login_required
@@ -91,7 +56,7 @@ def my_exit_ticket(request: HttpRequest, assessment_id: int) -> HttpResponse:
             error = failure.message
         else:
             messages.success(request, "Thank you: your answers are saved.")
-            return redirect("students:my-exit-tickets")
+            return redirect("me:exit-tickets")
     mine = assessment_live_scores(assessment=ticket, self_assessed=True)
     items = [
         {
@@ -103,7 +68,7 @@ def my_exit_ticket(request: HttpRequest, assessment_id: int) -> HttpResponse:
     ]
     return render(
         request,
-        "students/my_exit_ticket.html",
+        "me/my_exit_ticket.html",
         {"ticket": ticket, "items": items, "error": error},
         status=422 if error else 200,
     )
@@ -138,7 +103,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
             error = failure.message
         else:
             messages.success(request, "Uploaded. Your teacher can now see and score it.")
-            return redirect("students:my-work")
+            return redirect("me:work")
     context = {
         "student": student,
         "form": form,
@@ -147,4 +112,4 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "max_mb": artifact_max_bytes() / 1048576,
     }
     status = 413 if error.startswith("The file is") else 422 if error else 200
-    return render(request, "students/my_work.html", context, status=status)
+    return render(request, "me/my_work.html", context, status=status)
