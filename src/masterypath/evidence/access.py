@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 
+from masterypath.accounts.actors import Actor, SystemActor
 from masterypath.accounts.models import Role
 from masterypath.evidence.models import Artifact, Assessment, Evidence
 from masterypath.roster.access import sections_visible_to, students_visible_to
-from masterypath.roster.models import Section
+from masterypath.roster.models import Section, Student
 
 SCORING_ROLES = frozenset({Role.TEACHER, Role.PRINCIPAL, Role.DISTRICT_ADMIN})
 
@@ -24,6 +26,17 @@ def can_score_section(user: Any, section: Section) -> bool:
     if not getattr(user, "is_authenticated", False) or user.role not in SCORING_ROLES:
         return False
     return sections_visible_to(user).filter(pk=section.pk).exists()
+
+
+def students_scorable_by(actor: Actor | SystemActor) -> QuerySet[Student]:
+    """Students `actor` may record evidence for: a teacher's own students, a principal's
+    school, a district admin's district; a system actor (an import, the demo seed) every
+    student of its district; nobody else any."""
+    if isinstance(actor, SystemActor):
+        return Student.objects.filter(district_id=actor.district_id)
+    if not actor.is_authenticated or actor.role not in SCORING_ROLES:
+        return Student.objects.none()
+    return students_visible_to(actor)
 
 
 def access_scorable_section_by_id(user: Any, section_id: int) -> Section:
