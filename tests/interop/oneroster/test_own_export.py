@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from masterypath.evidence.models import Assessment, Evidence
 from masterypath.interop.oneroster.exporter import oneroster_district_export_zip
@@ -14,6 +17,7 @@ from masterypath.interop.oneroster.reader import read_bundle
 from masterypath.interop.oneroster.services import oneroster_bundle_import
 from masterypath.roster.models import Course, Enrollment, Guardian, Section, Staff, Student
 from masterypath.schools.models import AcademicSession, District, School
+from tests import factories as f
 from tests.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +77,33 @@ def test_own_export_ids_name_rows_of_this_district_only(world: World) -> None:
     assert f"mp-school-{other.pk}" not in mapped
     school.source_id = "sis-9"
     assert by_export_sid([school], "school") == {"sis-9": school}
+
+
+@pytest.mark.parametrize("results", [10, 200])
+def test_gradebook_queries_do_not_grow_with_the_results(
+    world: World, tmp_path: Path, results: int, django_assert_max_num_queries: Any
+) -> None:
+    """The same roster with 10 or 200 more results imports in the same number of queries:
+    results are checked and written in bulk, and mastery is recomputed as one batch."""
+    s1, s2 = world.students["s1"], world.students["s2"]
+    now = timezone.now()
+    Evidence.objects.bulk_create(
+        Evidence(
+            student=(s1, s2)[n % 2],
+            target=world.targets[n % 3],
+            score=Decimal(1 + n % 4),
+            observed_at=now - timedelta(days=1 + n),
+            kind="formative",
+        )
+        for n in range(results)
+    )
+    archive = tmp_path / "export.zip"
+    archive.write_bytes(oneroster_district_export_zip(district=s1.district))
+    bundle = read_bundle(archive)
+    copy = f.DistrictFactory()
+    with django_assert_max_num_queries(41):
+        outcome = oneroster_bundle_import(bundle=bundle, district=copy)
+    assert (
+        outcome["counts"]["evidence created"]
+        == Evidence.objects.filter(student__district=s1.district).count()
+    )

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from masterypath.accounts.actors import SystemActor
 from masterypath.accounts.models import User
-from masterypath.common.bulk import bulk_insert, chunked, rows_in
+from masterypath.common.bulk import bulk_insert, chunked, db_datetime, rows_in
 from masterypath.continuum.access import targets_visible_in_district
 from masterypath.evidence.models import Assessment, Evidence, EvidenceKind, EvidenceSource
 from masterypath.evidence.services import EvidenceBatchError, EvidenceRow, evidence_record_many
@@ -37,6 +37,7 @@ from masterypath.roster.models import Section, Student
 from masterypath.schools.models import District
 
 GRADED = {"fully graded", "partially graded"}
+ASSESSMENT_COLUMNS = ("section", "title", "kind", "assessed_on", "source", "source_id")
 # Which CSV column a field refused by evidence_record_many came from.
 COLUMN_OF = {
     "student": "studentSourcedId",
@@ -352,7 +353,7 @@ class _Assessments:
         self.line_items = line_items
         self.categories = categories
         self.known: dict[str, tuple[int, str]] = {}  # line item sourcedId -> (pk, kind)
-        self.new: dict[str, Assessment] = {}
+        self.new: dict[str, tuple[Any, ...]] = {}  # line item sourcedId -> ASSESSMENT_COLUMNS
         self._load()
 
     def _load(self) -> None:
@@ -390,22 +391,35 @@ class _Assessments:
             if any(word in category for word in ("summative", "test", "exam"))
             else EvidenceKind.FORMATIVE
         )
-        actor = self.ctx.actor
-        self.new[source_id] = Assessment(
-            section=self.ctx.section_map.get(line_item.get("classSourcedId")),
-            title=(line_item.get("title") or source_id)[:255],
-            kind=kind,
-            assessed_on=self.ctx.date("lineItems.csv", line_item, "dueDate", required=False)
-            or when,
-            source=EvidenceSource.ONEROSTER,
-            source_id=source_id,
-            created_by=actor if isinstance(actor, User) and actor.is_authenticated else None,
+        section = self.ctx.section_map.get(line_item.get("classSourcedId"))
+        self.new[source_id] = (
+            section.pk if section is not None else None,
+            (line_item.get("title") or source_id)[:255],
+            kind.value,
+            self.ctx.date("lineItems.csv", line_item, "dueDate", required=False) or when,
+            EvidenceSource.ONEROSTER.value,
+            source_id,
         )
 
     def create(self) -> None:
-        """Write the new assessments (one bulk insert returning their ids)."""
-        created = Assessment.objects.bulk_create(list(self.new.values()), batch_size=1000)
-        self.known.update({a.source_id: (a.pk, str(a.kind)) for a in created})
+        """Write the new assessments in one bulk insert, then read their ids back (by their
+        sourcedIds and the moment they were written)."""
+        if not self.new:
+            return
+        actor = self.ctx.actor
+        created_by = actor.pk if isinstance(actor, User) and actor.is_authenticated else None
+        now = timezone.now()
+        stamp = db_datetime(now)
+        bulk_insert(
+            Assessment,
+            [*ASSESSMENT_COLUMNS, "created_by", "created_at", "updated_at"],
+            [(*values, created_by, stamp, stamp) for values in self.new.values()],
+        )
+        written = Assessment.objects.filter(source=EvidenceSource.ONEROSTER, created_at=now)
+        for pk, source_id, kind in rows_in(
+            written, "source_id", list(self.new), "pk", "source_id", "kind"
+        ):
+            self.known[source_id] = (pk, kind)
         self.new = {}
 
     def of(self, source_id: str) -> tuple[int, str]:
