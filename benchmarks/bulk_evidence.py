@@ -122,12 +122,17 @@ section = max(
 students = list(
     Student.objects.filter(enrollments__section=section, enrollments__role=EnrollmentRole.STUDENT)
 )
-from masterypath.continuum.models import LearningTarget
+from masterypath.continuum.models import Framework, LearningTarget
+# OneRoster does not say which frameworks a course teaches: those of its imported assessments.
+section.course.frameworks.set(
+    Framework.objects.filter(domains__competencies__targets__assessments__section=section).distinct()
+)
 targets = list(
     LearningTarget.objects.filter(
         competency__domain__framework__courses=section.course_id, is_retired=False
     ).order_by("pk")[:40]
 )
+assert students and targets, (len(students), len(targets))
 today = timezone.localdate()
 lines = ["student_id,target_code,score,date"]
 day = 0

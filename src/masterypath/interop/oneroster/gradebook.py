@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from django.db.models import Q
 from django.utils import timezone
 
 from masterypath.accounts.actors import SystemActor
 from masterypath.accounts.models import User
-from masterypath.common.bulk import bulk_insert, chunked, db_datetime, rows_in
+from masterypath.common.bulk import IN_CHUNK, bulk_insert, chunked, db_datetime, rows_in
 from masterypath.continuum.access import targets_visible_in_district
 from masterypath.evidence.models import Assessment, Evidence, EvidenceKind, EvidenceSource
 from masterypath.evidence.services import EvidenceBatchError, EvidenceRow, evidence_record_many
@@ -68,8 +67,7 @@ class GradebookContext(Protocol):
     def step(self, rows: int, message: str) -> None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class _Wanted:
+class _Wanted(NamedTuple):
     """One (result, objective): where it was read, what it scores (`source` lower-cased)."""
 
     file: str
@@ -290,29 +288,25 @@ def _known_results(ctx: GradebookContext, line_items: dict[str, Row]) -> dict[st
 
 def _own_evidence(district: District, result_ids: set[str]) -> dict[str, tuple[int, int]]:
     """Results the project exported itself (`mp-evidence-<id>`) with the (student, target) of
-    the evidence they name: re-importing the export must add nothing. The caller compares
-    that pair with the result's, which also keeps other districts' evidence out. Evidence that
-    came from a OneRoster import is exported under its own result id, so an `mp-` id never
-    names it."""
+    the evidence of this district they name: re-importing the export must add nothing.
+    Evidence that came from a OneRoster import is exported under its own result id, so an
+    `mp-` id never names it; one read of the district's other evidence finds the rest."""
     named = {
         pk: sid
         for sid in result_ids
         if sid.startswith("mp-evidence-") and (pk := own_export_pk(sid, "evidence")) is not None
     }
-    imported = f"d{district.pk}:"
+    if not named:
+        return {}
+    authored = Evidence.objects.filter(student__district=district).exclude(
+        source=EvidenceSource.ONEROSTER, source_id__startswith=f"d{district.pk}:"
+    )
     return {
         named[pk]: (student_id, target_id)
-        for pk, student_id, target_id, source, source_id in rows_in(
-            Evidence.objects.all(),
-            "id",
-            sorted(named),
-            "pk",
-            "student_id",
-            "target_id",
-            "source",
-            "source_id",
-        )
-        if not (source == EvidenceSource.ONEROSTER and source_id.startswith(imported))
+        for pk, student_id, target_id in authored.values_list("pk", "student_id", "target_id")
+        .order_by()
+        .iterator(chunk_size=IN_CHUNK)
+        if pk in named
     }
 
 
