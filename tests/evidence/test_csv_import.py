@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -144,3 +145,46 @@ def test_excel_bom_and_header_aliases_are_accepted(world: World) -> None:
     _, preview = _preview(world, data)
     assert preview.is_valid
     assert len(preview.rows) == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("{s1},4.NF.1,3,{day},quiz,fine\x00print", "comment"),
+        ("{s1}\x00,4.NF.1,3,{day},quiz,", "student_id"),
+        ("{s1},4.NF.1,3\x00,{day},quiz,", "score"),
+    ],
+)
+def test_a_nul_byte_is_an_error_on_its_row_and_field(world: World, line: str, field: str) -> None:
+    """A NUL byte (a binary or UTF-16 file) is reported on its line and column, and nothing
+    is kept: the database could not store it (PostgreSQL refuses NUL in text)."""
+    data = _csv(world, line, header=HEADER + ",comment")
+    score_import, preview = _preview(world, data)
+    assert score_import is None
+    assert [(issue.line, issue.field) for issue in preview.issues] == [(2, field)]
+    assert "NUL" in preview.issues[0].message
+    assert not ScoreImport.objects.exists()
+
+
+def test_a_nul_byte_in_the_header_is_a_file_error(world: World) -> None:
+    score_import, preview = _preview(world, _csv(world, *GOOD, header=HEADER + "\x00"))
+    assert score_import is None
+    assert [(issue.line, issue.field) for issue in preview.issues] == [(1, "")]
+    assert "NUL" in preview.issues[0].message
+
+
+@pytest.mark.parametrize("rows", [10, 200])
+def test_confirming_costs_the_same_queries_for_10_or_200_rows(
+    world: World, rows: int, django_assert_max_num_queries: Any
+) -> None:
+    """The confirm step re-reads the file and writes every row in bulk: no query per row."""
+    lines = [
+        f"{{s{1 + n % 2}}},4.NF.{1 + n % 3},{1 + n % 4},"
+        f"{(TODAY - timedelta(days=1 + n)).isoformat()},"
+        for n in range(rows)
+    ]
+    score_import, preview = _preview(world, _csv(world, *lines))
+    assert score_import is not None, preview.issues
+    with django_assert_max_num_queries(18):
+        added = score_import_commit(actor=user_of(world, "teacher_a"), score_import=score_import)
+    assert added == rows

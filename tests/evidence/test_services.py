@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from masterypath.common import events
+from masterypath.common.event_types import EvidenceRecorded
 from masterypath.common.models import AuditAction, AuditEntry
 from masterypath.evidence.errors import EvidenceError, EvidenceErrorCode
 from masterypath.evidence.models import Evidence, EvidenceKind
@@ -44,14 +45,14 @@ def test_recorded_evidence_is_published_after_commit() -> None:
     world = build_world()
     seen: list[int] = []
 
-    def handler(evidence_id: int) -> None:
-        seen.append(evidence_id)
+    def handler(event: EvidenceRecorded) -> None:
+        seen.append(event.evidence_id)
 
-    events.subscribe("evidence.recorded", handler)
+    events.subscribe(EvidenceRecorded, handler)
     try:
         evidence = _record(world)
     finally:
-        events.unsubscribe("evidence.recorded", handler)
+        events.unsubscribe(EvidenceRecorded, handler)
     assert seen == [evidence.pk]
 
 

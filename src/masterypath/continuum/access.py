@@ -59,6 +59,12 @@ def is_target_visible_in_district(target: LearningTarget, district_id: int) -> b
     return framework_district is None or framework_district == district_id
 
 
+def is_framework_visible_in_district(framework: Framework, district_id: int) -> bool:
+    """Whether targets of `framework` may carry evidence of a student of `district_id` (no
+    query: for a target whose framework is already loaded with it)."""
+    return framework.district_id is None or framework.district_id == district_id
+
+
 def access_framework_by_id(actor: Actor | None, framework_id: int) -> Framework:
     """The framework if `actor` may use it; Http404 otherwise."""
     framework = frameworks_visible_to(actor).filter(pk=framework_id).first()

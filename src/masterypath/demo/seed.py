@@ -22,9 +22,10 @@ import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from masterypath.accounts.actors import SystemActor
 from masterypath.accounts.models import Role, User
 from masterypath.common.audit import audit_record
-from masterypath.common.bulk import bulk_insert, db_datetime
+from masterypath.common.bulk import bulk_insert
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import (
     Competency,
@@ -39,7 +40,8 @@ from masterypath.demo import district_frameworks as authored
 from masterypath.demo.feedback import add_family_feedback
 from masterypath.demo.people import draw_adult_name, draw_race, draw_student, surname_for
 from masterypath.demo.standards import StandardRow, ela_standards, math_standards
-from masterypath.evidence.models import Assessment, Evidence, EvidenceKind, EvidenceSource
+from masterypath.evidence.models import Assessment, EvidenceKind, EvidenceSource
+from masterypath.evidence.services import EvidenceRow, evidence_record_many
 from masterypath.mastery.services import mastery_recompute
 from masterypath.roster.models import (
     Course,
@@ -100,18 +102,6 @@ COURSE_TITLES = {
     ("science", 11): "Physics",
     ("science", 12): "Earth Systems",
 }
-EVIDENCE_COLUMNS = [
-    "student",
-    "target",
-    "score",
-    "observed_at",
-    "kind",
-    "dok",
-    "source",
-    "recorded_by",
-    "assessment",
-    "recorded_at",
-]
 SCORES = {value: Decimal(value) for value in range(1, 5)}
 PROFICIENT = 3
 SUBJECT_TITLES = {"math": "Mathematics", "ela": "English Language Arts", "science": "Science"}
@@ -902,7 +892,7 @@ class DemoBuilder:
                         group=group,
                         grade=section.course.grade_low or 0,
                         t_years=(day - self.origin).days / 365.25,
-                        when=db_datetime(when),
+                        when=when,
                         dok=dok,
                         kind=str(kind),
                         recorded_by=teacher.user_id,
@@ -919,13 +909,31 @@ class DemoBuilder:
                 for target_id in sorted(used)
             ),
         )
-        # Scores are entered the day they are observed, so "new since the last visit" on the
-        # family page counts what a family would have seen arrive.
-        return bulk_insert(
-            Evidence,
-            EVIDENCE_COLUMNS,
-            ((*row, assessments[index].pk, row[3]) for index, rows, _ in pending for row in rows),
+        evidence_rows = [
+            EvidenceRow(
+                student_id=student_id,
+                target_id=target_id,
+                score=score,
+                observed_at=observed_at,
+                kind=kind,
+                dok=dok,
+                source=EvidenceSource.DEMO,
+                assessment_id=assessments[index].pk,
+                recorded_by_id=recorded_by,
+                # Entered the day observed, so "new since the last visit" on the family page
+                # counts what a family would have seen arrive.
+                recorded_at=observed_at,
+            )
+            for index, group_rows, _ in pending
+            for student_id, target_id, score, observed_at, kind, dok, recorded_by in group_rows
+        ]
+        # seed_demo recomputes every estimate and the placement history itself.
+        recorded = evidence_record_many(
+            actor=SystemActor(district_id=self.district.pk, name="demo seed"),
+            rows=evidence_rows,
+            publish_event=False,
         )
+        return recorded.created
 
     def _assessment_title(self, domain: str, kind: str, day: date) -> str:
         names = {"math": "Math", "ela": "ELA", "science": "Science", "habits": "Habits"}
@@ -938,7 +946,7 @@ class DemoBuilder:
         group: list[int],
         grade: int,
         t_years: float,
-        when: Any,
+        when: datetime,
         dok: int,
         kind: str,
         recorded_by: int | None,
@@ -983,18 +991,7 @@ class DemoBuilder:
                     advancing = False
                 target_id = int(ids[index])
                 used.add(target_id)
-                rows.append(
-                    (
-                        student_id,
-                        target_id,
-                        SCORES[score],
-                        when,
-                        kind,
-                        dok,
-                        EvidenceSource.DEMO.value,
-                        recorded_by,
-                    )
-                )
+                rows.append((student_id, target_id, SCORES[score], when, kind, dok, recorded_by))
         return rows, used
 
 

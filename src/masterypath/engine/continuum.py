@@ -266,6 +266,42 @@ def placement_from_shares(shares: pl.DataFrame, *, share: float = 0.8) -> pl.Dat
     )
 
 
+# A level counts toward a student's placement from the first level on which they have evidence
+# on at least this share of the targets.
+MIN_COVERAGE = 0.5
+
+
+def placements_from_estimates(
+    estimates: pl.DataFrame, totals: pl.DataFrame, *, min_coverage: float = MIN_COVERAGE
+) -> pl.DataFrame:
+    """Placement per (student, domain) from current estimates.
+
+    ``estimates``: (student_id, domain_id, level, is_proficient), one row per assessed
+    top-level target; ``totals``: (domain_id, level, n_targets), every target of each level.
+    Every target of a level counts (unassessed ones as not yet proficient), from the first
+    level the student has evidence on at least ``min_coverage`` of the targets of (else the
+    lowest level with any evidence) upward; levels below it count as completed, as prior
+    learning. Then ``placement_from_shares`` with share_l = proficient_l / n_targets_l.
+    Returns (student_id, domain_id, completed, placement).
+    """
+    proficient = (
+        estimates.group_by("student_id", "domain_id", "level")
+        .agg(pl.col("is_proficient").sum().alias("n_proficient"), pl.len().alias("n_assessed"))
+        .join(totals, on=["domain_id", "level"], how="left")
+    )
+    covered = pl.col("n_assessed") >= min_coverage * pl.col("n_targets").fill_null(1)
+    lowest = proficient.group_by("student_id", "domain_id").agg(
+        pl.coalesce(pl.col("level").filter(covered).min(), pl.col("level").min()).alias("lowest")
+    )
+    proficient = proficient.select("student_id", "domain_id", "level", "n_proficient")
+    levels = lowest.join(totals, on="domain_id").filter(pl.col("level") >= pl.col("lowest"))
+    shares = levels.join(proficient, on=["student_id", "domain_id", "level"], how="left")
+    shares = shares.with_columns(
+        (pl.col("n_proficient").fill_null(0) / pl.col("n_targets")).alias("share")
+    ).select("student_id", "domain_id", "level", "share")
+    return placement_from_shares(shares)
+
+
 # ---------------------------------------------------------------------------------------------
 # Growth
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from masterypath.accounts.actors import Actor
+from masterypath.accounts.actors import Actor, SystemActor
 from masterypath.accounts.models import Role
 from masterypath.continuum.access import access_target_by_id
 from masterypath.continuum.models import LearningTarget, RubricCriterion
@@ -31,6 +31,15 @@ def may_score(actor: Actor | None) -> bool:
     """Whether `actor` has a role that records evidence (teachers and school leaders)."""
     user = active_user(actor)
     return user is not None and user.role in SCORING_ROLES
+
+
+def students_scorable_by(actor: Actor | SystemActor) -> QuerySet[Student]:
+    """Students `actor` may record evidence for: a teacher's own students, a principal's
+    school, a district admin's district; a system actor (an import, the demo seed) every
+    student of its district; nobody else any."""
+    if isinstance(actor, SystemActor):
+        return Student.objects.filter(district_id=actor.district_id)
+    return students_visible_to(actor) if may_score(actor) else Student.objects.none()
 
 
 def sections_scorable_by(actor: Actor) -> QuerySet[Section]:

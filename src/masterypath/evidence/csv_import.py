@@ -15,14 +15,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from masterypath.common import events
-from masterypath.common.audit import audit_record, audit_record_many
+from masterypath.accounts.actors import Actor
+from masterypath.accounts.models import User
+from masterypath.common.audit import audit_record
+from masterypath.common.bulk import chunked
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import LearningTarget
 from masterypath.evidence.access import can_score_section
@@ -34,6 +35,7 @@ from masterypath.evidence.models import (
     ScoreImport,
     ScoreImportStatus,
 )
+from masterypath.evidence.services import EvidenceBatchError, EvidenceRow, evidence_record_many
 from masterypath.roster.models import Section, Student
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -125,6 +127,15 @@ def _header(text: str, preview: ImportPreview) -> list[str] | None:
                 1,
                 "",
                 f"The file is empty: the first line must name the columns ({', '.join(REQUIRED)}).",
+            )
+        )
+        return None
+    if "\x00" in first:
+        preview.issues.append(
+            ImportIssue(
+                1,
+                "",
+                "The first line holds a NUL (empty) byte: save the file as CSV UTF-8 text.",
             )
         )
         return None
@@ -251,11 +262,13 @@ def score_import_parse(*, section: Section, filename: str, data: bytes) -> Impor
         preview.issues.append(ImportIssue(0, "", f"The file is not valid CSV: {error}."))
     if not preview.rows and not preview.issues:
         preview.issues.append(ImportIssue(0, "", "The file has a header but no rows."))
-    already = set(
-        Evidence.objects.filter(
-            source=EvidenceSource.IMPORT, source_id__in=[row.source_id for row in preview.rows]
-        ).values_list("source_id", flat=True)
-    )
+    already: set[str] = set()
+    for chunk in chunked([row.source_id for row in preview.rows]):
+        already.update(
+            Evidence.objects.filter(source=EvidenceSource.IMPORT, source_id__in=chunk).values_list(
+                "source_id", flat=True
+            )
+        )
     preview.rows = [
         ImportRow(**{**row.__dict__, "is_already_imported": row.source_id in already})
         for row in preview.rows
@@ -274,6 +287,19 @@ def _check_row(
     preview: ImportPreview,
 ) -> None:
     issues: list[ImportIssue] = []
+    nul = [name for name, value in values.items() if "\x00" in value and name != "__extra__"]
+    if nul:
+        # An empty byte: not text (a binary file, or one saved in a 16-bit encoding); the
+        # database could not store it either.
+        preview.issues.extend(
+            ImportIssue(
+                line,
+                name,
+                "The value holds a NUL (empty) byte: save the file as CSV UTF-8 text.",
+            )
+            for name in nul
+        )
+        return
     if values["__extra__"]:
         issues.append(
             ImportIssue(
@@ -386,29 +412,30 @@ def _check_row(
     )
 
 
-def _require(actor: Any, section: Section) -> None:
-    if not can_score_section(actor, section):
+def _require(actor: Actor, section: Section) -> User:
+    if not isinstance(actor, User) or not can_score_section(actor, section):
         raise EvidenceError(EvidenceErrorCode.NOT_ALLOWED, "You may not import for this section.")
+    return actor
 
 
 @transaction.atomic
 def score_import_preview(
     *,
-    actor: Any,
+    actor: Actor,
     section: Section,
     filename: str,
     data: bytes,
 ) -> tuple[ScoreImport | None, ImportPreview]:
     """Check a file; when it has no errors, keep it (not its scores) for the teacher to
     confirm. A file with errors is not kept at all."""
-    _require(actor, section)
+    uploader = _require(actor, section)
     preview = score_import_parse(section=section, filename=filename, data=data)
     if not preview.is_valid:
         return None, preview
     text = data.decode("utf-8-sig")
     score_import = ScoreImport.objects.create(
         section=section,
-        uploaded_by=actor,
+        uploaded_by=uploader,
         filename=filename[:255],
         content=text,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -422,14 +449,14 @@ def _noon(day: date) -> datetime:
 
 
 @transaction.atomic
-def score_import_commit(*, actor: Any, score_import: ScoreImport) -> int:
+def score_import_commit(*, actor: Actor, score_import: ScoreImport) -> int:
     """Write every new row of a previewed file, or none; returns how many were added."""
     score_import = (
         ScoreImport.objects.select_for_update().select_related("section").get(pk=score_import.pk)
     )
     section = score_import.section
-    _require(actor, section)
-    if score_import.uploaded_by_id != actor.pk:
+    user = _require(actor, section)
+    if score_import.uploaded_by_id != user.pk:
         raise EvidenceError(EvidenceErrorCode.NOT_ALLOWED, "Only who uploaded it may import it.")
     if score_import.status == ScoreImportStatus.COMMITTED:
         raise EvidenceError(
@@ -444,51 +471,46 @@ def score_import_commit(*, actor: Any, score_import: ScoreImport) -> int:
             EvidenceErrorCode.IMPORT_INVALID,
             f"Line {first.line}: {first.message} Nothing was imported.",
         )
-    rows = [
-        Evidence(
-            student=row.student,
-            target=row.target,
-            score=row.score,
-            observed_at=_noon(row.observed_on),
-            kind=row.kind,
-            dok=row.dok,
-            source=EvidenceSource.IMPORT,
-            source_id=row.source_id,
-            recorded_by=actor,
-            comment=row.comment,
-        )
-        for row in preview.new_rows
-    ]
     try:
-        with transaction.atomic():
-            created = Evidence.objects.bulk_create(rows, batch_size=1000)
+        recorded = evidence_record_many(
+            actor=user,
+            rows=[
+                EvidenceRow(
+                    student_id=row.student.pk,
+                    target_id=row.target.pk,
+                    score=row.score,
+                    observed_at=_noon(row.observed_on),
+                    kind=row.kind,
+                    dok=row.dok,
+                    source=EvidenceSource.IMPORT,
+                    source_id=row.source_id,
+                    comment=row.comment,
+                )
+                for row in preview.new_rows
+            ],
+            audit_detail={"import": score_import.pk},
+        )
+    except EvidenceBatchError as error:
+        refused = error.errors[0]
+        line = preview.new_rows[refused.index].line
+        raise EvidenceError(
+            EvidenceErrorCode.IMPORT_INVALID,
+            f"Line {line}: {refused.message} Nothing was imported.",
+        ) from error
     except IntegrityError as error:  # the same rows imported at the same moment elsewhere
         raise EvidenceError(
             EvidenceErrorCode.IMPORT_ALREADY_DONE,
             "These scores were imported meanwhile; nothing was added.",
         ) from error
-    audit_record_many(
-        actor=actor,
-        action=AuditAction.CREATE,
-        subjects=created,
-        student_id_of=lambda e: e.student_id,
-        detail={"import": score_import.pk},
-    )
+    added = recorded.created
     score_import.status = ScoreImportStatus.COMMITTED
-    score_import.added_count = len(created)
+    score_import.added_count = added
     score_import.committed_at = timezone.now()
     score_import.save(update_fields=["status", "added_count", "committed_at", "updated_at"])
     audit_record(
-        actor=actor,
+        actor=user,
         action=AuditAction.IMPORT,
         subject=score_import,
-        detail={"section": section.pk, "added": len(created), "skipped": len(preview.skipped_rows)},
+        detail={"section": section.pk, "added": added, "skipped": len(preview.skipped_rows)},
     )
-    ids = [evidence.pk for evidence in created]
-
-    def publish() -> None:
-        for evidence_id in ids:
-            events.publish("evidence.recorded", evidence_id=evidence_id)
-
-    transaction.on_commit(publish)
-    return len(created)
+    return added

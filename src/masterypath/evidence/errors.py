@@ -27,6 +27,7 @@ class EvidenceErrorCode(enum.Enum):
     FILE_EMPTY = "file_empty"
     IMPORT_INVALID = "import_invalid"
     IMPORT_ALREADY_DONE = "import_already_done"
+    ROWS_REFUSED = "rows_refused"
 
 
 class EvidenceError(ApplicationError):

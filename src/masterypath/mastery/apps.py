@@ -8,7 +8,15 @@ class MasteryConfig(AppConfig):
 
     def ready(self) -> None:
         from masterypath.common import events
+        from masterypath.common.event_types import (
+            EvidenceRecorded,
+            EvidenceRecordedMany,
+            EvidenceVoided,
+            EvidenceVoidedMany,
+        )
         from masterypath.mastery import handlers, tasks  # noqa: F401 - tasks registers a job
 
-        events.subscribe("evidence.recorded", handlers.on_evidence_changed)
-        events.subscribe("evidence.voided", handlers.on_evidence_changed)
+        events.subscribe(EvidenceRecorded, handlers.on_evidence_changed)
+        events.subscribe(EvidenceVoided, handlers.on_evidence_changed)
+        events.subscribe(EvidenceRecordedMany, handlers.on_evidence_batch)
+        events.subscribe(EvidenceVoidedMany, handlers.on_evidence_batch)

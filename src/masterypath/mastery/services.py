@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, cast
@@ -13,12 +14,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from masterypath.common.audit import audit_record
-from masterypath.common.bulk import bulk_insert, db_datetime, db_datetimes
+from masterypath.common.bulk import (
+    IN_CHUNK,
+    bulk_insert,
+    chunked,
+    db_datetime,
+    db_datetimes,
+    rows_in,
+)
+from masterypath.common.event_types import Pair
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import Framework, LearningTarget
 from masterypath.engine import mastery as engine
-from masterypath.engine.bkt import UNLEARNED_FLOOR, BktModel, BktParams, bkt_fit
-from masterypath.engine.continuum import placement_from_shares
+from masterypath.engine.bkt import UNLEARNED_FLOOR, BktModel, BktParams, BktSkillFit, bkt_fit
+from masterypath.engine.continuum import placements_from_estimates
 from masterypath.engine.levels import proficient_expr
 from masterypath.evidence.models import Evidence, EvidenceKind
 from masterypath.jobs.services import job_enqueue
@@ -39,7 +48,6 @@ from masterypath.schools.models import District
 
 Progress = Callable[[str, int, int], None]
 RECOMPUTE_JOB = "mastery.recompute"  # handled in mastery.tasks
-MIN_COVERAGE = 0.5  # share of a level's targets with evidence before the level counts
 
 
 def _bkt_params(district_id: int, target_id: int) -> BktParams | None:
@@ -211,31 +219,6 @@ def _level_totals(domain_ids: list[int]) -> pl.DataFrame:
     return frame.group_by("domain_id", "level").agg(pl.len().alias("n_targets"))
 
 
-def placements_from_estimates(estimates: pl.DataFrame, totals: pl.DataFrame) -> pl.DataFrame:
-    """Placement per (student, domain) from (student_id, domain_id, level, is_proficient).
-
-    Every target of a level counts (unassessed ones as not yet proficient), from the first
-    level the student has evidence on at least half of the targets of (else the lowest level
-    with any evidence) upward; levels below it count as completed, as prior learning.
-    """
-    proficient = (
-        estimates.group_by("student_id", "domain_id", "level")
-        .agg(pl.col("is_proficient").sum().alias("n_proficient"), pl.len().alias("n_assessed"))
-        .join(totals, on=["domain_id", "level"], how="left")
-    )
-    covered = pl.col("n_assessed") >= MIN_COVERAGE * pl.col("n_targets").fill_null(1)
-    lowest = proficient.group_by("student_id", "domain_id").agg(
-        pl.coalesce(pl.col("level").filter(covered).min(), pl.col("level").min()).alias("lowest")
-    )
-    proficient = proficient.select("student_id", "domain_id", "level", "n_proficient")
-    levels = lowest.join(totals, on="domain_id").filter(pl.col("level") >= pl.col("lowest"))
-    shares = levels.join(proficient, on=["student_id", "domain_id", "level"], how="left")
-    shares = shares.with_columns(
-        (pl.col("n_proficient").fill_null(0) / pl.col("n_targets")).alias("share")
-    ).select("student_id", "domain_id", "level", "share")
-    return placement_from_shares(shares)
-
-
 def placement_refresh(*, student_id: int, domain_id: int, on: date) -> Placement | None:
     """Place the student on the domain's continuum from current estimates (stored for `on`)."""
     rows = list(
@@ -279,6 +262,201 @@ def placement_refresh(*, student_id: int, domain_id: int, on: date) -> Placement
         defaults={"completed": result["completed"], "level": result["placement"]},
     )
     return stored
+
+
+# -- batch refresh: the pairs a batch of evidence touched ------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PairsRefreshed:
+    """What `mastery_refresh_pairs` wrote."""
+
+    pairs: int
+    estimates: int
+    placements: int
+
+
+def _bkt_model(district_id: int, target_ids: list[int]) -> BktModel:
+    """The district's fitted BKT parameters of these targets (defaults for the others)."""
+    skills: dict[Hashable, BktSkillFit] = {}
+    for chunk in chunked(target_ids):
+        for fit in BktFit.objects.filter(district_id=district_id, target_id__in=chunk):
+            params = BktParams(
+                prior=fit.prior, learn=fit.learn, guess=fit.guess, slip=fit.slip, forget=fit.forget
+            )
+            skills[fit.target_id] = BktSkillFit(params, fit.n_rows, 0, fit.is_default, 0, None)
+    return BktModel(skills=skills)
+
+
+def _pair_frame(pairs: Iterable[Pair]) -> pl.DataFrame:
+    return pl.DataFrame(
+        list(pairs), schema={"student_id": pl.Int64, "target_id": pl.Int64}, orient="row"
+    ).unique()
+
+
+@transaction.atomic
+def mastery_refresh_pairs(*, pairs: Iterable[Pair], on: date) -> PairsRefreshed:
+    """Recompute the estimates of these (student, target) pairs from all of their counted
+    evidence, as one frame through the engine per district, then the placements on `on` of
+    the affected students in the affected domains; everything written in bulk.
+
+    Queries: a fixed number per district, plus one per IN_CHUNK students, targets or rows.
+    """
+    wanted = _pair_frame(pairs)
+    if wanted.height == 0:
+        return PairsRefreshed(0, 0, 0)
+    district_of: dict[int, int] = {}
+    for chunk in chunked(wanted.get_column("student_id").unique().to_list()):
+        district_of.update(Student.objects.filter(pk__in=chunk).values_list("pk", "district_id"))
+    wanted = wanted.filter(pl.col("student_id").is_in(list(district_of)))
+    wanted = wanted.with_columns(
+        pl.col("student_id").replace_strict(district_of, return_dtype=pl.Int64).alias("district")
+    )
+    estimates = placed = 0
+    for (district_id,), part in wanted.partition_by("district", as_dict=True).items():
+        done = _refresh_district(int(cast(int, district_id)), part.drop("district"), on)
+        estimates += done[0]
+        placed += done[1]
+    return PairsRefreshed(wanted.height, estimates, placed)
+
+
+def _refresh_district(district_id: int, wanted: pl.DataFrame, on: date) -> tuple[int, int]:
+    student_ids = wanted.get_column("student_id").unique().sort().to_list()
+    target_ids = wanted.get_column("target_id").unique().sort().to_list()
+    targets: dict[int, LearningTarget] = {}
+    for chunk in chunked(target_ids):
+        targets.update(targets_with_scales(chunk))
+    book = PolicyBook(district_id=district_id)
+    configs = {target_id: book.config_for(target) for target_id, target in targets.items()}
+    bkt_ids = [t for t, config in configs.items() if config.method == engine.Method.BKT]
+    bkt_model = _bkt_model(district_id, bkt_ids) if bkt_ids else None
+    # Filter on the targets too when their list is short enough to share the statement.
+    by_target = len(target_ids) <= IN_CHUNK
+    frames, overrides = [], []
+    for chunk in chunked(student_ids):
+        evidence = counted_evidence().filter(student_id__in=chunk)
+        stated = MasteryOverride.objects.filter(student_id__in=chunk)
+        if by_target:
+            evidence = evidence.filter(target_id__in=target_ids)
+            stated = stated.filter(target_id__in=target_ids)
+        frames.append(
+            evidence_frame(evidence.order_by("student_id", "target_id", "observed_at", "id"))
+        )
+        overrides += [
+            (o.student_id, o.target_id, float(o.value), o.set_at)
+            for o in stated.only("student_id", "target_id", "value", "set_at")
+        ]
+    frame = pl.concat(frames).join(wanted, on=["student_id", "target_id"], how="semi")
+    override_frame = pl.DataFrame(
+        overrides,
+        schema={
+            "student_id": pl.Int64,
+            "target_id": pl.Int64,
+            "value": pl.Float64,
+            "set_at": pl.Datetime("us", "UTC"),
+        },
+        orient="row",
+    ).join(wanted, on=["student_id", "target_id"], how="semi")
+    parts = []
+    for config, ids in _group_configs(configs).values():
+        part = frame.filter(pl.col("target_id").is_in(ids))
+        stated_part = override_frame.filter(pl.col("target_id").is_in(ids))
+        if part.height or stated_part.height:
+            result = engine.estimate(
+                part, config=config, overrides=stated_part, bkt_model=bkt_model
+            )
+            parts.append(result.with_columns(pl.lit(config.method).alias("method")))
+    current = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame()
+    # Pairs left without counted evidence or judgement lose their estimate, as in a recompute.
+    stale = []
+    for chunk in chunked(student_ids):
+        stored = MasteryEstimate.objects.filter(student_id__in=chunk)
+        if by_target:
+            stored = stored.filter(target_id__in=target_ids)
+        stale.append(
+            pl.DataFrame(
+                list(stored.values_list("pk", "student_id", "target_id")),
+                schema={"pk": pl.Int64, "student_id": pl.Int64, "target_id": pl.Int64},
+                orient="row",
+            )
+        )
+    doomed = pl.concat(stale).join(wanted, on=["student_id", "target_id"], how="semi")
+    for chunk in chunked(doomed.get_column("pk").to_list()):
+        MasteryEstimate.objects.filter(pk__in=chunk).delete()
+    count = bulk_insert(
+        MasteryEstimate,
+        ESTIMATE_COLUMNS,
+        _estimate_rows(current, configs, db_datetime(timezone.now())),
+    )
+    domains = sorted({targets[t].competency.domain_id for t in target_ids if t in targets})
+    return count, _placements_replace(student_ids, domains, book, on)
+
+
+def _placements_replace(
+    student_ids: list[int], domain_ids: list[int], book: PolicyBook, on: date
+) -> int:
+    """Today's placement of every listed student in every listed domain, from the estimates
+    as they now stand (one read), replacing what was stored for `on`."""
+    stored = MasteryEstimate.objects.filter(
+        target__competency__domain_id__in=domain_ids,
+        target__parent__isnull=True,
+        value__isnull=False,
+    )
+    rows = pl.DataFrame(
+        list(rows_in(stored, "student", student_ids, "student_id", "target_id", "value", "method")),
+        schema={
+            "student_id": pl.Int64,
+            "target_id": pl.Int64,
+            "value": pl.Float64,
+            "method": pl.Utf8,
+        },
+        orient="row",
+    )
+    targets: dict[int, LearningTarget] = {}
+    for chunk in chunked(rows.get_column("target_id").unique().to_list()):
+        targets.update(targets_with_scales(chunk))
+    info = pl.DataFrame(
+        [
+            (
+                target_id,
+                target.competency.domain_id,
+                placement_level(target),
+                book.scale_for(target).threshold,
+            )
+            for target_id, target in targets.items()
+        ],
+        schema={
+            "target_id": pl.Int64,
+            "domain_id": pl.Int64,
+            "level": pl.Float64,
+            "threshold": pl.Float64,
+        },
+        orient="row",
+    )
+    # The one level rule (engine.levels), on the whole frame.
+    estimates = rows.join(info, on="target_id").select(
+        "student_id",
+        "domain_id",
+        "level",
+        proficient_expr(pl.col("value"), pl.col("method"), pl.col("threshold")).alias(
+            "is_proficient"
+        ),
+    )
+    placed = placements_from_estimates(estimates, _level_totals(domain_ids))
+    for chunk in chunked(student_ids):
+        Placement.objects.filter(
+            student_id__in=chunk, domain_id__in=domain_ids, placed_on=on
+        ).delete()
+    return bulk_insert(
+        Placement,
+        ["student", "domain", "placed_on", "completed", "level"],
+        (
+            (student_id, domain_id, on, completed, level)
+            for student_id, domain_id, completed, level in placed.select(
+                "student_id", "domain_id", "completed", "placement"
+            ).iter_rows()
+        ),
+    )
 
 
 @transaction.atomic

@@ -14,7 +14,6 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from masterypath.common import events
 from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import (
@@ -336,8 +335,6 @@ def case_package_import(
         subject=framework,
         detail={"format": "case", "source": package.source[-200:], **result.as_dict()},
     )
-    framework_id = framework.pk
-    transaction.on_commit(lambda: events.publish("case.imported", framework_id=framework_id))
     return result
 
 

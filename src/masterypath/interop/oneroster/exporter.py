@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from masterypath.evidence.models import Evidence, EvidenceSource
+from masterypath.interop.oneroster.ids import export_sid
 from masterypath.roster.models import (
     Course,
     Enrollment,
@@ -53,7 +54,7 @@ FILES = (
 
 
 def _sid(obj: Any, kind: str) -> str:
-    return str(obj.source_id or f"mp-{kind}-{obj.pk}")
+    return export_sid(obj, kind)
 
 
 def _grade(grade: int | None) -> str:

@@ -64,7 +64,7 @@ REQUIRED_COLUMNS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     line: int
     values: dict[str, str]  # column -> value, stripped of surrounding blanks when read
@@ -155,7 +155,7 @@ def _parse_csv(name: str, data: bytes, issues: list[Issue]) -> tuple[list[str], 
             if not header:
                 header = [column.strip() for column in record]
                 continue
-            stripped = [value.strip() for value in record]
+            stripped = list(map(str.strip, record))
             if not any(stripped):
                 continue
             if len(stripped) > len(header) and any(stripped[len(header) :]):

@@ -10,24 +10,21 @@ than the one already applied is skipped.
 
 from __future__ import annotations
 
-import datetime as dt  # `date` alone inside _Import names its date() method
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
-from decimal import Decimal, InvalidOperation
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from masterypath.common import events
-from masterypath.common.audit import audit_record, audit_record_many
+from masterypath.common.audit import audit_record
 from masterypath.common.bulk import bulk_insert, db_datetime
 from masterypath.common.models import AuditAction
-from masterypath.continuum.models import LearningTarget
-from masterypath.evidence.models import Assessment, Evidence, EvidenceKind, EvidenceSource
 from masterypath.interop.oneroster.errors import Issue, OneRosterErrorCode, OneRosterImportError
+from masterypath.interop.oneroster.gradebook import gradebook_import
+from masterypath.interop.oneroster.ids import by_export_sid, export_sid, own_export_pk
 from masterypath.interop.oneroster.models import SourceRecord
 from masterypath.interop.oneroster.reader import Bundle, Row
 from masterypath.roster.models import (
@@ -181,10 +178,7 @@ class _Import:
     def orgs(self) -> None:
         file = "orgs.csv"
         rows = self.live("orgs", self.bundle.rows("orgs"))
-        existing = {
-            s.source_id: s
-            for s in School.objects.filter(district=self.district).exclude(source_id="")
-        }
+        existing = by_export_sid(School.objects.filter(district=self.district), "school")
         self.schools.update(existing)
         by_id = {row.get("sourcedId"): row for row in rows}
         spans = self._grade_spans()
@@ -206,7 +200,7 @@ class _Import:
                     )
                     continue
                 self.district_org = source_id
-                if self.district.source_id != source_id:
+                if export_sid(self.district, "district") != source_id:
                     self.district.source_id = source_id
                     self.district.save(update_fields=["source_id", "updated_at"])
                 continue
@@ -300,10 +294,7 @@ class _Import:
     def sessions(self) -> None:
         file = "academicSessions.csv"
         rows = self.live("academicSessions", self.bundle.rows("academicSessions"))
-        existing = {
-            s.source_id: s
-            for s in AcademicSession.objects.filter(district=self.district).exclude(source_id="")
-        }
+        existing = by_export_sid(AcademicSession.objects.filter(district=self.district), "session")
         self.session_map = dict(existing)
         parents: list[tuple[AcademicSession, str, Row]] = []
         for row in rows:
@@ -374,10 +365,7 @@ class _Import:
     def courses(self) -> None:
         file = "courses.csv"
         rows = self.live("courses", self.bundle.rows("courses"))
-        self.course_map = {
-            c.source_id: c
-            for c in Course.objects.filter(district=self.district).exclude(source_id="")
-        }
+        self.course_map = by_export_sid(Course.objects.filter(district=self.district), "course")
         new_courses: list[Course] = []
         for row in rows:
             if self.deleted("courses", row):
@@ -413,10 +401,9 @@ class _Import:
     def classes(self) -> None:
         file = "classes.csv"
         rows = self.live("classes", self.bundle.rows("classes"))
-        self.section_map = {
-            s.source_id: s
-            for s in Section.objects.filter(school__district=self.district).exclude(source_id="")
-        }
+        self.section_map = by_export_sid(
+            Section.objects.filter(school__district=self.district), "class"
+        )
         new_sections: list[Section] = []
         for row in rows:
             if self.deleted("classes", row):
@@ -492,21 +479,12 @@ class _Import:
         rows = self.live("users", all_rows)
         roles = self._roles()
         demographics = {r.get("sourcedId"): r for r in self.bundle.rows("demographics")}
-        students = {
-            s.source_id: s
-            for s in Student.objects.filter(district=self.district).exclude(source_id="")
-        }
+        students = by_export_sid(Student.objects.filter(district=self.district), "student")
         by_local = {
             s.local_id: s for s in Student.objects.filter(district=self.district, source_id="")
         }
-        staff = {
-            s.source_id: s
-            for s in Staff.objects.filter(district=self.district).exclude(source_id="")
-        }
-        guardians = {
-            g.source_id: g
-            for g in Guardian.objects.filter(district=self.district).exclude(source_id="")
-        }
+        staff = by_export_sid(Staff.objects.filter(district=self.district), "staff")
+        guardians = by_export_sid(Guardian.objects.filter(district=self.district), "guardian")
         enrolled_grades: dict[str, list[int]] = defaultdict(list)
         class_grades = {
             r.get("sourcedId"): self.grades(r.get("grades")) for r in self.bundle.rows("classes")
@@ -589,7 +567,8 @@ class _Import:
                 self.warn(file, row, "role", f"Users with role {role!r} are not imported.")
         if self.bundle.mode("users") == "bulk":
             present = {r.get("sourcedId") for r in all_rows}
-            deactivate |= {sid for sid in students if sid not in present}
+            # Only imported students: one authored here is no SIS's to deactivate.
+            deactivate |= {sid for sid, s in students.items() if s.source_id and sid not in present}
         Student.objects.bulk_create(new_students, batch_size=2000)
         fields = [
             "school",
@@ -692,7 +671,7 @@ class _Import:
         student = students.get(source_id) or by_local.get(local_id)
         if student is None:
             return Student(district=self.district, source_id=source_id, **values)
-        if student.source_id != source_id:
+        if export_sid(student, "student") != source_id:
             student.source_id = source_id
             self._changed.add(student)
             fields_changed = True
@@ -923,6 +902,10 @@ class _Import:
                 values["is_primary"],
             )
             record = existing.get(wanted[_SOURCE_AT - 1]) or pairs.get(values["_key"])
+            own = own_export_pk(values["_source_id"], "enrollment")
+            if record is not None and own == record[0]:
+                # The project's own export names this enrollment: it keeps its (empty) id.
+                wanted = (*wanted[: _SOURCE_AT - 1], record[_SOURCE_AT], *wanted[_SOURCE_AT:])
             if record is None:
                 creates.append(wanted)
             elif record[1:] != wanted:
@@ -947,238 +930,6 @@ class _Import:
         self.counts["enrollments updated"] += len(updates)
         self.counts["enrollments removed"] += deleted
         self.step(len(all_rows), "Enrollments")
-
-    # --- gradebook ------------------------------------------------------------------------
-
-    def gradebook(self) -> None:
-        """Results per learning objective become evidence on the matching targets."""
-        objective_rows = self.bundle.rows("resultLearningObjectiveIds")
-        line_objectives = self.bundle.rows("lineItemLearningObjectiveIds")
-        if not self.bundle.rows("results"):
-            return
-        file = "results.csv"
-        line_items = {r.get("sourcedId"): r for r in self.bundle.rows("lineItems")}
-        categories = {
-            r.get("sourcedId"): r.get("title").lower() for r in self.bundle.rows("categories")
-        }
-        results = {}
-        for row in self.bundle.rows("results"):
-            if row.get("lineItemSourcedId") not in line_items:
-                self.error(
-                    file,
-                    row,
-                    "lineItemSourcedId",
-                    f"Line item {row.get('lineItemSourcedId')!r} is not in lineItems.csv.",
-                )
-                continue
-            if row.get("studentSourcedId") not in self.student_map:
-                self.error(
-                    file,
-                    row,
-                    "studentSourcedId",
-                    f"Student {row.get('studentSourcedId')!r} is not a known student.",
-                )
-                continue
-            results[row.get("sourcedId")] = row
-        wanted: list[tuple[str, Row, str, str, str, Row]] = []
-        for orow in objective_rows:
-            result = results.get(orow.get("resultSourcedId"))
-            if result is None:
-                if orow.get("resultSourcedId") not in {
-                    r.get("sourcedId") for r in self.bundle.rows("results")
-                }:
-                    self.error(
-                        "resultLearningObjectiveIds.csv",
-                        orow,
-                        "resultSourcedId",
-                        f"Result {orow.get('resultSourcedId')!r} is not in results.csv.",
-                    )
-                continue
-            wanted.append(
-                (
-                    "resultLearningObjectiveIds.csv",
-                    orow,
-                    orow.get("source"),
-                    orow.get("learningObjectiveId"),
-                    orow.get("score"),
-                    result,
-                )
-            )
-        by_line: dict[str, list[tuple[str, str, Row]]] = defaultdict(list)
-        for lrow in line_objectives:
-            for objective in _split(lrow.get("learningObjectiveIds")):
-                by_line[lrow.get("lineItemSourcedId")].append((lrow.get("source"), objective, lrow))
-        with_objectives = {orow.get("resultSourcedId") for orow in objective_rows}
-        for result_id, result in results.items():
-            if result_id in with_objectives:
-                continue
-            for source, objective, _lrow in by_line.get(result.get("lineItemSourcedId"), []):
-                wanted.append((file, result, source, objective, result.get("score"), result))
-        targets = self._targets({(s.lower(), o) for _f, _r, s, o, _sc, _res in wanted})
-        evidence: list[Evidence] = []
-        skipped = 0
-        existing = set(
-            Evidence.objects.filter(source=EvidenceSource.ONEROSTER).values_list(
-                "source_id", flat=True
-            )
-        )
-        assessments: dict[str, Assessment] = {}
-        for file_name, row, source, objective, score_raw, result in wanted:
-            if result.get("scoreStatus").lower() not in GRADED:
-                skipped += 1
-                continue
-            target = targets.get((source.lower(), objective))
-            if target is None:
-                self.error(
-                    file_name,
-                    row,
-                    "learningObjectiveId",
-                    f"No learning target has the "
-                    f"{'CASE identifier' if source.lower() == 'case' else 'code'} "
-                    f"{objective!r}.",
-                )
-                continue
-            try:
-                score = Decimal(score_raw)
-            except InvalidOperation:
-                self.error(file_name, row, "score", f"{score_raw!r} is not a number.")
-                continue
-            scale = target.competency.domain.framework.scale
-            if not score.is_finite() or not scale.contains(score):
-                self.error(
-                    file_name,
-                    row,
-                    "score",
-                    f"Score {score_raw} is off the scale of "
-                    f"{target.code} ({scale.minimum}-{scale.maximum}).",
-                )
-                continue
-            line_item = line_items[result.get("lineItemSourcedId")]
-            when = self.date(file, result, "scoreDate", required=False) or self.date(
-                "lineItems.csv", line_item, "dueDate", required=False
-            )
-            if when is None:
-                self.error(
-                    file,
-                    result,
-                    "scoreDate",
-                    "scoreDate (or the line item's dueDate) is required for evidence.",
-                )
-                continue
-            # Scoped by district: two districts may import the same bundle.
-            source_id = (
-                f"d{self.district.pk}:{result.get('sourcedId')}:{target.case_uuid or target.code}"
-            )[:255]
-            if source_id in existing:
-                continue
-            existing.add(source_id)
-            assessment = self._assessment(line_item, categories, when, assessments)
-            observed = timezone.make_aware(datetime.combine(when, time(12)))
-            evidence.append(
-                Evidence(
-                    student=self.student_map[result.get("studentSourcedId")],
-                    target=target,
-                    score=score,
-                    observed_at=observed,
-                    kind=assessment.kind,
-                    source=EvidenceSource.ONEROSTER,
-                    source_id=source_id,
-                    assessment=assessment,
-                    recorded_by=self.actor
-                    if getattr(self.actor, "is_authenticated", False)
-                    else None,
-                    comment=result.get("comment"),
-                )
-            )
-        if self.issues:
-            return
-        Evidence.objects.bulk_create(evidence, batch_size=2000)
-        if evidence:
-            saved = list(
-                Evidence.objects.filter(
-                    source=EvidenceSource.ONEROSTER, source_id__in=[e.source_id for e in evidence]
-                )
-            )
-            audit_record_many(
-                actor=self.actor,
-                action=AuditAction.CREATE,
-                subjects=saved,
-                student_id_of=lambda e: e.student_id,
-                detail={"source": "oneroster"},
-            )
-            ids = [e.pk for e in saved]
-
-            def publish_recorded() -> None:
-                for pk in ids:
-                    events.publish("evidence.recorded", evidence_id=pk)
-
-            transaction.on_commit(publish_recorded)
-        self.counts["evidence created"] += len(evidence)
-        if skipped:
-            self.warn(
-                file,
-                None,
-                "scoreStatus",
-                f"{skipped} result(s) not fully or partially graded were skipped.",
-            )
-        self.step(len(self.bundle.rows("results")), "Gradebook results")
-
-    def _targets(self, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], LearningTarget]:
-        uuids = {o.lower() for s, o in wanted if s == "case"}
-        codes = {o for s, o in wanted if s != "case"}
-        found: dict[tuple[str, str], LearningTarget] = {}
-        visible = LearningTarget.objects.filter(
-            competency__domain__framework__district__in=[self.district.pk]
-        ) | LearningTarget.objects.filter(competency__domain__framework__district__isnull=True)
-        query = visible.select_related("competency__domain__framework__scale").prefetch_related(
-            "competency__domain__framework__scale__levels"
-        )
-        for target in query.filter(case_uuid__in=uuids):
-            found[("case", target.case_uuid)] = target
-        for target in query.filter(code__in=codes):
-            for source in {s for s, o in wanted if o == target.code and s != "case"}:
-                found[(source, target.code)] = target
-        for source, objective in wanted:
-            if (
-                source == "case"
-                and objective.lower() != objective
-                and ("case", objective.lower()) in found
-            ):
-                found[(source, objective)] = found[("case", objective.lower())]
-        return found
-
-    def _assessment(
-        self,
-        line_item: Row,
-        categories: dict[str, str],
-        when: dt.date,
-        cache: dict[str, Assessment],
-    ) -> Assessment:
-        source_id = line_item.get("sourcedId")
-        if source_id in cache:
-            return cache[source_id]
-        assessment = Assessment.objects.filter(
-            source=EvidenceSource.ONEROSTER, source_id=source_id
-        ).first()
-        if assessment is None:
-            category = categories.get(line_item.get("categorySourcedId"), "")
-            kind = (
-                EvidenceKind.SUMMATIVE
-                if any(word in category for word in ("summative", "test", "exam"))
-                else EvidenceKind.FORMATIVE
-            )
-            assessment = Assessment.objects.create(
-                section=self.section_map.get(line_item.get("classSourcedId")),
-                title=(line_item.get("title") or source_id)[:255],
-                kind=kind,
-                assessed_on=self.date("lineItems.csv", line_item, "dueDate", required=False)
-                or when,
-                source=EvidenceSource.ONEROSTER,
-                source_id=source_id,
-                created_by=self.actor if getattr(self.actor, "is_authenticated", False) else None,
-            )
-        cache[source_id] = assessment
-        return assessment
 
     # --- bookkeeping ----------------------------------------------------------------------
 
@@ -1278,7 +1029,7 @@ def oneroster_bundle_import(
     job.users()
     job.enrollments()
     if not job.issues:
-        job.gradebook()
+        gradebook_import(job)
     if job.issues:
         raise OneRosterImportError(OneRosterErrorCode.INVALID, job.issues, job.warnings)
     job.save_records()
@@ -1289,8 +1040,6 @@ def oneroster_bundle_import(
         subject=district,
         detail={"format": "oneroster", "version": bundle.version, **counts},
     )
-    district_id = district.pk
-    transaction.on_commit(lambda: events.publish("roster.imported", district_id=district_id))
     return {
         "version": bundle.version,
         "counts": counts,

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from masterypath.common import events
+from masterypath.accounts.models import User
 from masterypath.common.audit import audit_record
 from masterypath.common.bulk import (
     bulk_insert,
@@ -33,7 +33,13 @@ from masterypath.common.models import AuditAction
 from masterypath.continuum.models import LearningTarget
 from masterypath.evidence.errors import EvidenceError
 from masterypath.evidence.models import Evidence, EvidenceKind, EvidenceSource
-from masterypath.evidence.services import evidence_record, evidence_void
+from masterypath.evidence.services import (
+    EvidenceBatchError,
+    EvidenceRow,
+    evidence_record,
+    evidence_record_many,
+    evidence_void_many,
+)
 from masterypath.interop.xapi.errors import XapiError, XapiErrorCode, invalid
 from masterypath.interop.xapi.mapping import Plan, plans_for
 from masterypath.interop.xapi.models import MappingState, Statement, XapiClient
@@ -316,32 +322,46 @@ def _write(client: XapiClient, prepared: list[_Prepared], plans: list[Plan] | No
             item.row.mapping_state = MappingState.MAPPED.value
         else:
             item.row.mapping_note = plan.note[:300]
+    if mapped and client.owner is not None:
+        _record(client, client.owner, mapped)
     bulk_insert(Statement, _COLUMNS, [_db_values(p.row) for p in prepared])
-    for item, plan in mapped:
-        _record(client, item.row, plan)
     if voiding:
         _apply_voids(client, voiding)
 
 
-def _record(client: XapiClient, row: _Row, plan: Plan) -> None:
-    if plan.student is None or plan.target is None or plan.score is None:
-        return
-    try:
-        evidence_record(
-            actor=client.owner,
-            student=plan.student,
-            target=plan.target,
-            score=plan.score,
-            observed_at=row.timestamp,
+def _record(client: XapiClient, owner: User, mapped: list[tuple[_Prepared, Plan]]) -> None:
+    """The evidence of the statements that map, as one batch; a statement whose evidence is
+    refused (its date in the future, the student out of the owner's reach) is stored waiting
+    to be mapped, with the reason as its note."""
+    scored = [
+        (item, plan.student, plan.target, plan.score)
+        for item, plan in mapped
+        if plan.student is not None and plan.target is not None and plan.score is not None
+    ]
+    rows = [
+        EvidenceRow(
+            student_id=student.pk,
+            target_id=target.pk,
+            score=score,
+            observed_at=item.row.timestamp,
             kind=EvidenceKind.FORMATIVE,
             source=EvidenceSource.XAPI,
-            source_id=str(row.statement_id),
-            comment=f"xAPI {row.verb_id} via {client.name}",
+            source_id=str(item.row.statement_id),
+            comment=f"xAPI {item.row.verb_id} via {client.name}",
         )
-    except EvidenceError as error:
-        Statement.objects.filter(statement_id=row.statement_id).update(
-            mapping_state=MappingState.UNMAPPED, mapping_note=str(error)[:300]
-        )
+        for item, student, target, score in scored
+    ]
+    try:
+        evidence_record_many(actor=owner, rows=rows, audit_detail={"xapi_client": client.pk})
+    except EvidenceBatchError as error:
+        refused = {e.index: e.message for e in error.errors}
+        for index, message in refused.items():
+            row = scored[index][0].row
+            row.mapping_state = MappingState.UNMAPPED.value
+            row.mapping_note = message[:300]
+        rest = [row for index, row in enumerate(rows) if index not in refused]
+        if rest:
+            evidence_record_many(actor=owner, rows=rest, audit_detail={"xapi_client": client.pk})
 
 
 def _check_voids(voiding: list[_Prepared], prepared: list[_Prepared]) -> None:
@@ -363,36 +383,41 @@ def _check_voids(voiding: list[_Prepared], prepared: list[_Prepared]) -> None:
 
 def _apply_voids(client: XapiClient, voiding: list[_Prepared]) -> None:
     """Void the referenced statements and, on behalf of the client's owner, the evidence made
-    from them. Evidence the client may not void (it has no owner, or the owner may not change
-    that evidence) stays; the voiding statement's note says which and why, for a person to
-    void it on the pages."""
+    from them (in one batch). Evidence the client may not void (it has no owner, or the owner
+    may not change that evidence) stays; the voiding statement's note says which and why, for
+    a person to void it on the pages."""
     voider_of = {str(p.checked.voids): str(p.row.statement_id) for p in voiding}
     Statement.objects.filter(statement_id__in=list(voider_of)).update(is_voided=True)
-    evidence = Evidence.objects.filter(
-        source=EvidenceSource.XAPI, source_id__in=list(voider_of), is_voided=False
+    made = list(
+        Evidence.objects.filter(
+            source=EvidenceSource.XAPI, source_id__in=list(voider_of), is_voided=False
+        ).values_list("pk", "source_id")
     )
-    kept: dict[str, list[str]] = {}
-    for item in evidence:
-        why = _evidence_void_for(client, item)
-        if why:
-            kept.setdefault(voider_of[item.source_id], []).append(
-                f"The evidence {item.pk} made from statement {item.source_id} stays: {why}."
-            )
-    for voider, notes in kept.items():
-        Statement.objects.filter(statement_id=voider).update(mapping_note=" ".join(notes)[:300])
-
-
-def _evidence_void_for(client: XapiClient, evidence: Evidence) -> str:
-    """Void `evidence` as the client's owner; why not, when it stays ('' when voided)."""
+    if not made:
+        return
+    why_kept: dict[int, str] = {}
     if client.owner is None:
-        return "this client has no owner to void it for"
-    try:
-        evidence_void(
-            actor=client.owner, evidence=evidence, reason="Voided by an xAPI voiding statement."
+        why_kept = dict.fromkeys(range(len(made)), "this client has no owner to void it for")
+    else:
+        ids = [pk for pk, _ in made]
+        reason = "Voided by an xAPI voiding statement."
+        try:
+            evidence_void_many(actor=client.owner, evidence_ids=ids, reason=reason)
+        except EvidenceBatchError as error:
+            why_kept = {
+                e.index: f"the client's owner may not void it ({e.message})" for e in error.errors
+            }
+            rest = [pk for index, pk in enumerate(ids) if index not in why_kept]
+            if rest:
+                evidence_void_many(actor=client.owner, evidence_ids=rest, reason=reason)
+    notes: dict[str, list[str]] = {}
+    for index, why in why_kept.items():
+        pk, source_id = made[index]
+        notes.setdefault(voider_of[source_id], []).append(
+            f"The evidence {pk} made from statement {source_id} stays: {why}."
         )
-    except EvidenceError as error:
-        return f"the client's owner may not void it ({error.message})"
-    return ""
+    for voider, lines in notes.items():
+        Statement.objects.filter(statement_id=voider).update(mapping_note=" ".join(lines)[:300])
 
 
 @transaction.atomic
@@ -428,9 +453,6 @@ def statement_map(
     statement.mapping_state = MappingState.MAPPED
     statement.mapping_note = f"Mapped by {actor.username}."
     statement.save(update_fields=["mapping_state", "mapping_note"])
-    transaction.on_commit(
-        lambda: events.publish("xapi.statement_mapped", statement_id=statement.pk)
-    )
     return evidence
 
 

@@ -1,7 +1,8 @@
-"""Writes of evidence: record, void, assessments, class scoring, exit tickets, observations.
+"""Writes of one entry at a time: record, void, assessments, class scoring, exit tickets,
+observations (batches of rows go through `evidence_record_many` in `many.py`).
 
-Each service validates, saves, audits, then publishes an event on commit ("evidence.recorded",
-"evidence.voided") so that mastery follows at once.
+Each service validates, saves, audits, then publishes an event on commit (`EvidenceRecorded`,
+`EvidenceVoided`) so that mastery follows at once.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from django.utils import timezone
 from masterypath.accounts.models import Role
 from masterypath.common import events
 from masterypath.common.audit import audit_record
+from masterypath.common.event_types import EvidenceRecorded, EvidenceVoided
 from masterypath.common.models import AuditAction
+from masterypath.continuum.access import is_framework_visible_in_district
 from masterypath.continuum.models import LearningTarget, Rubric, RubricCriterion
 from masterypath.evidence.access import can_score_section
 from masterypath.evidence.errors import EvidenceError, EvidenceErrorCode
@@ -42,6 +45,8 @@ UNDO_REASON = "Undone right after entry."
 
 def _check_score(target: LearningTarget, score: Decimal) -> None:
     scale = target.competency.domain.framework.scale
+    if not score.is_finite():
+        raise EvidenceError(EvidenceErrorCode.SCORE_OFF_SCALE, f"{score} is not a score.")
     if not scale.contains(score):
         raise EvidenceError(
             EvidenceErrorCode.SCORE_OFF_SCALE,
@@ -49,6 +54,14 @@ def _check_score(target: LearningTarget, score: Decimal) -> None:
             score=score,
             target=target.code,
         )
+
+
+def _check_target_in_district(target: LearningTarget, student: Student) -> None:
+    """Evidence goes only on a shared target or one of the student's own district (the
+    framework is loaded with the scale, so this costs no query)."""
+    framework = target.competency.domain.framework
+    if not is_framework_visible_in_district(framework, student.district_id):
+        raise EvidenceError(EvidenceErrorCode.NOT_ALLOWED, "No such learning target.")
 
 
 def parse_score(raw: object) -> Decimal:
@@ -91,6 +104,7 @@ def _create(
 ) -> Evidence:
     """Validate the score and date, save, audit and publish; the caller checked access."""
     score = Decimal(score)
+    _check_target_in_district(target, student)
     _check_score(target, score)
     _check_not_future(observed_at)
     _check_dok(fields.get("dok"))
@@ -112,7 +126,7 @@ def _create(
         student_id=student.pk,
         detail={"target": target.code, "score": str(score), "kind": str(evidence.kind)},
     )
-    transaction.on_commit(lambda: events.publish("evidence.recorded", evidence_id=evidence.pk))
+    events.publish_on_commit(EvidenceRecorded(evidence_id=evidence.pk))
     return evidence
 
 
@@ -186,7 +200,7 @@ def evidence_void(*, actor: Any, evidence: Evidence, reason: str) -> Evidence:
         student_id=evidence.student_id,
         detail={"reason": evidence.voided_reason},
     )
-    transaction.on_commit(lambda: events.publish("evidence.voided", evidence_id=evidence.pk))
+    events.publish_on_commit(EvidenceVoided(evidence_id=evidence.pk))
     return evidence
 
 
