@@ -16,7 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from masterypath.evidence.models import Evidence, EvidenceSource
+from masterypath.evidence.models import Evidence, EvidenceKind, EvidenceSource
 from masterypath.interop.oneroster.ids import export_sid
 from masterypath.roster.models import (
     Course,
@@ -465,6 +465,7 @@ def _results(
     ]
     objectives: list[list[str]] = [["resultSourcedId", "source", "learningObjectiveId", "score"]]
     seen_items: set[str] = set()
+    kinds_used: set[EvidenceKind] = set()
     prefix = f"d{district.pk}:"
     evidence = (
         Evidence.objects.filter(student__district=district, is_voided=False)
@@ -495,6 +496,8 @@ def _results(
             )
         if item_sid not in seen_items:
             seen_items.add(item_sid)
+            kind = EvidenceKind(assessment.kind if assessment is not None else item.kind)
+            kinds_used.add(kind)
             scale = item.target.competency.domain.framework.scale
             line_items.append(
                 [
@@ -504,7 +507,7 @@ def _results(
                     title,
                     "",
                     _sid(section, "class") if section else "",
-                    "",
+                    category_sid(kind),
                     "",
                     due,
                     due,
@@ -534,9 +537,17 @@ def _results(
                 str(item.score),
             ]
         )
+    # One category per kind of evidence, so that a re-import keeps each score's kind.
+    files["categories"] = [["sourcedId", "status", "dateLastModified", "title", "weight"]] + [
+        [category_sid(kind), "", "", str(kind.label), ""] for kind in sorted(kinds_used)
+    ]
     files["lineItems"] = line_items
     files["results"] = results
     files["resultLearningObjectiveIds"] = objectives
+
+
+def category_sid(kind: EvidenceKind) -> str:
+    return f"mp-category-{kind.value}"
 
 
 def manifest_rows(names: Iterable[str]) -> list[list[str]]:

@@ -336,6 +336,19 @@ def _targets(district: District, wanted: set[tuple[str, str]]) -> dict[tuple[str
     return found
 
 
+def kind_of_category(title: str) -> EvidenceKind:
+    """The kind of evidence a gradebook category names: one of ours by its name or label
+    ("Summative", "exit_ticket", as our export writes them), a test or exam as summative,
+    anything else formative."""
+    lowered = title.strip().lower()
+    for kind in EvidenceKind:
+        if lowered in {kind.value, str(kind.label).lower()}:
+            return kind
+    if any(word in lowered for word in ("summative", "test", "exam")):
+        return EvidenceKind.SUMMATIVE
+    return EvidenceKind.FORMATIVE
+
+
 class _Assessments:
     """The assessment of each line item: found in the district (by its sourcedId, or the
     project's own `mp-assessment-<id>`), else created once, in bulk, with its targets."""
@@ -379,12 +392,7 @@ class _Assessments:
         source_id = line_item.get("sourcedId")
         if source_id in self.known or source_id in self.new:
             return
-        category = self.categories.get(line_item.get("categorySourcedId"), "")
-        kind = (
-            EvidenceKind.SUMMATIVE
-            if any(word in category for word in ("summative", "test", "exam"))
-            else EvidenceKind.FORMATIVE
-        )
+        kind = kind_of_category(self.categories.get(line_item.get("categorySourcedId"), ""))
         section = self.ctx.section_map.get(line_item.get("classSourcedId"))
         self.new[source_id] = (
             section.pk if section is not None else None,
