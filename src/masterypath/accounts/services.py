@@ -27,7 +27,9 @@ def user_language_set(*, actor: User, language: str) -> User:
         actor.preferred_language = language
         actor.save(update_fields=["preferred_language"])
         audit_record(
-            actor=actor, action=AuditAction.UPDATE, subject=actor,
+            actor=actor,
+            action=AuditAction.UPDATE,
+            subject=actor,
             detail={"preferred_language": language, "was": before},
         )
     return actor

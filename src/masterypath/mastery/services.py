@@ -12,6 +12,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from masterypath.common import events
 from masterypath.common.audit import audit_record
 from masterypath.common.bulk import bulk_insert, db_datetime, db_datetimes
 from masterypath.common.models import AuditAction
@@ -358,6 +359,9 @@ def _fit_bkt(
     return model
 
 
+MASTERY_RECOMPUTED = "mastery.recomputed"
+
+
 @transaction.atomic
 def mastery_recompute(
     *, district: District, as_of: date, progress: Progress | None = None, seed: int = 0
@@ -436,6 +440,10 @@ def mastery_recompute(
         Placement, ["student", "domain", "placed_on", "completed", "level"], placements.iter_rows()
     )
     say("placements stored", 5, 5)
+    # Read models above (the dashboards' summaries) rebuild from the new placements.
+    transaction.on_commit(
+        lambda: events.publish(MASTERY_RECOMPUTED, district_id=district.pk, as_of=as_of)
+    )
     return {"evidence": frame.height, "estimates": count, "placements": placed}
 
 

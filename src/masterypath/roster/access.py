@@ -14,6 +14,7 @@ from django.http import Http404
 
 from masterypath.accounts.models import Role
 from masterypath.roster.models import EnrollmentRole, Section, Staff, Student
+from masterypath.schools.models import School
 
 
 def _staff_of(user: Any) -> Staff | None:
@@ -113,3 +114,28 @@ def can_record_evidence_for(user: Any, student: Student) -> bool:
     if user.role not in {Role.TEACHER, Role.PRINCIPAL, Role.DISTRICT_ADMIN}:
         return False
     return students_visible_to(user).filter(pk=student.pk).exists()
+
+
+def schools_visible_to(user: Any) -> QuerySet[School]:
+    """Schools whose dashboards `user` may see: a counselor's or principal's own school, every
+    school of a district admin's district (all schools for an operator without a person);
+    none for teachers, students and guardians."""
+    schools = School.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return schools.none()
+    staff = _staff_of(user)
+    if staff is None:
+        return schools if user.is_superuser else schools.none()
+    if user.role in {Role.COUNSELOR, Role.PRINCIPAL}:
+        return schools.filter(pk=staff.school_id)  # type: ignore[misc]  # None matches nothing
+    if user.role == Role.DISTRICT_ADMIN:
+        return schools.filter(district_id=staff.district_id)
+    return schools.none()
+
+
+def access_school_by_id(user: Any, school_id: int) -> School:
+    """The school with this id if `user` may see its dashboards; Http404 otherwise."""
+    school = schools_visible_to(user).filter(pk=school_id).select_related("district").first()
+    if school is None:
+        raise Http404("No such school.")
+    return school

@@ -55,7 +55,10 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     if isinstance(request.user, User):
         user_language_set(actor=request.user, language=language)
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language, max_age=ONE_YEAR, samesite="Lax",
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=ONE_YEAR,
+        samesite="Lax",
         secure=request.is_secure(),
     )
     return response

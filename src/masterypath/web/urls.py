@@ -17,6 +17,7 @@ urlpatterns = [
     path("students/<int:student_id>/", views.student_detail, name="student-detail"),
     path("sections/<int:section_id>/", views.section_detail, name="section-detail"),
     path("teach/", include("masterypath.web.teacher.urls")),
+    path("", include("masterypath.web.leaders.urls")),
     path("district/imports/", include("masterypath.web.imports.urls")),
     path("district/methods/", include("masterypath.web.methods.urls")),
 ]

@@ -13,7 +13,12 @@ from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
 from masterypath.evidence.selectors import evidence_list_for_student, observation_list_for_student
 from masterypath.mastery.selectors import mastery_list_for_student, standings_for_student
-from masterypath.roster.access import access_section_by_id, access_student_by_id
+from masterypath.roster.access import (
+    access_section_by_id,
+    access_student_by_id,
+    district_administered_by,
+    schools_visible_to,
+)
 from masterypath.roster.models import Student
 from masterypath.roster.selectors import (
     school_summaries_for_user,
@@ -22,6 +27,8 @@ from masterypath.roster.selectors import (
     student_list_for_section,
     student_search_for_user,
 )
+from masterypath.schools.models import District
+from masterypath.web.leaders import views as leaders
 
 STUDENTS_PER_PAGE = 50
 
@@ -54,7 +61,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == Role.TEACHER:
         sections = section_list_for_user(user=user)
         return render(request, "web/home_teacher.html", {"sections": sections})
-    if role in {Role.COUNSELOR, Role.PRINCIPAL, Role.DISTRICT_ADMIN} or user.is_superuser:
+    if role in {Role.COUNSELOR, Role.PRINCIPAL}:
+        school = schools_visible_to(user).select_related("district").first()
+        if school is not None:
+            return leaders.render_school_dashboard(request, school)
+    if role == Role.DISTRICT_ADMIN and (district_id := district_administered_by(user)):
+        return leaders.render_district_dashboard(request, District.objects.get(pk=district_id))
+    if user.is_superuser:
         return _leader_home(request)
     return render(request, "web/home_empty.html", status=200)
 
