@@ -50,11 +50,12 @@ def recoverable(
     for c in range(cols):
         add(f"col{c}", bool(pattern.column_totals[c]), column_totals)
     add("grand", pattern.grand, row_totals or column_totals)
-    equations: list[dict[str, int]] = []
-    for r in range(rows):
-        equations.append({**{f"cell{r},{c}": 1 for c in range(cols)}, f"row{r}": -1})
-    for c in range(cols):
-        equations.append({**{f"cell{r},{c}": 1 for r in range(rows)}, f"col{c}": -1})
+    equations: list[dict[str, int]] = [
+        {**{f"cell{r},{c}": 1 for c in range(cols)}, f"row{r}": -1} for r in range(rows)
+    ]
+    equations.extend(
+        {**{f"cell{r},{c}": 1 for r in range(rows)}, f"col{c}": -1} for c in range(cols)
+    )
     equations.append({**{f"row{r}": 1 for r in range(rows)}, "grand": -1})
     equations.append({**{f"col{c}": 1 for c in range(cols)}, "grand": -1})
     unknowns = [name for name in names if hidden[name]]

@@ -7,6 +7,7 @@ says in words what it keeps.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -64,7 +65,8 @@ class StudentFilters:
     def from_params(cls, params: Mapping[str, str], *, domains: list[Domain]) -> StudentFilters:
         def whole(name: str) -> int | None:
             value = params.get(name, "").strip()
-            return int(value) if value.lstrip("-").isdigit() and len(value) < 4 else None
+            # ASCII digits only: str.isdigit() accepts "²", which int() refuses.
+            return int(value) if re.fullmatch(r"-?[0-9]{1,9}", value) else None
 
         domain_ids = [d.pk for d in domains]
         domain_id = whole("domain")
