@@ -90,8 +90,10 @@ def build_leader_world() -> LeaderWorld:
             for n in (1, 2)
         ]
     students = [_student(elementary, i, 3 + i % 3, RACES[i]) for i in range(36)]
-    students += [_student(middle, i, 6, "white" if i % 2 else "hispanic") for i in range(36, 51)]
-    students += [_student(other_school, i, 4, "white") for i in range(51, 63)]
+    students += [
+        _student(middle, i, 6, "white" if i % 5 < 3 else "hispanic") for i in range(36, 66)
+    ]
+    students += [_student(other_school, i, 4, "white") for i in range(66, 78)]
     levels: dict[tuple[int, int, date], float] = {}
     placements = []
     for index, student in enumerate(students):

@@ -35,7 +35,7 @@ def test_refresh_stores_each_students_latest_standing(leaders: LeaderWorld) -> N
     """One standing per student and domain: the latest placement, its gap to the grade."""
     state = SummaryState.objects.get(district=leaders.district)
     assert state.as_of == AS_OF
-    for student in leaders.students[:51]:
+    for student in leaders.students[:66]:
         row = StandingSummary.objects.get(student=student, domain=leaders.math)
         level = leaders.levels[(student.pk, leaders.math.pk, AS_OF)]
         assert row.level == pytest.approx(level)
@@ -47,7 +47,7 @@ def test_refresh_stores_each_students_latest_standing(leaders: LeaderWorld) -> N
 def test_recent_evidence_counts_the_last_six_weeks(leaders: LeaderWorld) -> None:
     """Each student's math evidence in the six weeks up to the figures' date, and whether it
     is too little (fewer than 3)."""
-    for index, student in enumerate(leaders.students[:51]):
+    for index, student in enumerate(leaders.students[:66]):
         row = StandingSummary.objects.get(student=student, domain=leaders.math)
         assert row.evidence_recent == recent_evidence_count(index)
         assert row.has_few_evidence == (recent_evidence_count(index) < 3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
@@ -28,6 +28,12 @@ from masterypath.reports.tables import text_cell as text
 from masterypath.schools.models import District, School
 
 Counts = dict[str, float]
+YEAR_NOTE = (
+    "Each school year's figures stand at its last month end (or now, this year). Every "
+    "August each student's grade, and so the level expected of them, goes up by one: the "
+    "share on or above grade level drops then and climbs through the year, so compare now "
+    "with the same time a year earlier."
+)
 
 
 @dataclass(frozen=True)
@@ -232,24 +238,32 @@ def _by_year(
             return share_cell(_on(counts), int(counts["students"]), hidden=is_hidden)
         return number_cell(counts["gain_sum"] / counts["students"], hidden=is_hidden)
 
+    # The month end nearest to a year before the figures: the fair comparison with now.
+    year_ago = figures.as_of - timedelta(days=365)
+    earlier = [p for p in points if school_year_of(p) < figures.school_year]
+    same_time = min(earlier, key=lambda p: abs((p - year_ago).days), default=None)
     body = []
     for school in (*schools, None):
         cells: list[Cell] = [text(school.name if school else "All schools")]
         for year in years:
             cells.append(cell(ends[year], school, "share"))
             cells.append(cell(ends[year], school, "gain"))
+        if same_time is not None:
+            cells.append(cell(same_time, school, "share"))
         body.append(cells)
     headers = ["School"]
     for year in years:
         label = school_year_label(year)
         end = "now" if ends[year] == figures.as_of else f"end of {label}"
         headers += [f"On or above grade level, {end}", f"Levels gained in {label}"]
+    if same_time is not None:
+        headers.append(f"On or above grade level a year earlier ({same_time:%-d %b %Y})")
     table = ReportTable(
         key="trends-by-school-year",
         caption=f"{selected.title} by school year",
         headers=headers,
         rows=body,
-        note="Each school year's figures stand at its last month end (or now, this year).",
+        note=YEAR_NOTE,
     )
     trend = []
     for point in points:

@@ -88,6 +88,7 @@ class GroupValue:
     students: int | None
     share: float | None
     gap: float | None
+    is_hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -260,8 +261,11 @@ def _group_values(
     for group in groups:
         key, label = group.key, group.label
         counts = by_group.get((selected.pk, key))
-        if scope.group_hidden(rule, key) or not counts or not counts["students"]:
-            values.append(GroupValue(key, label, None, None, None))
+        if not counts or not counts["students"]:
+            values.append(GroupValue(key, label, 0, None, None))
+            continue
+        if scope.group_hidden(rule, key):
+            values.append(GroupValue(key, label, None, None, None, is_hidden=True))
             continue
         value = share(int(counts["on_level"] + counts["ahead"]), int(counts["students"]))
         values.append(
@@ -330,7 +334,7 @@ def _gap_table(
     last_year = school_year_label(figures.school_year - 1)
     body = []
     for value in values:
-        hidden = value.share is None
+        hidden = value.is_hidden
         before = last_year_gap.get(value.key)
         change = None if value.gap is None or before is None else value.gap - before
         body.append(
@@ -344,7 +348,7 @@ def _gap_table(
                     detail=False,
                 ),
                 points_cell(value.gap, hidden=hidden),
-                points_cell(before, hidden=before is None and hidden),
+                points_cell(before, hidden=hidden),
                 points_cell(change, hidden=hidden),
             ]
         )

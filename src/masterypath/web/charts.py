@@ -79,7 +79,12 @@ def _base(
                 "labelColor": "#1b1f24",
                 "titleColor": "#1b1f24",
             },
-            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom"},
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "orient": "bottom",
+                "labelLimit": 320,
+            },
             "view": {"stroke": None},
         },
     }
@@ -596,6 +601,28 @@ def bars_with_reference(
                     "strokeDash": [6, 3],
                 },
                 "encoding": {"x": {"field": "reference", "type": "quantitative"}},
+            }
+        )
+        layers.append(
+            {
+                "data": {
+                    "values": [
+                        {"reference": reference, "label": f"{reference_label} {reference:.0%}"}
+                    ]
+                },
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 6,
+                    "dy": -6,
+                    "y": 0,
+                    "color": PALETTE["below"],
+                    "fontWeight": "bold",
+                },
+                "encoding": {
+                    "x": {"field": "reference", "type": "quantitative"},
+                    "text": {"field": "label"},
+                },
             }
         )
     spec.update({"data": {"values": data}, "layer": layers})
