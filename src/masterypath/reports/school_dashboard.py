@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
 from masterypath.continuum.models import Domain
 from masterypath.reports.dashboard_base import (
@@ -42,7 +42,7 @@ from masterypath.reports.tables import (
     share_cell,
     text_cell,
 )
-from masterypath.roster.models import Enrollment, EnrollmentRole, Section
+from masterypath.roster.models import Course, Enrollment, EnrollmentRole, Section
 from masterypath.schools.models import School
 
 
@@ -308,26 +308,34 @@ def _growth_over_months(
 
 
 def target_coverage_table(*, school: School, domains: list[Domain]) -> ReportTable:
-    """Targets on which most of the students assessed have a single piece of evidence."""
-    rows = (
+    """Targets on which most of the students assessed have a single, old piece of evidence
+    (filtered in SQL: a school has a row per target its students were ever assessed on)."""
+    rows = list(
         TargetCoverage.objects.filter(
             school=school, students_assessed__gte=SINGLE_EVIDENCE_MIN_STUDENTS
         )
-        .select_related("target__competency__domain")
-        .order_by("target__competency__domain_id", "target__level", "target__code")
+        .alias(twice=F("single_evidence") * 2)
+        .filter(twice__gt=F("students_assessed"))
+        .values_list(
+            "target__code",
+            "target__statement",
+            "target__competency__domain__title",
+            "target__level",
+            "students_assessed",
+            "single_evidence",
+        )
     )
-    flagged = [row for row in rows if 2 * row.single_evidence > row.students_assessed]
-    flagged.sort(key=lambda r: (-r.single_evidence / r.students_assessed, -r.students_assessed))
+    rows.sort(key=lambda r: (-r[5] / r[4], -r[4], r[0]))
     body = [
         [
-            text_cell(row.target.code),
-            text_cell(_shorten(row.target.statement)),
-            text_cell(row.target.competency.domain.title),
-            text_cell(grade_heading(row.target.level)),
-            count_cell(row.students_assessed),
-            share_cell(row.single_evidence, row.students_assessed, hidden=False),
+            text_cell(code),
+            text_cell(_shorten(statement)),
+            text_cell(domain),
+            text_cell(grade_heading(level)),
+            count_cell(assessed),
+            share_cell(single, assessed, hidden=False),
         ]
-        for row in flagged
+        for code, statement, domain, level, assessed, single in rows
     ]
     return ReportTable(
         key="targets-with-too-little-evidence",
@@ -338,7 +346,7 @@ def target_coverage_table(*, school: School, domains: list[Domain]) -> ReportTab
             "Area",
             "Level",
             "Students assessed",
-            "With a single piece of evidence",
+            "With a single old piece of evidence",
         ],
         rows=body,
         note=TARGET_RULE,
@@ -354,11 +362,16 @@ def section_table(*, school: School, figures: Figures, domains: list[Domain]) ->
     how many students, how many work on or above grade level and how many have too little
     evidence in the sections' own areas."""
     sections = list(
-        Section.objects.filter(school=school, session__school_year=figures.school_year)
-        .select_related("course")
-        .prefetch_related("course__frameworks")
+        Section.objects.filter(school=school, session__school_year=figures.school_year).values_list(
+            "pk", "course_id", "course__title"
+        )
     )
-    ids = [section.pk for section in sections]
+    course_frameworks: dict[int, set[int]] = defaultdict(set)
+    for course_id, framework_id in Course.frameworks.through.objects.filter(
+        course_id__in={course for _, course, _ in sections}
+    ).values_list("course_id", "framework_id"):
+        course_frameworks[course_id].add(framework_id)
+    ids = [pk for pk, _, _ in sections]
     teachers: dict[int, list[tuple[int, str]]] = defaultdict(list)
     names: dict[int, str] = {}
     for section_id, staff_id, given, family in Enrollment.objects.filter(
@@ -389,17 +402,17 @@ def section_table(*, school: School, figures: Figures, domains: list[Domain]) ->
             few=Count("id", filter=Q(has_few_evidence=True)),
         )
     }
-    framework_sets = [{f.pk for f in section.course.frameworks.all()} for section in sections]
+    framework_sets = [course_frameworks[course] for _, course, _ in sections]
     everywhere = set.intersection(*framework_sets) if framework_sets else set()
-    by_id = {section.pk: section for section in sections}
+    by_id = {pk: (course, title) for pk, course, title in sections}
     body = []
     for staff_id, taught in teachers.items():
         courses: dict[str, int] = defaultdict(int)
         totals: dict[int, list[int]] = {}
         for section_id, _ in taught:
-            section = by_id[section_id]
-            courses[section.course.title] += 1
-            frameworks = {f.pk for f in section.course.frameworks.all()}
+            course_id, title = by_id[section_id]
+            courses[title] += 1
+            frameworks = course_frameworks[course_id]
             own = frameworks - everywhere or frameworks
             for domain in domains:
                 row = stats.get((section_id, domain.pk))
