@@ -105,7 +105,9 @@ def district_dashboard(
     ) -> ReportTable:
         body: list[list[Cell]] = []
         for school in (*schools, None):
-            cells: list[Cell] = [text(school.name if school else "All schools")]
+            cells: list[Cell] = [
+                text(school.name if school else "All schools", css="" if school else "total")
+            ]
             students = max(
                 (
                     int(c["students"])
@@ -244,7 +246,9 @@ def _by_year(
     same_time = min(earlier, key=lambda p: abs((p - year_ago).days), default=None)
     body = []
     for school in (*schools, None):
-        cells: list[Cell] = [text(school.name if school else "All schools")]
+        cells: list[Cell] = [
+            text(school.name if school else "All schools", css="" if school else "total")
+        ]
         for year in years:
             cells.append(cell(ends[year], school, "share"))
             cells.append(cell(ends[year], school, "gain"))

@@ -164,7 +164,7 @@ def equity_view(
         body: list[list[Cell]] = []
         for group in (None, *groups):
             label = "All students" if group is None else group.label
-            cells: list[Cell] = [text_cell(label)]
+            cells: list[Cell] = [text_cell(label, css="total" if group is None else "")]
             for domain in domains:
                 rule = rules.get(domain.pk)
                 if group is None:
@@ -391,7 +391,11 @@ def _by_grade_table(
     all_total = _sum_by(frame.filter(pl.col("dimension") == Dimension.ALL), [])
     body: list[list[Cell]] = []
     for grade in (*grades, None):
-        cells: list[Cell] = [text_cell(grade_heading(grade) if grade is not None else "All grades")]
+        cells: list[Cell] = [
+            text_cell(grade_heading(grade), css="")
+            if grade is not None
+            else text_cell("All grades", css="total")
+        ]
         if grade is None:
             total = all_total.get((), {"students": 0, "on_level": 0, "ahead": 0})
             hidden = scope.total_hidden(rule)
@@ -434,7 +438,9 @@ def _by_school_table(
     schools = School.objects.filter(pk__in=[s for (s,) in everyone]).order_by("grade_low", "name")
     body: list[list[Cell]] = []
     for school in (*schools, None):
-        cells: list[Cell] = [text_cell(school.name if school else "All schools")]
+        cells: list[Cell] = [
+            text_cell(school.name if school else "All schools", css="" if school else "total")
+        ]
         if school is None:
             total = all_total.get(())
             hidden = rule.district_hidden if rule else True

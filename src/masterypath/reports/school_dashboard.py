@@ -158,7 +158,7 @@ def school_dashboard(
         body = []
         for grade in rows:
             label = grade_heading(grade) if grade is not None else "All grades"
-            cells: list[Cell] = [text_cell(label)]
+            cells: list[Cell] = [text_cell(label, css="total" if grade is None else "")]
             for domain in domains:
                 counts = counts_of(domain, grade) or empty
                 cells.append(cell_of(counts, hidden(domain, grade)))
@@ -246,7 +246,10 @@ def _distribution(
         is_hidden = hidden(selected, grade)
         label = grade_heading(grade) if grade is not None else "All grades"
         n = int(counts["students"]) if counts else 0
-        cells = [text_cell(label), count_cell(n, hidden=is_hidden)]
+        cells = [
+            text_cell(label, css="total" if grade is None else ""),
+            count_cell(n, hidden=is_hidden),
+        ]
         for band, column in BAND_COLUMNS.items():
             part = int(counts[column]) if counts else 0
             cells.append(share_cell(part, n, hidden=is_hidden, detail=False))

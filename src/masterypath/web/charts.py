@@ -75,6 +75,7 @@ def _base(
             "font": "system-ui, -apple-system, Segoe UI, Roboto, DejaVu Sans, sans-serif",
             "axis": {
                 "labelFontSize": 12,
+                "labelLimit": 260,
                 "titleFontSize": 13,
                 "labelColor": "#1b1f24",
                 "titleColor": "#1b1f24",
@@ -581,6 +582,7 @@ def bars_with_reference(
                     "type": "nominal",
                     "sort": list(categories),
                     "title": None,
+                    "axis": {"labelLimit": 280},
                 },
                 "x": x,
                 "tooltip": [
