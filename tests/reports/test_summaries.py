@@ -212,3 +212,15 @@ def test_recorded_evidence_moves_the_standing(
     after = StandingSummary.objects.get(student=student, domain=leaders.math)
     assert after.placed_on == timezone.localdate()
     assert after.evidence_recent >= before
+
+
+def test_a_roster_import_rebuilds_a_summarised_district(leaders: LeaderWorld) -> None:
+    """After an import moves a student to another school, the summaries follow."""
+    from masterypath.common import events
+
+    student = leaders.students[0]
+    student.school = leaders.middle
+    student.save()
+    events.publish("roster.imported", district_id=leaders.district.pk)
+    row = StandingSummary.objects.get(student=student, domain=leaders.math)
+    assert row.school_id == leaders.middle.pk

@@ -13,3 +13,4 @@ class ReportsConfig(AppConfig):
         events.subscribe(MASTERY_RECOMPUTED, handlers.on_mastery_recomputed)
         events.subscribe("evidence.recorded", handlers.on_evidence_changed)
         events.subscribe("evidence.voided", handlers.on_evidence_changed)
+        events.subscribe("roster.imported", handlers.on_roster_imported)
