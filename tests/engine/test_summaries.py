@@ -168,3 +168,22 @@ def test_group_counts_add_up_for_every_dimension() -> None:
     assert rows[("sex", "F")]["on"] == 1
     assert rows[("sex", "M")]["two_below"] == 1
     assert rows[("all", "")]["level_sum"] == pytest.approx(4.7)
+
+
+def test_section_counts_join_members_to_standings() -> None:
+    """A section of two students, one on grade level and one 2 grades below with too little
+    evidence; a student of no section counts nowhere."""
+    from masterypath.engine.summaries import section_counts
+
+    placements = _placements([(1, 7, AS_OF, 3.2), (2, 7, AS_OF, 1.5), (3, 7, AS_OF, 3.9)])
+    students = _students([(1, 5, 4, "F"), (2, 5, 4, "M"), (3, 5, 4, "M")])
+    current = student_standings(placements, students, NO_EVIDENCE, as_of=AS_OF)
+    members = pl.DataFrame({"section_id": [40, 40], "student_id": [1, 2]})
+    [row] = section_counts(current, members).iter_rows(named=True)
+    assert row == {
+        "section_id": 40,
+        "domain_id": 7,
+        "students": 2,
+        "on_or_above": 1,
+        "few_evidence": 2,
+    }

@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from masterypath.mastery.models import Placement
 from masterypath.mastery.services import mastery_recompute
-from masterypath.reports.models import GroupSummary, StandingSummary, SummaryState
+from masterypath.reports.models import (
+    GroupSummary,
+    SectionSummary,
+    StandingSummary,
+    SummaryState,
+)
 from masterypath.reports.summaries import dashboard_summary_refresh, standing_summary_update
 from tests import factories as f
 from tests.leaders_world import AS_OF, LeaderWorld, build_leader_world, recent_evidence_count
@@ -135,13 +140,18 @@ def _snapshot(world: LeaderWorld) -> dict[str, Any]:
             "student_id", "domain_id", "gap", "band", "evidence_recent", "has_few_evidence"
         )
     )
-    return {"groups": groups, "standings": standings}
+    sections = sorted(
+        SectionSummary.objects.filter(section__school__district=world.district)
+        .exclude(students=0)
+        .values_list("section_id", "domain_id", "students", "on_or_above", "few_evidence")
+    )
+    return {"groups": groups, "standings": standings, "sections": sections}
 
 
 def test_an_evidence_event_keeps_the_counts_exact(leaders: LeaderWorld) -> None:
     """After a student's placement and evidence change, the one-student update leaves the
-    same current counts and standings as a full refresh would."""
-    student = leaders.students[4]
+    same current counts, section counts and standings as a full refresh would."""
+    student = leaders.students[3]  # a third grader, in this year's section
     level = leaders.levels[(student.pk, leaders.math.pk, AS_OF)]
     Placement.objects.filter(student=student, domain=leaders.math, placed_on=AS_OF).update(
         level=level + 2.0, completed=level + 2.0
@@ -152,6 +162,14 @@ def test_an_evidence_event_keeps_the_counts_exact(leaders: LeaderWorld) -> None:
     incremental = _snapshot(leaders)
     dashboard_summary_refresh(district=leaders.district)
     assert incremental == _snapshot(leaders)
+
+
+def test_section_counts_cover_this_years_sections(leaders: LeaderWorld) -> None:
+    """The grade 3 section: its 12 students placed in math, and how many on or above."""
+    row = SectionSummary.objects.get(section=leaders.section, domain=leaders.math)
+    third = [s for s in leaders.students[:36] if s.grade_level == 3]
+    on = sum(1 for s in third if _gap(leaders.levels[(s.pk, leaders.math.pk, AS_OF)], 3) >= 0)
+    assert (row.students, row.on_or_above) == (12, on)
 
 
 def test_updates_wait_for_the_first_refresh(db: None) -> None:

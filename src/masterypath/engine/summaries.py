@@ -346,3 +346,21 @@ def group_counts(
     return pl.concat(
         [part.select(*columns, "few_evidence") for part in parts], how="vertical_relaxed"
     ).with_columns(pl.col("students").cast(pl.Int64), pl.col("few_evidence").cast(pl.Int64))
+
+
+def section_counts(current: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
+    """Per (section, domain): the section's students placed in the domain, how many on or
+    above grade level, how many with too little evidence. ``members`` is (section_id,
+    student_id) of the sections counted (this school year's)."""
+    return (
+        members.join(
+            current.select("student_id", "domain_id", "gap", "few_evidence"), on="student_id"
+        )
+        .group_by("section_id", "domain_id")
+        .agg(
+            pl.len().cast(pl.Int64).alias("students"),
+            (pl.col("gap") >= 0).sum().cast(pl.Int64).alias("on_or_above"),
+            pl.col("few_evidence").sum().cast(pl.Int64).alias("few_evidence"),
+        )
+        .sort("section_id", "domain_id")
+    )

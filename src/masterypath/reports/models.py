@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import models
 
 from masterypath.continuum.models import Domain, LearningTarget
-from masterypath.roster.models import Student
+from masterypath.roster.models import Section, Student
 from masterypath.schools.models import District, School
 
 
@@ -108,6 +108,25 @@ class GroupSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id}/{self.domain_id}/{self.grade_level} {self.point} {self.group}"
+
+
+class SectionSummary(models.Model):
+    """This school year's sections: how many of their students are placed in a domain, on or
+    above grade level there, and with too little evidence (engine.summaries.section_counts)."""
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey(Domain, on_delete=models.CASCADE, related_name="+")
+    students = models.PositiveIntegerField()
+    on_or_above = models.PositiveIntegerField()
+    few_evidence = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["section", "domain"], name="section_summary_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section_id}/{self.domain_id}: {self.on_or_above}/{self.students}"
 
 
 class TargetCoverage(models.Model):

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 
 from masterypath.continuum.models import Domain
 from masterypath.reports.dashboard_base import (
@@ -33,7 +33,7 @@ from masterypath.reports.dashboard_base import (
     pick_domain,
 )
 from masterypath.reports.disclosure import Disclosure, disclosures, group_frame
-from masterypath.reports.models import Dimension, StandingSummary, TargetCoverage
+from masterypath.reports.models import Dimension, SectionSummary, TargetCoverage
 from masterypath.reports.tables import (
     Cell,
     ReportTable,
@@ -382,6 +382,18 @@ def section_table(*, school: School, figures: Figures, domains: list[Domain]) ->
     ).values_list("section_id", "staff_id", "staff__given_name", "staff__family_name"):
         teachers[staff_id].append((section_id, ""))
         names[staff_id] = f"{given} {family}"
+    framework_sets = [course_frameworks[course] for _, course, _ in sections]
+    everywhere = set.intersection(*framework_sets) if framework_sets else set()
+    by_id = {pk: (course, title) for pk, course, title in sections}
+    own_domains = [d.pk for d in domains if d.framework_id not in everywhere] or [
+        d.pk for d in domains
+    ]
+    stats = {
+        (section_id, domain_id): {"n": n, "on": on, "few": few}
+        for section_id, domain_id, n, on, few in SectionSummary.objects.filter(
+            section_id__in=ids, domain_id__in=own_domains
+        ).values_list("section_id", "domain_id", "students", "on_or_above", "few_evidence")
+    }
     students = dict(
         Enrollment.objects.filter(section_id__in=ids, role=EnrollmentRole.STUDENT)
         .filter(
@@ -392,22 +404,6 @@ def section_table(*, school: School, figures: Figures, domains: list[Domain]) ->
         .annotate(n=Count("student_id", distinct=True))
         .values_list("section__enrollments__staff_id", "n")
     )
-    stats = {
-        (row["student__enrollments__section_id"], row["domain_id"]): row
-        for row in StandingSummary.objects.filter(
-            student__enrollments__section_id__in=ids,
-            student__enrollments__role=EnrollmentRole.STUDENT,
-        )
-        .values("student__enrollments__section_id", "domain_id")
-        .annotate(
-            n=Count("id"),
-            on=Count("id", filter=Q(gap__gte=0)),
-            few=Count("id", filter=Q(has_few_evidence=True)),
-        )
-    }
-    framework_sets = [course_frameworks[course] for _, course, _ in sections]
-    everywhere = set.intersection(*framework_sets) if framework_sets else set()
-    by_id = {pk: (course, title) for pk, course, title in sections}
     body = []
     for staff_id, taught in teachers.items():
         courses: dict[str, int] = defaultdict(int)

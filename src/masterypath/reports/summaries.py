@@ -32,6 +32,7 @@ from masterypath.reports.groups import GROUP_DIMENSIONS, STUDENT_FIELDS, groups_
 from masterypath.reports.models import (
     Dimension,
     GroupSummary,
+    SectionSummary,
     StandingSummary,
     SummaryState,
     TargetCoverage,
@@ -82,6 +83,7 @@ class RefreshCounts:
     standings: int
     groups: int
     targets: int
+    sections: int = 0
 
 
 def _end_of(day: date) -> datetime:
@@ -160,6 +162,18 @@ def _enrolled_frame(district: District) -> pl.DataFrame:
     return pl.DataFrame(list(rows), schema=engine.ENROLLED_SCHEMA, orient="row")
 
 
+def _members_frame(student_filter: Q, *, school_year: int) -> pl.DataFrame:
+    """(section_id, student_id) of the sections of one school year."""
+    rows = (
+        Enrollment.objects.filter(student_filter, role=EnrollmentRole.STUDENT)
+        .filter(section__session__school_year=school_year)
+        .values_list("section_id", "student_id")
+    )
+    return pl.DataFrame(
+        list(rows), schema={"section_id": pl.Int64, "student_id": pl.Int64}, orient="row"
+    )
+
+
 def _standing_rows(frame: pl.DataFrame) -> Iterable[tuple[Any, ...]]:
     return frame.select(
         "student_id",
@@ -218,6 +232,7 @@ def dashboard_summary_refresh(*, district: District, as_of: date | None = None) 
     StandingSummary.objects.filter(student__district=district).delete()
     GroupSummary.objects.filter(school__district=district).delete()
     TargetCoverage.objects.filter(school__district=district).delete()
+    SectionSummary.objects.filter(section__school__district=district).delete()
     if as_of is None:
         SummaryState.objects.filter(district=district).delete()
         return RefreshCounts(None, 0, 0, 0)
@@ -235,7 +250,9 @@ def dashboard_summary_refresh(*, district: District, as_of: date | None = None) 
     )
     standings = bulk_insert(StandingSummary, STANDING_COLUMNS, _standing_rows(current))
     groups = bulk_insert(GroupSummary, GROUP_COLUMNS, _group_rows(counts))
-    coverage = (
+    # Read in full first: on PostgreSQL the insert below is a COPY on the same connection,
+    # which must not run while this query's rows are still being fetched.
+    coverage = list(
         MasteryEstimate.objects.filter(
             student__district=district, student__is_active=True, evidence_count__gte=1
         )
@@ -255,10 +272,18 @@ def dashboard_summary_refresh(*, district: District, as_of: date | None = None) 
     targets = bulk_insert(
         TargetCoverage, ["school", "target", "students_assessed", "single_evidence"], coverage
     )
+    members = _members_frame(
+        Q(student__district=district, student__is_active=True), school_year=school_year_of(as_of)
+    )
+    sections = bulk_insert(
+        SectionSummary,
+        ["section", "domain", "students", "on_or_above", "few_evidence"],
+        engine.section_counts(current, members).iter_rows(),
+    )
     SummaryState.objects.update_or_create(
         district=district, defaults={"as_of": as_of, "refreshed_at": timezone.now()}
     )
-    return RefreshCounts(as_of, standings, groups, targets)
+    return RefreshCounts(as_of, standings, groups, targets, sections)
 
 
 # -- one student after an evidence event ---------------------------------------------------
@@ -392,10 +417,42 @@ def standing_summary_update(*, student_id: int, domain_id: int) -> StandingSumma
             if summary.as_of < as_of:
                 summary.as_of = as_of
                 summary.save(update_fields=["as_of"])
+    sections = list(
+        _members_frame(Q(student_id=student_id), school_year=school_year_of(summary.as_of))
+        .get_column("section_id")
+        .to_list()
+    )
     if old is not None:
         _add_to_current(row=old, groups=groups, point=summary.as_of, sign=-1)
+        _add_to_sections(row=old, sections=sections, sign=-1)
         old.delete()
     if new is not None:
         new.save()
         _add_to_current(row=new, groups=groups, point=summary.as_of, sign=1)
+        _add_to_sections(row=new, sections=sections, sign=1)
     return new
+
+
+def _add_to_sections(*, row: StandingSummary, sections: list[int], sign: int) -> None:
+    """Add (sign 1) or take away (sign -1) one standing from the student's sections' counts."""
+    if not sections:
+        return
+    if sign > 0:
+        SectionSummary.objects.bulk_create(
+            [
+                SectionSummary(
+                    section_id=section_id,
+                    domain_id=row.domain_id,
+                    students=0,
+                    on_or_above=0,
+                    few_evidence=0,
+                )
+                for section_id in sections
+            ],
+            ignore_conflicts=True,
+        )
+    SectionSummary.objects.filter(section_id__in=sections, domain_id=row.domain_id).update(
+        students=F("students") + sign,
+        on_or_above=F("on_or_above") + sign * int(row.gap >= 0),
+        few_evidence=F("few_evidence") + sign * int(row.has_few_evidence),
+    )
