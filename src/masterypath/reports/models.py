@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import models
 
 from masterypath.continuum.models import Domain, LearningTarget
-from masterypath.roster.models import Section, Student
+from masterypath.roster.models import Section, Staff, Student
 from masterypath.schools.models import District, School
 
 
@@ -127,6 +127,22 @@ class SectionSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section_id}/{self.domain_id}: {self.on_or_above}/{self.students}"
+
+
+class TeacherSummary(models.Model):
+    """How many different students a teacher has in their sections of a school year."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="+")
+    school_year = models.PositiveSmallIntegerField()
+    students = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["staff", "school_year"], name="teacher_summary_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff_id} in {self.school_year}: {self.students}"
 
 
 class TargetCoverage(models.Model):

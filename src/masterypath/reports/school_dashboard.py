@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, F
+from django.db.models import F, Q
 
 from masterypath.continuum.models import Domain
 from masterypath.reports.dashboard_base import (
@@ -33,7 +33,12 @@ from masterypath.reports.dashboard_base import (
     pick_domain,
 )
 from masterypath.reports.disclosure import Disclosure, disclosures, group_frame
-from masterypath.reports.models import Dimension, SectionSummary, TargetCoverage
+from masterypath.reports.models import (
+    Dimension,
+    SectionSummary,
+    TargetCoverage,
+    TeacherSummary,
+)
 from masterypath.reports.tables import (
     Cell,
     ReportTable,
@@ -374,11 +379,13 @@ def section_table(*, school: School, figures: Figures, domains: list[Domain]) ->
         course_id__in={course for _, course, _ in sections}
     ).values_list("course_id", "framework_id"):
         course_frameworks[course_id].add(framework_id)
-    ids = [pk for pk, _, _ in sections]
+    # Filter by the same school and year rather than by a list of a thousand section ids,
+    # which Django takes longer to write into SQL than the database takes to answer.
+    this_year = Q(section__school=school, section__session__school_year=figures.school_year)
     teachers: dict[int, list[tuple[int, str]]] = defaultdict(list)
     names: dict[int, str] = {}
     for section_id, staff_id, given, family in Enrollment.objects.filter(
-        section_id__in=ids, role=EnrollmentRole.TEACHER
+        this_year, role=EnrollmentRole.TEACHER
     ).values_list("section_id", "staff_id", "staff__given_name", "staff__family_name"):
         teachers[staff_id].append((section_id, ""))
         names[staff_id] = f"{given} {family}"
@@ -391,18 +398,15 @@ def section_table(*, school: School, figures: Figures, domains: list[Domain]) ->
     stats = {
         (section_id, domain_id): {"n": n, "on": on, "few": few}
         for section_id, domain_id, n, on, few in SectionSummary.objects.filter(
-            section_id__in=ids, domain_id__in=own_domains
+            this_year, domain_id__in=own_domains
         ).values_list("section_id", "domain_id", "students", "on_or_above", "few_evidence")
     }
     students = dict(
-        Enrollment.objects.filter(section_id__in=ids, role=EnrollmentRole.STUDENT)
-        .filter(
-            section__enrollments__role=EnrollmentRole.TEACHER,
-            section__enrollments__staff_id__in=list(names),
+        TeacherSummary.objects.filter(
+            staff__enrollments__section__school=school, school_year=figures.school_year
         )
-        .values_list("section__enrollments__staff_id")
-        .annotate(n=Count("student_id", distinct=True))
-        .values_list("section__enrollments__staff_id", "n")
+        .distinct()
+        .values_list("staff_id", "students")
     )
     body = []
     for staff_id, taught in teachers.items():

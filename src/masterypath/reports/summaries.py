@@ -36,6 +36,7 @@ from masterypath.reports.models import (
     StandingSummary,
     SummaryState,
     TargetCoverage,
+    TeacherSummary,
 )
 from masterypath.roster.models import Enrollment, EnrollmentRole, Student
 from masterypath.schools.models import District
@@ -233,6 +234,7 @@ def dashboard_summary_refresh(*, district: District, as_of: date | None = None) 
     GroupSummary.objects.filter(school__district=district).delete()
     TargetCoverage.objects.filter(school__district=district).delete()
     SectionSummary.objects.filter(section__school__district=district).delete()
+    TeacherSummary.objects.filter(staff__district=district).delete()
     if as_of is None:
         SummaryState.objects.filter(district=district).delete()
         return RefreshCounts(None, 0, 0, 0)
@@ -279,6 +281,23 @@ def dashboard_summary_refresh(*, district: District, as_of: date | None = None) 
         SectionSummary,
         ["section", "domain", "students", "on_or_above", "few_evidence"],
         engine.section_counts(current, members).iter_rows(),
+    )
+    year = school_year_of(as_of)
+    teachers = list(
+        Enrollment.objects.filter(
+            role=EnrollmentRole.STUDENT,
+            section__school__district=district,
+            section__session__school_year=year,
+            section__enrollments__role=EnrollmentRole.TEACHER,
+        )
+        .values_list("section__enrollments__staff_id")
+        .annotate(n=Count("student_id", distinct=True))
+        .values_list("section__enrollments__staff_id", "n")
+    )
+    bulk_insert(
+        TeacherSummary,
+        ["staff", "school_year", "students"],
+        ((staff_id, year, n) for staff_id, n in teachers),
     )
     SummaryState.objects.update_or_create(
         district=district, defaults={"as_of": as_of, "refreshed_at": timezone.now()}
