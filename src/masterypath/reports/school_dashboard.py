@@ -333,7 +333,8 @@ def target_coverage_table(*, school: School, domains: list[Domain]) -> ReportTab
             "single_evidence",
         )
     )
-    rows.sort(key=lambda r: (-r[5] / r[4], -r[4], r[0]))
+    # The most students judged on one old score first: where more evidence helps most.
+    rows.sort(key=lambda r: (-r[5], -r[5] / r[4], r[0]))
     body = [
         [
             text_cell(code),
