@@ -16,6 +16,8 @@ from django.db.models import F, FilteredRelation, Q, QuerySet
 
 from masterypath.continuum.models import Domain
 from masterypath.engine.wording import PaceWords, PlacementWords, pace_words, placement_words
+from masterypath.reports.models import StandingSummary
+from masterypath.reports.tables import Cell, ReportTable
 from masterypath.roster.models import Student
 from masterypath.schools.models import School
 
@@ -119,6 +121,22 @@ def _known(value: str, table: Mapping[str, object]) -> str:
     return value if value in table else ""
 
 
+def domains_placed_at(*, school: School) -> list[Domain]:
+    """The domains in which some student of the school has a standing, in framework order."""
+    placed = StandingSummary.objects.filter(school=school).values("domain_id")
+    return list(Domain.objects.filter(pk__in=placed).select_related("framework"))
+
+
+def grades_at(*, school: School) -> list[int]:
+    """The grades of the school's active students, lowest first."""
+    return list(
+        Student.objects.filter(school=school, is_active=True)
+        .order_by("grade_level")
+        .values_list("grade_level", flat=True)
+        .distinct()
+    )
+
+
 def student_standing_list(*, school: School, filters: StudentFilters) -> QuerySet[Student]:
     """The school's active students with their standing in the filters' domain (placement,
     pace, recent evidence as annotations; None before any placement), filtered and ordered."""
@@ -193,3 +211,41 @@ def student_rows(students: list[Student], *, domain: Domain | None) -> list[Stud
             )
         )
     return rows
+
+
+def student_table(*, school: School, rows: list[StudentRow], domain: Domain | None) -> ReportTable:
+    """The students as an exportable table: words and, where there is one, the number."""
+
+    def pace(value: float | None) -> Cell:
+        return Cell("", value="") if value is None else Cell(f"{value:.2f}", value=round(value, 2))
+
+    body = [
+        [
+            Cell(f"{row.student.family_name}, {row.student.given_name}"),
+            Cell(row.student.local_id),
+            Cell(row.student.grade_label),
+            Cell(row.placement.working if row.placement else "not placed yet"),
+            Cell(row.placement.relation if row.placement else ""),
+            pace(row.pace.levels_per_year if row.pace else None),
+            Cell(row.pace.sentence if row.pace else ""),
+            Cell(str(row.evidence_recent or 0), value=row.evidence_recent or 0),
+            Cell(row.last_evidence_on.isoformat() if row.last_evidence_on else ""),
+        ]
+        for row in rows
+    ]
+    return ReportTable(
+        key="students",
+        caption=f"Students of {school.name} in {domain.title if domain else ''}",
+        headers=[
+            "Student",
+            "Id",
+            "Grade",
+            "Working at",
+            "Compared with grade level",
+            "Grade levels per school year",
+            "Pace",
+            "Evidence in the last 6 weeks",
+            "Last evidence",
+        ],
+        rows=body,
+    )

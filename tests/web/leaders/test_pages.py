@@ -304,3 +304,23 @@ def test_pages_without_figures_say_so(db: None) -> None:
     assert "have not been computed yet" in client.get("/").content.decode()
     students = client.get(f"/schools/{world.elementary.pk}/students/").content.decode()
     assert "Family00" in students  # the roster, with no placement yet
+
+
+def test_student_csv_has_every_page_of_the_filter(leaders: LeaderWorld) -> None:
+    """The students' CSV: every student the filter keeps (not just one page), in words and
+    with the pace as a number."""
+    client = client_for(leaders, "principal")
+    rows = _csv(
+        client.get(
+            f"/schools/{leaders.elementary.pk}/export/students/students.csv",
+            {"domain": leaders.math.pk},
+        )
+    )
+    header = rows[1]
+    body = [row for row in rows[2:] if row]
+    assert len(body) == 36
+    assert header[:3] == ["Student", "Id", "Grade"]
+    working = body[0][header.index("Working at")]
+    assert working.startswith("working at")
+    pace = body[0][header.index("Grade levels per school year")]
+    assert float(pace) > 0

@@ -32,12 +32,14 @@ from masterypath.reports.student_list import (
     PLACEMENT_FILTERS,
     SORTS,
     StudentFilters,
+    domains_placed_at,
+    grades_at,
     student_rows,
     student_standing_list,
+    student_table,
 )
-from masterypath.reports.tables import Cell, ReportTable
+from masterypath.reports.tables import ReportTable
 from masterypath.roster.access import access_school_by_id, schools_visible_to
-from masterypath.roster.models import Student
 from masterypath.roster.selectors import student_search_for_user
 from masterypath.schools.district_settings import DistrictSettingError, district_min_group_size_set
 from masterypath.schools.models import MIN_GROUP_SIZE_RANGE, District, School
@@ -219,13 +221,7 @@ def _equity_query(view: EquityView) -> str:
 
 
 def _student_context(request: HttpRequest, school: School) -> dict[str, Any]:
-    from masterypath.continuum.models import Domain
-    from masterypath.reports.models import StandingSummary
-
-    domain_ids = (
-        StandingSummary.objects.filter(school=school).values_list("domain_id", flat=True).distinct()
-    )
-    domains = list(Domain.objects.filter(pk__in=domain_ids).select_related("framework"))
+    domains = domains_placed_at(school=school)
     filters = StudentFilters.from_params(request.GET, domains=domains)
     domain = next((d for d in domains if d.pk == filters.domain_id), None)
     students = student_standing_list(school=school, filters=filters)
@@ -247,12 +243,7 @@ def school_students(request: HttpRequest, school_id: int) -> HttpResponse:
         student_id_of=lambda student: student.pk,
         detail={"page": "school-students"},
     )
-    grades = list(
-        Student.objects.filter(school=school, is_active=True)
-        .order_by("grade_level")
-        .values_list("grade_level", flat=True)
-        .distinct()
-    )
+    grades = grades_at(school=school)
     sort_links = {
         key: "?"
         + _query(
@@ -290,7 +281,6 @@ def _query(params: dict[str, str]) -> str:
 def _student_table(request: HttpRequest, school: School) -> ReportTable:
     context = _student_context(request, school)
     students = list(context["students"])
-    rows = student_rows(students, domain=context["domain"])
     audit_record_many(
         actor=request.user,
         action=AuditAction.VIEW,
@@ -298,41 +288,11 @@ def _student_table(request: HttpRequest, school: School) -> ReportTable:
         student_id_of=lambda student: student.pk,
         detail={"page": "school-students-export"},
     )
-    title = context["domain"].title if context["domain"] else ""
-    body = [
-        [
-            Cell(f"{row.student.family_name}, {row.student.given_name}"),
-            Cell(row.student.local_id),
-            Cell(row.student.grade_label),
-            Cell(row.placement.working if row.placement else "not placed yet"),
-            Cell(row.placement.relation if row.placement else ""),
-            _pace_cell(row.pace.levels_per_year if row.pace else None),
-            Cell(row.pace.sentence if row.pace else ""),
-            Cell(str(row.evidence_recent or 0), value=row.evidence_recent or 0),
-            Cell(row.last_evidence_on.isoformat() if row.last_evidence_on else ""),
-        ]
-        for row in rows
-    ]
-    return ReportTable(
-        key="students",
-        caption=f"Students of {school.name} in {title}",
-        headers=[
-            "Student",
-            "Id",
-            "Grade",
-            "Working at",
-            "Compared with grade level",
-            "Grade levels per school year",
-            "Pace",
-            "Evidence in the last 6 weeks",
-            "Last evidence",
-        ],
-        rows=body,
+    return student_table(
+        school=school,
+        rows=student_rows(students, domain=context["domain"]),
+        domain=context["domain"],
     )
-
-
-def _pace_cell(pace: float | None) -> Cell:
-    return Cell("", value="") if pace is None else Cell(f"{pace:.2f}", value=round(pace, 2))
 
 
 @login_required
