@@ -130,15 +130,19 @@ class SectionSummary(models.Model):
 
 
 class TeacherSummary(models.Model):
-    """How many different students a teacher has in their sections of a school year."""
+    """How many different students a teacher has in their sections of a school year at a
+    school."""
 
     staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     school_year = models.PositiveSmallIntegerField()
     students = models.PositiveIntegerField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["staff", "school_year"], name="teacher_summary_unique")
+            models.UniqueConstraint(
+                fields=["staff", "school", "school_year"], name="teacher_summary_unique"
+            )
         ]
 
     def __str__(self) -> str:

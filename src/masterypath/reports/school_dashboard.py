@@ -403,11 +403,9 @@ def section_table(*, school: School, figures: Figures, domains: list[Domain]) ->
         ).values_list("section_id", "domain_id", "students", "on_or_above", "few_evidence")
     }
     students = dict(
-        TeacherSummary.objects.filter(
-            staff__enrollments__section__school=school, school_year=figures.school_year
+        TeacherSummary.objects.filter(school=school, school_year=figures.school_year).values_list(
+            "staff_id", "students"
         )
-        .distinct()
-        .values_list("staff_id", "students")
     )
     body = []
     for staff_id, taught in teachers.items():

@@ -234,7 +234,7 @@ def dashboard_summary_refresh(*, district: District, as_of: date | None = None) 
     GroupSummary.objects.filter(school__district=district).delete()
     TargetCoverage.objects.filter(school__district=district).delete()
     SectionSummary.objects.filter(section__school__district=district).delete()
-    TeacherSummary.objects.filter(staff__district=district).delete()
+    TeacherSummary.objects.filter(school__district=district).delete()
     if as_of is None:
         SummaryState.objects.filter(district=district).delete()
         return RefreshCounts(None, 0, 0, 0)
@@ -290,14 +290,14 @@ def dashboard_summary_refresh(*, district: District, as_of: date | None = None) 
             section__session__school_year=year,
             section__enrollments__role=EnrollmentRole.TEACHER,
         )
-        .values_list("section__enrollments__staff_id")
+        .values_list("section__enrollments__staff_id", "section__school_id")
         .annotate(n=Count("student_id", distinct=True))
-        .values_list("section__enrollments__staff_id", "n")
+        .values_list("section__enrollments__staff_id", "section__school_id", "n")
     )
     bulk_insert(
         TeacherSummary,
-        ["staff", "school_year", "students"],
-        ((staff_id, year, n) for staff_id, n in teachers),
+        ["staff", "school", "school_year", "students"],
+        ((staff_id, school_id, year, n) for staff_id, school_id, n in teachers),
     )
     SummaryState.objects.update_or_create(
         district=district, defaults={"as_of": as_of, "refreshed_at": timezone.now()}
