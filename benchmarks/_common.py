@@ -14,8 +14,6 @@ if str(ROOT / "src") not in sys.path:
     # `pip install -e .` is not required: the engine is pure numpy/polars
     sys.path.insert(0, str(ROOT / "src"))
 
-DATA = ROOT.parent / "shared" / "data" / "knowledge-tracing"
-
 
 def machine() -> str:
     import os

@@ -6,7 +6,11 @@ is rolled back at the end), and times:
 
   build+render  gradebook_build() and the template, for the first 60 grade-4 targets;
   http          GET /teach/sections/<id>/gradebook/ through Django's test client (all grade-4
-                targets of the course: 88 ELA + habits), middleware and session included.
+                targets of the course: 88 ELA + habits), middleware and session included;
+  grid          the scoring grid of the section's assessment with the most targets (every
+                student x target cell, each with its live score): score_grid_build() and the
+                template, with the sections a copy may go to;
+  grid http     GET /teach/assessments/<id>/ of that assessment through the test client.
 
 Prints a table (median, p90, queries) and writes JSON with --json FILE.
 Usage: .venv/bin/python benchmarks/gradebook_render.py [--runs 30] [--json out.json]
@@ -74,13 +78,19 @@ def main() -> None:
     django.setup()
     _prepare()
     from django.db import connection, transaction
+    from django.db.models import Count
     from django.template.loader import render_to_string
     from django.test import Client, RequestFactory
 
     from masterypath.accounts.models import User
-    from masterypath.evidence.selectors import target_list_for_section
+    from masterypath.evidence.models import Assessment
+    from masterypath.evidence.selectors import (
+        section_list_for_assessment_copy,
+        target_list_for_section,
+    )
     from masterypath.roster.models import Enrollment, EnrollmentRole, Section, Student
     from masterypath.web.teacher.gradebook import gradebook_build
+    from masterypath.web.teacher.scoring import score_grid_build
 
     teacher = User.objects.get(username="demo-teacher")
     section = (
@@ -137,13 +147,46 @@ def main() -> None:
                 response = client.get(url)
                 assert response.status_code == 200  # noqa: S101
 
+            assessment = (
+                Assessment.objects.filter(section=section)
+                .annotate(n_targets=Count("targets"))
+                .order_by("-n_targets", "-assessed_on", "-id")
+                .select_related("section__course", "section__school", "section__session")
+                .first()
+            )
+            assert assessment is not None, "the section has no assessment"  # noqa: S101
+            grid_columns = assessment.targets.count()
+
+            def grid() -> None:
+                render_to_string(
+                    "teacher/assessment_score.html",
+                    {
+                        "section": section,
+                        "active": "assessments",
+                        "assessment": assessment,
+                        "grid": score_grid_build(assessment=assessment),
+                        "other_sections": section_list_for_assessment_copy(
+                            actor=teacher, section=section
+                        ),
+                    },
+                    request=request,
+                )
+
+            grid_url = f"/teach/assessments/{assessment.pk}/"
+
+            def grid_http() -> None:
+                response = client.get(grid_url)
+                assert response.status_code == 200  # noqa: S101
+
             rows = []
             for name, fn, columns in (
                 ("build+render", build_and_render, len(targets)),
                 ("http", http, full_targets),
+                ("grid", grid, grid_columns),
+                ("grid http", grid_http, grid_columns),
             ):
                 samples, queries = _time(fn, args.runs)
-                if name == "http":
+                if name.endswith("http"):
                     queries = -1  # Django resets the query log at each request: not countable
                 rows.append(
                     {

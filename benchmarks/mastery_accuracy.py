@@ -6,7 +6,11 @@ a skill gets the skill's mean in the training data. BKT is fitted on the trainin
 (ours, and pyBKT's C++ build when importable, e.g. under .venv-bench/bin/python). Prints AUC,
 RMSE and log loss per data set and method; ``--json FILE`` writes them.
 
-    .venv-bench/bin/python benchmarks/mastery_accuracy.py [--data PATH ...] [--json out.json]
+    .venv-bench/bin/python benchmarks/mastery_accuracy.py KT_FOLDER [--json out.json]
+    .venv-bench/bin/python benchmarks/mastery_accuracy.py --data PATH [--data PATH ...]
+
+KT_FOLDER is the knowledge-tracing data folder (it holds `pybkt/` and `dkvmn/`); the four
+standard sets are read from it. `--data` evaluates other files instead.
 
 Formats read: pyBKT-style CSV/TSV with a header (user_id / Anon Student Id, skill_name /
 KC(Default), correct / Correct First Attempt, optional order_id / Row) and the 3-line
@@ -197,8 +201,8 @@ def pybkt_predictions(train: pl.DataFrame, test: pl.DataFrame) -> dict[str, np.n
     return out
 
 
-def default_sets() -> list[tuple[str, pl.DataFrame, pl.DataFrame]]:
-    kt = _common.DATA
+def standard_sets(kt: Path) -> list[tuple[str, pl.DataFrame, pl.DataFrame]]:
+    """The four knowledge-tracing sets of folder `kt`, each as (name, train, test)."""
     sets = []
     frame = read_any(kt / "pybkt" / "as.csv")
     sets.append(("ASSISTments raw subset as.csv (80/20 students, seed 42)", *split_students(frame)))
@@ -227,6 +231,12 @@ def default_sets() -> list[tuple[str, pl.DataFrame, pl.DataFrame]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
+        "folder",
+        type=Path,
+        nargs="?",
+        help="the knowledge-tracing data folder (holding pybkt/ and dkvmn/)",
+    )
+    parser.add_argument(
         "--data",
         type=Path,
         action="append",
@@ -235,6 +245,10 @@ def main() -> None:
     parser.add_argument("--test", type=Path, help="with one --data: its test file")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    if bool(args.folder) == bool(args.data):
+        parser.error("give either the knowledge-tracing folder or --data files")
+    if args.folder and not (args.folder / "pybkt").is_dir():
+        parser.error(f"{args.folder} holds no pybkt/ folder: not the knowledge-tracing data")
     if args.data:
         sets = []
         for path in args.data:
@@ -244,7 +258,7 @@ def main() -> None:
                 name = f"{path.name} (80/20 students, seed 42)"
                 sets.append((name, *split_students(read_any(path))))
     else:
-        sets = default_sets()
+        sets = standard_sets(args.folder)
     print(f"machine: {_common.machine()}")
     results = {name: evaluate(name, train, test) for name, train, test in sets}
     if args.json:

@@ -100,7 +100,39 @@ INSTALLED_APPS = [
     "masterypath.interop.xapi",
     "masterypath.reports",
     "masterypath.demo",
+    "django_tasks",
+    # Always installed, whichever backend runs the tasks, so that switching needs no migration.
+    "django_tasks_db",
 ]
+
+# Background work (imports, recomputes, reports) runs on Django's task framework; the jobs app
+# keeps what a user watches (progress, errors, result). MASTERYPATH_TASKS picks the backend:
+# `database` (default): tasks wait in this database for `masterypath worker`;
+# `rq`: tasks wait in Redis (REDIS_URL) for `masterypath worker` on any machine;
+# `immediate`: each task runs at once in the process that starts it (tests, one-off scripts).
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = os.environ.get("MASTERYPATH_TASKS", "") or "database"
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"MASTERYPATH_TASKS must be one of {', '.join(TASKS_BACKENDS)}; got {TASKS_BACKEND!r}."
+    )
+# Deployments that share one Redis give each its own queue.
+TASKS_QUEUE = os.environ.get("MASTERYPATH_TASKS_QUEUE", "") or "default"
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND], "QUEUES": [TASKS_QUEUE]}}
+REDIS_URL = os.environ.get("REDIS_URL", "") or "redis://127.0.0.1:6379/0"
+# RQ stops a job after DEFAULT_TIMEOUT seconds; its own default (3 minutes) is too short for a
+# district's import. The jobs table keeps each outcome, so RQ's short result TTL is fine.
+# django-tasks-rq reads results through the connection of the queue named "default", so that
+# name is always configured (the same Redis); workers take tasks from TASKS_QUEUE only.
+RQ_QUEUES = {
+    name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600} for name in {"default", TASKS_QUEUE}
+}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -113,6 +145,7 @@ MIDDLEWARE = [
     "masterypath.web.language.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "masterypath.web.middleware.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "masterypath.urls"

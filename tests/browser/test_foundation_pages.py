@@ -96,3 +96,27 @@ def test_district_admin_reaches_the_administration(
     follow(page.get_by_role("link", name="Students").first)
     assert page.get_by_role("heading", level=1).inner_text().startswith("Select student")
     assert_accessible(page, "admin-students")
+
+
+def test_bad_request_page_is_accessible(page: Any, live_server: Any, browser_world: World) -> None:
+    """Bad input in an address answers a 400 page that says what was wrong."""
+    sign_in(page, live_server.url, user_of(browser_world, "principal_a").username, PASSWORD)
+    response = page.goto(f"{live_server.url}/?q=%00")
+    assert response.status == 400
+    assert page.get_by_role("heading", level=1).inner_text() == "Bad request"
+    assert "NUL character" in page.get_by_role("alert").inner_text()
+    assert_accessible(page, "bad-request")
+
+
+def test_admin_evidence_list_is_accessible(
+    page: Any, live_server: Any, browser_world: World
+) -> None:
+    user = user_of(browser_world, "admin_d1")
+    user.is_staff = True
+    user.is_superuser = True
+    user.save()
+    sign_in(page, live_server.url, user.username, PASSWORD)
+    page.goto(f"{live_server.url}/admin/evidence/evidence/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Select evidence")
+    assert "3 evidence" in page.locator("p.paginator").inner_text()
+    assert_accessible(page, "admin-evidence")

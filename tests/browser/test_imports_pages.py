@@ -9,14 +9,13 @@ import pytest
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import World, build_world, user_of
 from tests.factories import PASSWORD
-from tests.interop.conftest import CASE_DATA, ONEROSTER_DATA, shared_or_fail
+from tests.interop.conftest import CASE_DATA, ONEROSTER_DATA
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def browser_world(transactional_db: None, settings: Any) -> World:
-    settings.JOBS_MODE = "inline"
+def browser_world(transactional_db: None) -> World:
     return build_world()
 
 
@@ -27,7 +26,7 @@ def test_admin_imports_standards_then_sees_a_failed_roster_report(
     page.goto(f"{live_server.url}/district/imports/")
     assert page.get_by_role("heading", level=1).inner_text() == "Imports"
     assert_accessible(page, "imports-index")
-    package = shared_or_fail(CASE_DATA / "sbac-case-v1p0" / "sbac-webb-dok-levels.json")
+    package = CASE_DATA / "sbac-case-v1p0" / "sbac-webb-dok-levels.json"
     page.get_by_label("CASE package").set_input_files(str(package))
     page.get_by_role("button", name="Import standards").click()
     page.wait_for_load_state("networkidle")
@@ -38,9 +37,7 @@ def test_admin_imports_standards_then_sees_a_failed_roster_report(
 
     bundle = tmp_path / "minimal.zip"
     with zipfile.ZipFile(bundle, "w") as archive:
-        for path in shared_or_fail(
-            ONEROSTER_DATA / "moodle-enrol_oneroster" / "Test_minimal_data_set"
-        ).iterdir():
+        for path in (ONEROSTER_DATA / "moodle-enrol_oneroster" / "Test_minimal_data_set").iterdir():
             archive.write(path, path.name)
     page.goto(f"{live_server.url}/district/imports/")
     page.get_by_label("OneRoster bundle").set_input_files(str(bundle))

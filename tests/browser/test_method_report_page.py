@@ -18,9 +18,7 @@ def test_district_admin_computes_and_reads_the_method_report(
     page: Any,
     live_server: Any,
     transactional_db: None,
-    settings: Any,
 ) -> None:
-    settings.JOBS_MODE = "inline"
     world: World = build_world()
     for key in ("s1", "s2", "s3"):
         for target in world.targets:

@@ -204,14 +204,14 @@ def test_student_uploads_work_and_answers_an_exit_ticket(
         allows_self_assessment=True,
     )
     sign_in(page, live_server.url, user_of(world, "s1").username, PASSWORD)
-    page.goto(f"{live_server.url}/teach/me/exit-tickets/{ticket.pk}/")
+    page.goto(f"{live_server.url}/me/exit-tickets/{ticket.pk}/")
     page.get_by_label("3 · Proficient").check()
     assert_accessible(page, "student-exit-ticket")
     follow(page.get_by_role("button", name="Send my answers"))
     assert Evidence.objects.get(assessment=ticket).source == EvidenceSource.STUDENT
     work = tmp_path / "essay.pdf"
     work.write_bytes(b"%PDF-1.4\n%%EOF\n")
-    page.goto(f"{live_server.url}/teach/me/work/")
+    page.goto(f"{live_server.url}/me/work/")
     page.get_by_label("File").set_input_files(str(work))
     page.get_by_label("Title").fill("Fractions essay")
     follow(page.get_by_role("button", name="Upload"))

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from masterypath.engine import mastery
 from masterypath.engine.bkt import BktParams
 from masterypath.engine.mastery import MasteryConfig, Scale
+from masterypath.engine.mastery.batch import _decaying_batch
 
 SCORES = st.lists(
     st.sampled_from([0.0, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0]), min_size=1, max_size=12
@@ -182,7 +183,7 @@ def test_decaying_average_closed_form_over_blocks_and_long_sequences() -> None:
     v = rng.choice([0.5, 1.0, 2.0], size=x.size)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     ends = starts + lengths
-    got = mastery._decaying_batch(x, v, starts, ends, 0.99, block_rows=5)
+    got = _decaying_batch(x, v, starts, ends, 0.99, block_rows=5)
     for g, (lo, hi) in enumerate(zip(starts, ends, strict=True)):
         state = mastery.initial_state("decaying_average")
         config = MasteryConfig(method="decaying_average", weight=0.99)

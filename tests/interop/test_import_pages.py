@@ -12,7 +12,7 @@ from django.test import Client
 from masterypath.continuum.models import Framework
 from masterypath.jobs.models import Job, JobStatus
 from tests.conftest import World, user_of
-from tests.interop.conftest import CASE_DATA, ONEROSTER_DATA, shared_or_fail
+from tests.interop.conftest import CASE_DATA, ONEROSTER_DATA
 
 pytestmark = pytest.mark.django_db
 SBAC5 = "sbac-case-v1p0/sbac-pkg5-english-language-arts-specification-grade-5-claim-1-target-6.json"
@@ -29,7 +29,7 @@ def _zip(folder: str) -> SimpleUploadedFile:
 
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for path in shared_or_fail(ONEROSTER_DATA / folder).iterdir():
+        for path in (ONEROSTER_DATA / folder).iterdir():
             archive.write(path, path.name)
     return SimpleUploadedFile("bundle.zip", buffer.getvalue(), content_type="application/zip")
 
@@ -50,7 +50,7 @@ def test_signed_out_visitors_are_sent_to_sign_in() -> None:
 def test_admin_uploads_a_case_package_and_sees_the_result(world: World) -> None:
     client = _client(world, "admin_d1")
     assert client.get("/district/imports/").status_code == 200
-    upload = SimpleUploadedFile("sbac.json", shared_or_fail(CASE_DATA / SBAC5).read_bytes())
+    upload = SimpleUploadedFile("sbac.json", (CASE_DATA / SBAC5).read_bytes())
     response = client.post("/district/imports/case/", {"package": upload, "mode": "strict"})
     assert response.status_code == 302
     job = Job.objects.get()

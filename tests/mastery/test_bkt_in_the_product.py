@@ -1,10 +1,9 @@
 """When a district uses BKT, its values are probabilities of mastery: proficient from 0.95,
-labelled mastered or not, shown as percentages, coloured by probability, placed by it."""
+labelled and coloured by how surely mastered, shown as percentages, placed by it."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -36,8 +35,7 @@ def test_a_bkt_value_is_read_as_a_probability() -> None:
     assert display_value(2.6, "mean", decimals=1) == "2.6"
 
 
-def test_a_district_on_bkt_sees_mastery_as_probabilities(world: World, settings: Any) -> None:
-    settings.JOBS_MODE = "inline"
+def test_a_district_on_bkt_sees_mastery_as_probabilities(world: World) -> None:
     student = world.students["s1"]
     strong, weak = world.targets[0], world.targets[1]
     for days_ago in range(60, 0, -6):
@@ -66,12 +64,12 @@ def test_a_district_on_bkt_sees_mastery_as_probabilities(world: World, settings:
     assert fully is not None
     assert fully.completed >= strong.level > partly.completed
     assert Placement.objects.filter(student=other).count() == 1
-    # the gradebook cell shows a percentage in the top colour band
+    # the gradebook cell shows a percentage in the proficient colour band, as its label says
     client = Client()
     client.force_login(user_of(world, "teacher_a"))
     html = client.get(reverse("teacher:gradebook", args=[world.sections["S1"].pk])).content.decode()
     cell = html.split(f'id="gb-{student.pk}-{strong.pk}"')[0].rsplit("<td", 1)[1]
-    assert 'class="m-4"' in cell
+    assert 'class="m-3"' in cell
     assert "%</span>" in cell
     tip = html.split(f'id="gb-{student.pk}-{strong.pk}">')[1].split("</span>")[0]
     assert tip.startswith("Mastered")

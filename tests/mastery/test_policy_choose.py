@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from masterypath.common.models import AuditAction, AuditEntry
@@ -16,11 +14,6 @@ from tests.conftest import World, user_of
 from tests.factories import add_evidence
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _jobs_inline(settings: Any) -> None:
-    settings.JOBS_MODE = "inline"
 
 
 def test_choosing_the_district_method_recomputes_every_estimate(world: World) -> None:

@@ -18,11 +18,6 @@ from tests.factories import add_evidence
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _jobs_inline(settings: Any) -> None:
-    settings.JOBS_MODE = "inline"
-
-
 def _client(world: World, key: str) -> Client:
     client = Client()
     client.force_login(user_of(world, key))
@@ -105,7 +100,12 @@ def test_another_district_sees_only_its_own_report(world: World) -> None:
 
 
 def test_a_second_request_while_one_runs_queues_nothing(world: World, settings: Any) -> None:
-    settings.JOBS_MODE = "worker"  # queued, never picked up in this test
+    settings.TASKS = {  # queued, never run in this test
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": [settings.TASKS_QUEUE],
+        }
+    }
     client = _client(world, "admin_d1")
     client.post("/district/methods/run/")
     client.post("/district/methods/run/")
@@ -155,12 +155,12 @@ def test_admin_chooses_a_method_for_a_framework_from_the_report(world: World) ->
     assert (policy.framework_id, policy.method) == (framework.pk, "power_law")
     page = client.get(response["Location"])
     assert f"Power law (Marzano) is now the method for {framework.title}".encode() in page.content
-    for bad in ("abc", "999999"):
+    for bad, status in (("abc", 400), ("999999", 404)):
         assert (
             client.post(
                 "/district/methods/choose/", {"method": "mean", "framework": bad}
             ).status_code
-            == 404
+            == status
         )
     refused = client.post("/district/methods/choose/", {"method": "vibes"}, follow=True)
     assert b"No mastery method" in refused.content

@@ -1,14 +1,49 @@
 """Response and request bodies of the REST API."""
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import AfterValidator, BeforeValidator
 
+from masterypath.engine.mastery import Method
 from masterypath.evidence.models import EvidenceKind
 
 # PostgreSQL text cannot hold NUL characters: refuse them with 422 rather than fail.
 NO_NUL = r"^[^\x00]*$"
+
+# Evidence dates outside these years are typing mistakes (0001-01-01, a two-digit year).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _iso_8601_text(value: object) -> object:
+    """Only text that starts with YYYY-MM-DD: pydantic would also read a number, or a string
+    of digits, as a Unix time."""
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError(
+            "must be an ISO 8601 date-time string such as 2025-03-14T10:30:00-04:00 "
+            "(a number is not a date)"
+        )
+    return value
+
+
+def _plausible_and_aware(value: datetime) -> datetime:
+    """A year in FIRST_YEAR..LAST_YEAR; without an offset, the time is read in the district's
+    time zone (settings.TIME_ZONE)."""
+    from django.utils import timezone
+
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"year {value.year} is outside {FIRST_YEAR}-{LAST_YEAR}")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    return value
+
+
+# A moment sent by a client: ISO 8601 text with a plausible year, aware once parsed.
+Moment = Annotated[datetime, BeforeValidator(_iso_8601_text), AfterValidator(_plausible_and_aware)]
 
 
 class ErrorOut(Schema):
@@ -83,7 +118,7 @@ class EvidenceIn(Schema):
     student_id: int = Field(ge=1, le=2**62)
     target_id: int = Field(ge=1, le=2**62)
     score: Decimal = Field(ge=-1000, le=1000, max_digits=6, decimal_places=2)
-    observed_at: datetime
+    observed_at: Moment
     kind: EvidenceKind = EvidenceKind.FORMATIVE
     dok: int | None = Field(default=None, ge=1, le=4)
     comment: str = Field(default="", max_length=5000, pattern=NO_NUL)
@@ -96,7 +131,7 @@ class VoidIn(Schema):
 class MasteryOut(Schema):
     target_id: int
     code: str
-    method: str
+    method: Method
     value: float | None
     level_label: str
     is_proficient: bool
@@ -139,7 +174,7 @@ class GridTargetOut(Schema):
 class GridCellOut(Schema):
     student_id: int
     target_id: int
-    method: str
+    method: Method
     value: float | None
     level_label: str
     is_proficient: bool

@@ -36,6 +36,7 @@ from masterypath.continuum.models import (
     TargetLink,
 )
 from masterypath.demo import district_frameworks as authored
+from masterypath.demo.feedback import add_family_feedback
 from masterypath.demo.people import draw_adult_name, draw_race, draw_student, surname_for
 from masterypath.demo.standards import StandardRow, ela_standards, math_standards
 from masterypath.evidence.models import Assessment, Evidence, EvidenceKind, EvidenceSource
@@ -686,13 +687,30 @@ class DemoBuilder:
         guardians: list[Guardian],
         links: list[tuple[int, int, str, bool]],
     ) -> None:
-        """The demo student is a fourth grader whose first guardian is the demo guardian."""
-        chosen = next(i for i, s in enumerate(students) if s.grade_level == 4)
-        guardian_index = next(g for s, g, _, _ in links if s == chosen)
+        """The demo student is a fourth grader whose first guardian is the demo guardian, in a
+        family of two or more children (so the family pages show more than one child)."""
+        children: dict[int, int] = defaultdict(int)
+        for _, g, _, _ in links:
+            children[g] += 1
+        first_guardian: dict[int, int] = {}
+        for s, g, _, _ in links:
+            first_guardian.setdefault(s, g)
+        fourth = [i for i, s in enumerate(students) if s.grade_level == 4]
+        chosen = next((i for i in fourth if children[first_guardian[i]] >= 2), fourth[0])
+        guardian_index = first_guardian[chosen]
         self.usernames.discard(_login_of(students[chosen]).username)
         _login_of(students[chosen]).username = DEMO_LOGINS[Role.STUDENT]
         _login_of(guardians[guardian_index]).username = DEMO_LOGINS[Role.GUARDIAN]
         self.demo_student_index = chosen
+
+    def demo_family(self) -> list[Student]:
+        """The demo guardian's children (saved rows)."""
+        return list(
+            Student.objects.filter(
+                guardian_links__guardian__user__username=DEMO_LOGINS[Role.GUARDIAN],
+                district=self.district,
+            ).order_by("given_name")
+        )
 
     def _draw_latent(self, student: Student) -> Latent:
         """Start level (in grades, at the origin) and yearly rate per domain, by profile."""
@@ -907,15 +925,12 @@ class DemoBuilder:
                 for target_id in sorted(used)
             ),
         )
-        recorded_at = db_datetime(datetime.combine(self.as_of, time(18), TIMEZONE))
+        # Scores are entered the day they are observed, so "new since the last visit" on the
+        # family page counts what a family would have seen arrive.
         return bulk_insert(
             Evidence,
             EVIDENCE_COLUMNS,
-            (
-                (*row, assessments[index].pk, recorded_at)
-                for index, rows, _ in pending
-                for row in rows
-            ),
+            ((*row, assessments[index].pk, row[3]) for index, rows, _ in pending for row in rows),
         )
 
     def _assessment_title(self, domain: str, kind: str, day: date) -> str:
@@ -1014,6 +1029,8 @@ def seed_demo(
     say("evidence")
     mastery = mastery_recompute(district=builder.district, as_of=as_of)
     say("mastery estimates and placements")
+    add_family_feedback(students=builder.demo_family(), as_of=as_of)
+    say("teachers' feedback for the demo family")
     audit_record(
         actor=None,
         action=AuditAction.IMPORT,

@@ -20,16 +20,24 @@ import numpy as np
 import polars as pl
 
 from masterypath.engine.bkt import BktModel, bkt_fit
-from masterypath.engine.mastery import METHODS, MasteryConfig, Scale, estimate, running_values
+from masterypath.engine.mastery import (
+    METHODS,
+    MasteryConfig,
+    Method,
+    Scale,
+    estimate,
+    method_of,
+    running_values,
+)
 from masterypath.engine.metrics import auc, rmse
 
 # methods without a running form: each prediction is computed from its own window of rows
-WINDOWED = frozenset({"median", "mode_of_last", "best_fit"})
+WINDOWED: frozenset[Method] = frozenset({Method.MEDIAN, Method.MODE_OF_LAST, Method.BEST_FIT})
 
 
 @dataclass(frozen=True, slots=True)
 class MethodScore:
-    method: str
+    method: Method
     auc: float
     rmse: float | None  # on the score scale; None for bkt, whose value is a probability
     n_predictions: int  # outcomes the method gave a value for (n-mastery may give none)
@@ -62,7 +70,7 @@ def _running_predictions(
     # the row number orders rows as time did, and tells where each value belongs
     frame = outcomes.ordered.drop("__position").with_row_index("__row")
     running = running_values(frame, config=config, bkt_model=model, time="__row")
-    column = "p_correct_before" if config.method == "bkt" else "value_before"
+    column = "p_correct_before" if config.method == Method.BKT else "value_before"
     values = np.full(frame.height, np.nan)
     values[running.get_column("__row").to_numpy()] = (
         running.get_column(column).cast(pl.Float64).fill_null(np.nan).to_numpy()
@@ -117,7 +125,7 @@ def compare_methods(
     scale_proficient: float = 3.0,
     scale_minimum: float = 1.0,
     scale_maximum: float = 4.0,
-    methods: Sequence[str] = METHODS,
+    methods: Sequence[Method | str] = METHODS,
     max_history: int = 12,
     seed: int = 0,
     chunk: int = 50_000,
@@ -137,13 +145,13 @@ def compare_methods(
         return []
     observed = outcomes.score >= scale_proficient - 1e-9
     results = []
-    for method in methods:
+    for method in map(method_of, methods):
         config = MasteryConfig(method=method, scale=scale)
         if method in WINDOWED:
             predicted = _windowed_predictions(outcomes, config, max_history, chunk)
         else:
             model = None
-            if method == "bkt":
+            if method == Method.BKT:
                 correct = outcomes.ordered.with_columns(
                     (pl.col("score") >= scale_proficient - 1e-9).alias("correct")
                 )
@@ -152,7 +160,7 @@ def compare_methods(
         keep = ~np.isnan(predicted)
         if keep.sum() < 2 or len(set(observed[keep].tolist())) < 2:
             continue
-        error = None if method == "bkt" else rmse(outcomes.score[keep], predicted[keep])
+        error = None if method == Method.BKT else rmse(outcomes.score[keep], predicted[keep])
         results.append(
             MethodScore(method, auc(observed[keep], predicted[keep]), error, int(keep.sum()))
         )

@@ -8,7 +8,7 @@ from masterypath.common.errors import ApplicationError
 
 class JobErrorCode(enum.Enum):
     UNKNOWN_KIND = "unknown_kind"
-    BAD_MODE = "bad_mode"
+    ALREADY_RUNNING = "already_running"
     INTERNAL = "internal"
 
 

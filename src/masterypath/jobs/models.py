@@ -1,9 +1,10 @@
-"""Background jobs: long work (imports, recomputes) that a user starts and then watches.
+"""Background jobs: long work (imports, recomputes, reports) that a user starts and then watches.
 
-The database is the queue. A job row is created `queued`; a runner claims it, moves it to
-`running`, reports progress, and ends it `succeeded` or `failed` with its errors. The jobs app
-sits just above `common`, so it names users through the AUTH_USER_MODEL string only and keeps
-the district as a plain id.
+Django's task framework carries the work (`django_tasks`, configured in settings.TASKS); a `Job`
+row is what a user sees of it: created `queued` when the work is asked for, `running` while a
+worker runs it (with its progress), and `succeeded` or `failed` with its result, errors and
+warnings. The jobs app sits just above `common`, so it names users through the AUTH_USER_MODEL
+string only and keeps the district as a plain id.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+ACTIVE_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
 class Job(models.Model):
-    kind = models.CharField(max_length=60, help_text="The registered handler, e.g. case.import.")
+    kind = models.CharField(max_length=60, help_text="The registered task, e.g. case.import.")
     status = models.CharField(
         max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
     )
@@ -32,6 +36,14 @@ class Job(models.Model):
     warnings = models.JSONField(default=list, blank=True)
     result = models.JSONField(default=dict, blank=True)
     district_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    exclusive_key = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Jobs with the same key run one at a time in a district (e.g. import).",
+    )
+    task_id = models.CharField(
+        max_length=64, blank=True, help_text="The id of the task framework's result."
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -45,6 +57,15 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # The database, not a check before the insert, keeps two requests from starting
+            # two imports (or two recomputes) of one district at once.
+            models.UniqueConstraint(
+                fields=["district_id", "exclusive_key"],
+                condition=models.Q(status__in=ACTIVE_STATUSES) & ~models.Q(exclusive_key=""),
+                name="jobs_one_active_job_per_district_and_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"

@@ -1,38 +1,57 @@
-"""Queue, claim and run background jobs; report their progress.
+"""Background jobs on Django's task framework: define them, start them, record their outcome.
 
-How jobs run is chosen by `MASTERYPATH_JOBS` (or the `JOBS_MODE` setting, which wins):
+A kind of job is a task defined with `job_task`; its handler gets the `Job` and a progress
+reporter and returns a `JobOutcome` (or raises an `ApplicationError` whose `details` list the
+errors, one per row)::
 
-- ``thread`` (the embedded default): the web process runs the job in a daemon thread once the
-  request's transaction commits. Nothing else to start; fine for one server.
-- ``worker``: jobs stay queued until ``masterypath worker`` claims them. Run one or more workers
-  beside the web servers in production; on PostgreSQL they claim rows with
-  ``SELECT ... FOR UPDATE SKIP LOCKED``, so several workers never take the same job.
-- ``inline``: the job runs at once, in the caller's thread (tests, the command line).
+    @job_task("case.import", exclusive="import", title="CASE import")
+    def case_import_job(job: Job, report: ProgressReporter) -> JobOutcome:
+        report(0, 1, "Reading the package")
+        ...
+        return JobOutcome(message="Imported.", result={...}, warnings=[...])
 
-The database is the queue in every mode (see docs/integrations.md for why no Redis is needed).
+`job_enqueue(kind=..., params=..., created_by=..., district_id=...)` records a queued `Job` and
+enqueues its task on the backend that settings.TASKS names (MASTERYPATH_TASKS: `database`, `rq`
+or `immediate`); a worker (`masterypath worker`) runs it. The task framework only carries the
+work: the `Job` row is what the pages show (status, progress, errors, warnings, result).
 """
 
 from __future__ import annotations
 
-import logging
-import os
-import threading
-import time
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import task
+from django_tasks.backends.base import BaseTaskBackend
+from django_tasks.backends.dummy import DummyBackend
+from django_tasks.backends.immediate import ImmediateBackend
+from django_tasks.base import Task
+from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks_db.backend import DatabaseBackend
 
 from masterypath.common.errors import ApplicationError
 from masterypath.jobs.errors import JobError, JobErrorCode
-from masterypath.jobs.models import Job, JobStatus
+from masterypath.jobs.models import ACTIVE_STATUSES, Job, JobStatus
+from masterypath.jobs.progress import ProgressReporter
 
-logger = logging.getLogger(__name__)
+__all__ = [
+    "JobOutcome",
+    "ProgressReporter",
+    "job_enqueue",
+    "job_fail",
+    "job_kind_title",
+    "job_refresh",
+    "job_task",
+]
 
-MODES = ("thread", "worker", "inline")
+LOST_MESSAGE = "The worker stopped before the job finished; nothing was changed. Start it again."
 
 
 @dataclass
@@ -44,154 +63,245 @@ class JobOutcome:
     warnings: list[dict[str, Any]] = field(default_factory=list)
 
 
-class ProgressReporter:
-    """Given to a handler: `report(done, total, message)` as work advances.
-
-    A handler usually applies its changes in one transaction; rows written inside it are
-    invisible to others until it commits, so progress is also kept in memory (read by
-    `job_live_progress`) and written to the job row only when outside a transaction.
-    """
-
-    def __init__(self, job: Job) -> None:
-        self.job = job
-        self._last_write = 0.0
-
-    def __call__(self, done: int, total: int | None = None, message: str | None = None) -> None:
-        job = self.job
-        job.progress = max(0, done)
-        if total is not None:
-            job.total = max(0, total)
-        if message is not None:
-            job.message = message[:255]
-        _live[job.pk] = (job.progress, job.total, job.message)
-        now = time.monotonic()
-        if not connection.in_atomic_block and now - self._last_write > 0.25:
-            self._last_write = now
-            Job.objects.filter(pk=job.pk).update(
-                progress=job.progress, total=job.total, message=job.message
-            )
-
-
 Handler = Callable[[Job, ProgressReporter], JobOutcome]
-
-_handlers: dict[str, Handler] = {}
-_live: dict[int, tuple[int, int, str]] = {}
+JobTask = Task[[int], dict[str, Any]]
 
 
-def job_handler(kind: str) -> Callable[[Handler], Handler]:
-    """Register `handler(job, report) -> JobOutcome` for jobs of `kind`."""
-
-    def register(handler: Handler) -> Handler:
-        _handlers[kind] = handler
-        return handler
-
-    return register
+@dataclass(frozen=True)
+class JobKind:
+    task: JobTask
+    exclusive: str
+    title: str
 
 
-def jobs_mode() -> str:
-    mode = getattr(settings, "JOBS_MODE", "") or os.environ.get("MASTERYPATH_JOBS", "thread")
-    if mode not in MODES:
-        raise JobError(
-            JobErrorCode.BAD_MODE,
-            f"MASTERYPATH_JOBS must be one of {', '.join(MODES)}; got {mode!r}.",
-        )
-    return mode
+_kinds: dict[str, JobKind] = {}
+
+
+def job_task(kind: str, *, exclusive: str = "", title: str = "") -> Callable[[Handler], JobTask]:
+    """Define the task that runs jobs of `kind` with `handler(job, report) -> JobOutcome`.
+
+    The decorated name becomes a django-tasks `Task` that takes the job's id (a worker imports it
+    by that name, so define it at module level in an app's `tasks.py`). Jobs that share an
+    `exclusive` key run one at a time in a district: while one is queued or running,
+    `job_enqueue` of another raises JobError(ALREADY_RUNNING)."""
+
+    def define(handler: Handler) -> JobTask:
+        @functools.wraps(handler)
+        def run(job_id: int) -> dict[str, Any]:
+            return _job_run(job_id=job_id, handler=handler)
+
+        defined: JobTask = task(queue_name=settings.TASKS_QUEUE)(run)
+        _kinds[kind] = JobKind(task=defined, exclusive=exclusive, title=title or kind)
+        return defined
+
+    return define
+
+
+def job_kind_title(kind: str) -> str:
+    entry = _kinds.get(kind)
+    return entry.title if entry else kind
 
 
 def job_enqueue(
     *,
     kind: str,
     params: dict[str, Any],
-    created_by: Any = None,
+    created_by: AbstractBaseUser | AnonymousUser | None = None,
     district_id: int | None = None,
     total: int = 0,
     message: str = "Waiting to start.",
 ) -> Job:
-    """Queue a job; depending on the mode it starts now, after commit, or in a worker."""
-    if kind not in _handlers:
-        raise JobError(JobErrorCode.UNKNOWN_KIND, f"No job handler is registered for {kind!r}.")
-    mode = jobs_mode()
-    user = created_by if getattr(created_by, "is_authenticated", False) else None
-    job = Job.objects.create(
+    """Record a queued job and hand its task to the configured backend.
+
+    The database backend stores the task in the caller's transaction (both commit or neither);
+    Redis gets it once the caller's transaction commits, so that a worker never looks for a job
+    row that is not there yet; the immediate backend runs it before returning.
+    """
+    entry = _kinds.get(kind)
+    if entry is None:
+        raise JobError(JobErrorCode.UNKNOWN_KIND, f"No job task is defined for {kind!r}.")
+    signed_in = created_by is not None and created_by.is_authenticated
+    job = _job_create(
+        entry,
         kind=kind,
         params=params,
-        created_by=user,
+        created_by_id=created_by.pk if created_by is not None and signed_in else None,
         district_id=district_id,
         total=total,
         message=message,
     )
-    if mode == "inline":
-        return job_run(job_id=job.pk)
-    if mode == "thread":
-        transaction.on_commit(lambda: _start_thread(job.pk))
+    if _enqueues_in_transaction(entry.task.get_backend()):
+        _task_enqueue(job_id=job.pk, task=entry.task)
+        job.refresh_from_db()
+    else:
+        transaction.on_commit(functools.partial(_task_enqueue_after_commit, job.pk, entry.task))
     return job
 
 
-def _start_thread(job_id: int) -> None:
-    def target() -> None:
-        try:
-            job_run(job_id=job_id)
-        finally:
-            connection.close()
-
-    threading.Thread(target=target, name=f"job-{job_id}", daemon=True).start()
+def _enqueues_in_transaction(backend: BaseTaskBackend) -> bool:
+    return isinstance(backend, DatabaseBackend | ImmediateBackend | DummyBackend)
 
 
-def _claim(job_id: int) -> bool:
-    claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+def _job_create(
+    entry: JobKind,
+    *,
+    kind: str,
+    params: dict[str, Any],
+    created_by_id: Any,
+    district_id: int | None,
+    total: int,
+    message: str,
+) -> Job:
+    """The queued job, unless one of the same exclusive key is active in the district."""
+    exclusive = entry.exclusive if district_id is not None else ""
+    if exclusive and district_id is not None:
+        holder = _active_holder(district_id=district_id, exclusive=exclusive)
+        if holder is not None and not job_refresh(holder).is_done:
+            raise _already_running(holder)
+    try:
+        with transaction.atomic():
+            return Job.objects.create(
+                kind=kind,
+                params=params,
+                created_by_id=created_by_id,
+                district_id=district_id,
+                exclusive_key=exclusive,
+                total=total,
+                message=message,
+            )
+    except IntegrityError:
+        # Another request started one between the check and the insert.
+        holder = None
+        if exclusive and district_id is not None:
+            holder = _active_holder(district_id=district_id, exclusive=exclusive)
+        if holder is not None:
+            raise _already_running(holder) from None
+        raise
+
+
+def _active_holder(*, district_id: int, exclusive: str) -> Job | None:
+    return Job.objects.filter(
+        district_id=district_id, exclusive_key=exclusive, status__in=ACTIVE_STATUSES
+    ).first()
+
+
+def _already_running(holder: Job) -> JobError:
+    state = "running" if holder.status == JobStatus.RUNNING else "waiting to run"
+    return JobError(
+        JobErrorCode.ALREADY_RUNNING,
+        f"A {job_kind_title(holder.kind)} (#{holder.pk}) is already {state} in this district; "
+        "start another when it has finished.",
+        job_id=holder.pk,
+    )
+
+
+def _task_enqueue(*, job_id: int, task: JobTask) -> None:
+    result = task.enqueue(job_id)
+    Job.objects.filter(pk=job_id).update(task_id=result.id)
+
+
+def _task_enqueue_after_commit(job_id: int, task: JobTask) -> None:
+    try:
+        _task_enqueue(job_id=job_id, task=task)
+    except Exception as error:  # noqa: BLE001 (Redis away: the job must say so, not wait forever)
+        job_fail(
+            job_id=job_id,
+            message="The job could not be queued; nothing was changed. Try again later.",
+            errors=[{"message": f"{type(error).__name__}: {error}"}],
+        )
+
+
+def _job_run(*, job_id: int, handler: Handler) -> dict[str, Any]:
+    """The body of every job task: run the handler once and store its outcome on the job."""
+    started = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
         status=JobStatus.RUNNING, started_at=timezone.now(), message="Starting."
     )
-    return bool(claimed)
-
-
-def job_claim_next() -> Job | None:
-    """Take the oldest queued job for this worker, or None when the queue is empty."""
-    with transaction.atomic():
-        queued = Job.objects.filter(status=JobStatus.QUEUED).order_by("created_at", "id")
-        if connection.features.has_select_for_update_skip_locked:
-            queued = queued.select_for_update(skip_locked=True)
-        job = queued.first()
-        if job is None or not _claim(job.pk):
-            return None
-    return Job.objects.get(pk=job.pk)
-
-
-def job_run(*, job_id: int, claimed: bool = False) -> Job:
-    """Run one job to its end and store the outcome; a job already taken is left alone."""
-    if not claimed and not _claim(job_id):
-        return Job.objects.get(pk=job_id)
-    job = Job.objects.get(pk=job_id)
-    handler = _handlers.get(job.kind)
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or not started:  # gone, or taken already (a task delivered twice)
+        return {"job_id": job_id, "status": job.status if job else "missing"}
     reporter = ProgressReporter(job)
     try:
-        if handler is None:
-            raise JobError(JobErrorCode.UNKNOWN_KIND, f"No job handler for {job.kind!r}.")
         outcome = handler(job, reporter)
     except ApplicationError as error:
-        job.status = JobStatus.FAILED
-        job.message = str(error)[:255]
-        job.errors = getattr(error, "details", None) or [{"message": str(error)}]
-        job.warnings = getattr(error, "warnings", None) or []
-    except Exception as error:  # a bug must still end the job, with a message, not hang it
-        logger.exception("Job %s (%s) crashed", job.pk, job.kind)
-        job.status = JobStatus.FAILED
-        job.message = "The job stopped on an internal error; nothing was changed."
-        job.errors = [{"message": f"{type(error).__name__}: {error}"}]
+        details = getattr(error, "details", None)
+        _job_finish(
+            job,
+            status=JobStatus.FAILED,
+            message=str(error),
+            errors=details or [{"message": str(error)}],
+            warnings=getattr(error, "warnings", None) or [],
+        )
+    except BaseException as error:
+        # A bug (or a worker told to stop) still ends the job with a message; the task framework
+        # records the traceback.
+        _job_finish(
+            job,
+            status=JobStatus.FAILED,
+            message="The job stopped on an internal error; nothing was changed.",
+            errors=[{"message": f"{type(error).__name__}: {error}"}],
+        )
+        raise
     else:
-        job.status = JobStatus.SUCCEEDED
-        job.message = outcome.message[:255]
-        job.result = outcome.result
-        job.warnings = outcome.warnings
         job.progress = job.total = max(job.total, job.progress, 1)
+        _job_finish(
+            job,
+            status=JobStatus.SUCCEEDED,
+            message=outcome.message,
+            result=outcome.result,
+            warnings=outcome.warnings,
+        )
+    finally:
+        reporter.close()
+    return {"job_id": job.pk, "status": job.status}
+
+
+def _job_finish(
+    job: Job,
+    *,
+    status: JobStatus,
+    message: str,
+    errors: list[dict[str, Any]] | None = None,
+    warnings: list[dict[str, Any]] | None = None,
+    result: dict[str, Any] | None = None,
+) -> None:
+    job.status = status
+    job.message = message[:255]
+    job.errors = errors or []
+    job.warnings = warnings or []
+    job.result = result or {}
     job.finished_at = timezone.now()
     job.save()
-    _live.pop(job.pk, None)
-    return job
 
 
-def job_live_progress(job: Job) -> Job:
-    """The job with the freshest progress this process knows (for a running job)."""
-    live = _live.get(job.pk)
-    if live is not None and job.status == JobStatus.RUNNING:
-        job.progress, job.total, job.message = live
+def job_fail(*, job_id: int, message: str, errors: list[dict[str, Any]] | None = None) -> bool:
+    """End a job that is still queued or running as failed (its worker is gone); False when it
+    had already ended."""
+    return bool(
+        Job.objects.filter(pk=job_id, status__in=ACTIVE_STATUSES).update(
+            status=JobStatus.FAILED,
+            message=message[:255],
+            errors=errors or [{"message": message}],
+            finished_at=timezone.now(),
+        )
+    )
+
+
+def job_refresh(job: Job) -> Job:
+    """The job, failed when the task framework says its task ended without the handler ending
+    it (a worker killed in the middle, a task its worker could not import)."""
+    entry = _kinds.get(job.kind)
+    if job.is_done or not job.task_id or entry is None:
+        return job
+    backend = entry.task.get_backend()
+    if not backend.supports_get_result:
+        return job
+    try:
+        ended = backend.get_result(job.task_id).is_finished
+    except TaskResultDoesNotExist:
+        ended = True
+    except Exception:  # noqa: BLE001 (queue unreachable: the page shows what the row says)
+        return job
+    if ended:
+        job_fail(job_id=job.pk, message=LOST_MESSAGE)  # a no-op when the handler ended it
+        job.refresh_from_db()
     return job

@@ -4,69 +4,72 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from masterypath.continuum.models import LearningTarget, PerformanceScale
-from masterypath.engine.mastery import MasteryConfig, Scale
+from masterypath.engine.levels import BKT_MASTERED as BKT_MASTERED  # re-exported
+from masterypath.engine.levels import Ladder, Level, format_value, level_of
+from masterypath.engine.mastery import MasteryConfig, Scale, method_of
 from masterypath.mastery.models import DEFAULT_METHOD, MasteryPolicy
-
-# BKT's usual mastery criterion: P(learned) of at least 0.95 (Corbett & Anderson 1995).
-BKT_MASTERED = 0.95
 
 
 def display_value(value: float | None, method: str, decimals: int = 2) -> str:
     """A mastery value as people read it: a level with `decimals` decimals, or BKT's
-    probability of mastery as a percentage."""
-    if value is None:
-        return ""
-    return f"{value:.0%}" if method == "bkt" else f"{value:.{decimals}f}"
+    probability of mastery as a percentage (`TargetScale.display` also keeps the number
+    inside the level it stands at)."""
+    return format_value(value, method=method, decimals=decimals)
 
 
 @dataclass(frozen=True)
 class TargetScale:
     """A target's scale levels as plain numbers: (value, label) ascending, and proficiency.
 
-    A mastery value stands at the level it rounds to (halfway between two levels rounds up),
-    as teachers read a 2.96 as a 3: it is proficient from `threshold` on, the midpoint between
-    the highest level below proficient and the lowest proficient level.
+    What a value reads as (its level, label, colour band, proficiency, shown number) comes
+    from the one rule in `engine.levels`: a value stands at the level it rounds to.
     """
 
     levels: tuple[tuple[float, str], ...]
     proficient: float
 
+    @cached_property
+    def ladder(self) -> Ladder:
+        return Ladder.of_scale(
+            [value for value, _ in self.levels],
+            [label for _, label in self.levels],
+            proficient=self.proficient,
+        )
+
     @property
     def threshold(self) -> float:
-        below = [value for value, _ in self.levels if value < self.proficient]
-        return (max(below) + self.proficient) / 2 if below else self.proficient
+        """The lowest proficient value: halfway from the level below proficient up to it."""
+        return self.ladder.threshold
+
+    def level(self, value: float, method: str = "") -> Level:
+        """Where a mastery value of `method` stands (BKT values are probabilities)."""
+        return level_of(value, method=method, scale=self.ladder)
 
     def is_proficient(self, value: float | None, method: str = "") -> bool:
         """Whether a mastery value counts as proficient; a BKT value is a probability of
         mastery, proficient from `BKT_MASTERED` on."""
-        if value is None:
-            return False
-        if method == "bkt":
-            return value + 1e-12 >= BKT_MASTERED
-        return value + 1e-9 >= self.threshold
+        return value is not None and self.level(value, method).is_proficient
+
+    def band(self, value: float | None, method: str = "") -> int:
+        """The colour band of a value: 1 .. 4 (3 = proficient), 0 without a value."""
+        return 0 if value is None else self.level(value, method).band
+
+    def label_for(self, value: float | None, method: str = "") -> str:
+        """The label of the level `value` stands at; for BKT, how surely it is mastered."""
+        return "" if value is None else self.level(value, method).label
+
+    def display(self, value: float | None, method: str = "", decimals: int = 2) -> str:
+        """The value as shown next to its label (never rounded into another level)."""
+        return format_value(value, method=method, scale=self.ladder, decimals=decimals)
 
     @property
     def engine_scale(self) -> Scale:
         return Scale(
             minimum=self.levels[0][0], maximum=self.levels[-1][0], proficient=self.proficient
         )
-
-    def label_for(self, value: float | None, method: str = "") -> str:
-        """The label of the level `value` rounds to (half up); for BKT, mastered or not."""
-        if value is None:
-            return ""
-        if method == "bkt":
-            return "Mastered" if self.is_proficient(value, method) else "Not yet mastered"
-        label = self.levels[0][1]
-        previous = None
-        for level_value, level_label in self.levels:
-            midpoint = level_value if previous is None else (previous + level_value) / 2
-            if value + 1e-9 >= midpoint:
-                label = level_label
-            previous = level_value
-        return label
 
 
 def scale_of(scale: PerformanceScale) -> TargetScale:
@@ -81,7 +84,7 @@ def _policy_config(policy: MasteryPolicy | None, scale: TargetScale) -> MasteryC
     if policy is None:
         return MasteryConfig(method=DEFAULT_METHOD, scale=scale.engine_scale)
     return MasteryConfig(
-        method=policy.method,
+        method=method_of(policy.method),
         weight=policy.weight,
         k=policy.k,
         n=policy.n,

@@ -12,28 +12,28 @@ from django.db.models import Q
 
 from masterypath.common.models import BaseModel
 from masterypath.continuum.models import Domain, Framework, LearningTarget
-from masterypath.engine.mastery import METHODS
+from masterypath.engine.levels import format_value
+from masterypath.engine.mastery import METHODS, Method
 from masterypath.roster.models import Student
 from masterypath.schools.models import District
 
-METHOD_LABELS = {
-    "mean": "Mean",
-    "highest": "Highest",
-    "most_recent": "Most recent",
-    "median": "Median",
-    "mode_of_last": "Mode of the last k",
-    "weighted_average": "Weighted average (Canvas)",
-    "decaying_average": "Decaying average",
-    "n_mastery": "n times proficient",
-    "power_law": "Power law (Marzano)",
-    "best_fit": "Best fit (true score estimator)",
-    "bkt": "Bayesian knowledge tracing",
+# Keyed by Method; a Method is its string, so a stored name finds its label too.
+METHOD_LABELS: dict[str, str] = {
+    Method.MEAN: "Mean",
+    Method.HIGHEST: "Highest",
+    Method.MOST_RECENT: "Most recent",
+    Method.MEDIAN: "Median",
+    Method.MODE_OF_LAST: "Mode of the last k",
+    Method.WEIGHTED_AVERAGE: "Weighted average (Canvas)",
+    Method.DECAYING_AVERAGE: "Decaying average",
+    Method.N_MASTERY: "n times proficient",
+    Method.POWER_LAW: "Power law (Marzano)",
+    Method.BEST_FIT: "Best fit (true score estimator)",
+    Method.BKT: "Bayesian knowledge tracing",
 }
-# The stubs model only the functional API's member names, not (value, label) pairs.
-MethodChoices = models.TextChoices(  # type: ignore[call-overload]
-    "MethodChoices", [(name, (name, METHOD_LABELS[name])) for name in METHODS]
-)
-DEFAULT_METHOD = "decaying_average"
+# The stored value of a method is its engine.mastery.Method value.
+METHOD_CHOICES = [(method.value, METHOD_LABELS[method]) for method in METHODS]
+DEFAULT_METHOD = Method.DECAYING_AVERAGE
 
 
 class MasteryPolicy(BaseModel):
@@ -50,7 +50,7 @@ class MasteryPolicy(BaseModel):
     target = models.ForeignKey(
         LearningTarget, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    method = models.CharField(max_length=20, choices=MethodChoices.choices, default=DEFAULT_METHOD)
+    method = models.CharField(max_length=20, choices=METHOD_CHOICES, default=DEFAULT_METHOD.value)
     weight = models.FloatField(default=0.65, help_text="w of the (decaying) weighted average.")
     k = models.PositiveSmallIntegerField(default=3, help_text="Window of the mode of last k.")
     n = models.PositiveSmallIntegerField(default=3, help_text="Count for n times proficient.")
@@ -100,7 +100,7 @@ class MasteryEstimate(models.Model):
 
     student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="estimates")
     target = models.ForeignKey(LearningTarget, on_delete=models.CASCADE, related_name="+")
-    method = models.CharField(max_length=20, choices=MethodChoices.choices)
+    method = models.CharField(max_length=20, choices=METHOD_CHOICES)
     value = models.FloatField(null=True, blank=True)
     status = models.CharField(max_length=24, choices=EstimateStatus.choices)
     evidence_count = models.PositiveIntegerField(default=0)
@@ -118,7 +118,8 @@ class MasteryEstimate(models.Model):
         indexes = [models.Index(fields=["target", "student"])]
 
     def __str__(self) -> str:
-        return f"{self.student_id}/{self.target_id}: {self.value}"
+        shown = format_value(self.value, method=self.method) or "no value yet"
+        return f"{self.student_id}/{self.target_id}: {shown}"
 
 
 class MasteryOverride(BaseModel):

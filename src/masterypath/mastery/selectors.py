@@ -16,13 +16,9 @@ from django.db.models.functions import Cast
 from masterypath.continuum.models import Domain, LearningTarget
 from masterypath.engine.continuum import Growth, growth
 from masterypath.engine.evaluation import MethodScore, compare_methods
+from masterypath.engine.mastery import Method, method_of
 from masterypath.evidence.models import Evidence, EvidenceKind
-from masterypath.mastery.config import (
-    PolicyBook,
-    TargetScale,
-    display_value,
-    targets_with_scales,
-)
+from masterypath.mastery.config import PolicyBook, TargetScale, targets_with_scales
 from masterypath.mastery.models import (
     DEFAULT_METHOD,
     METHOD_LABELS,
@@ -85,6 +81,9 @@ def evidence_frame(evidence: QuerySet[Evidence]) -> pl.DataFrame:
 
 @dataclass(frozen=True)
 class MasteryCell:
+    """One gradebook cell. Its number (one decimal: what fits a cell), label, colour band and
+    proficiency come from the one level rule (`TargetScale.level`)."""
+
     student_id: int
     target_id: int
     value: float | None
@@ -93,26 +92,29 @@ class MasteryCell:
     evidence_count: int
     method: str
     explanation: str
-
-    @property
-    def display_value(self) -> str:
-        """One decimal: what fits a gradebook cell."""
-        return display_value(self.value, self.method, decimals=1)
+    band: int = 0
+    display_value: str = ""
 
 
 def _explanation(
-    method: str, config_weight: float, scores: list[float], value: float | None, status: str
+    method: str,
+    config_weight: float,
+    scores: list[float],
+    value: float | None,
+    status: str,
+    scale: TargetScale,
 ) -> str:
     label = METHOD_LABELS.get(method, method)
     if status == "override":
         return f"Teacher judgement: {value:g}" if value is not None else "Teacher judgement"
     if value is None:
         return f"{label}: not enough evidence yet ({len(scores)} score(s))"
-    if method in {"decaying_average", "weighted_average"}:
+    if method in {Method.DECAYING_AVERAGE, Method.WEIGHTED_AVERAGE}:
         label = f"{label} (w = {config_weight:g})"
     shown = ", ".join(f"{score:g}" for score in scores[-8:])
     more = f"{len(scores) - 8} earlier and " if len(scores) > 8 else ""
-    result = f"P(mastered) {value:.0%}" if method == "bkt" else f"{value:.2f}"
+    number = scale.display(value, method)
+    result = f"P(mastered) {number}" if method == Method.BKT else number
     return f"{label} of {more}{shown} \u2192 {result}"
 
 
@@ -167,13 +169,18 @@ def mastery_cells_for_section(
             is_proficient=scale.is_proficient(value, method),
             evidence_count=count,
             method=method,
-            explanation=_explanation(method, weight, scores.get(key, []), value, status),
+            explanation=_explanation(method, weight, scores.get(key, []), value, status, scale),
+            band=scale.band(value, method),
+            display_value=scale.display(value, method, decimals=1),
         )
     return cells
 
 
 @dataclass(frozen=True)
 class TargetMastery:
+    """A student's estimate on one target; number, label, band and proficiency from the one
+    level rule (`TargetScale.level`)."""
+
     target: LearningTarget
     value: float | None
     level_label: str
@@ -182,10 +189,8 @@ class TargetMastery:
     status: str
     last_observed_at: datetime | None
     method: str = ""
-
-    @property
-    def display_value(self) -> str:
-        return display_value(self.value, self.method)
+    band: int = 0
+    display_value: str = ""
 
 
 def mastery_list_for_student(*, student: Student) -> list[TargetMastery]:
@@ -207,6 +212,8 @@ def mastery_list_for_student(*, student: Student) -> list[TargetMastery]:
                 status=row.status,
                 last_observed_at=row.last_observed_at,
                 method=row.method,
+                band=scale.band(row.value, row.method),
+                display_value=scale.display(row.value, row.method),
             )
         )
     result.sort(
@@ -301,7 +308,7 @@ class FrameworkMethodScores:
 
     framework_id: int
     title: str
-    method_in_use: str
+    method_in_use: Method
     scores: list[MethodScore]
 
 
@@ -340,20 +347,19 @@ def _by_framework(evidence: _DistrictEvidence, district: District) -> list[Frame
     return results
 
 
-def framework_methods_in_use(*, district_id: int) -> dict[int, str]:
+def framework_methods_in_use(*, district_id: int) -> dict[int, Method]:
     """The method of every framework that has a policy of its own in the district."""
-    return dict(
-        MasteryPolicy.objects.filter(
-            district_id=district_id, framework__isnull=False, target__isnull=True
-        ).values_list("framework_id", "method")
-    )
+    rows = MasteryPolicy.objects.filter(
+        district_id=district_id, framework__isnull=False, target__isnull=True
+    ).values_list("framework_id", "method")
+    return {framework_id: method_of(method) for framework_id, method in rows}
 
 
 @dataclass(frozen=True)
 class DistrictPolicy:
     """The method a district uses by default, and how many frameworks or targets differ."""
 
-    method: str
+    method: Method
     label: str
     specific_policies: int
 
@@ -361,6 +367,6 @@ class DistrictPolicy:
 def district_policy(*, district_id: int) -> DistrictPolicy:
     policies = MasteryPolicy.objects.filter(district_id=district_id)
     default = policies.filter(framework__isnull=True, target__isnull=True).first()
-    method = default.method if default is not None else DEFAULT_METHOD
+    method = method_of(default.method) if default is not None else DEFAULT_METHOD
     specific = policies.exclude(framework__isnull=True, target__isnull=True).count()
-    return DistrictPolicy(method, METHOD_LABELS.get(method, method), specific)
+    return DistrictPolicy(method, METHOD_LABELS[method], specific)

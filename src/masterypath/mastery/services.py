@@ -20,9 +20,10 @@ from masterypath.continuum.models import Framework, LearningTarget
 from masterypath.engine import mastery as engine
 from masterypath.engine.bkt import UNLEARNED_FLOOR, BktModel, BktParams, bkt_fit
 from masterypath.engine.continuum import placement_from_shares
+from masterypath.engine.levels import proficient_expr
 from masterypath.evidence.models import Evidence, EvidenceKind
 from masterypath.jobs.services import job_enqueue
-from masterypath.mastery.config import BKT_MASTERED, PolicyBook, targets_with_scales
+from masterypath.mastery.config import PolicyBook, targets_with_scales
 from masterypath.mastery.errors import MasteryError, MasteryErrorCode
 from masterypath.mastery.models import (
     BktFit,
@@ -53,7 +54,7 @@ def _bkt_params(district_id: int, target_id: int) -> BktParams | None:
 
 def _config_for(target: LearningTarget, district_id: int) -> engine.MasteryConfig:
     config = PolicyBook(district_id=district_id).config_for(target)
-    if config.method == "bkt":
+    if config.method == engine.Method.BKT:
         params = _bkt_params(district_id, target.pk)
         if params is not None:
             config = engine.MasteryConfig(**{**_fields(config), "bkt": params})
@@ -117,7 +118,7 @@ def mastery_refresh_pair(*, student_id: int, target_id: int) -> MasteryEstimate:
             state = engine.update(state, score, config=config)
         state_value, state_weight = state.value, state.total_weight
     p_next = None
-    if config.method == "bkt" and explanation.value is not None:
+    if config.method == engine.Method.BKT and explanation.value is not None:
         from masterypath.engine.bkt import bkt_p_correct, bkt_transition
 
         p_next = bkt_p_correct(bkt_transition(explanation.value, config.bkt), config.bkt)
@@ -398,7 +399,7 @@ def mastery_recompute(
         },
     )
     bkt_model = None
-    if any(config.method == "bkt" for config in configs.values()) and frame.height:
+    if any(config.method == engine.Method.BKT for config in configs.values()) and frame.height:
         bkt_model = _fit_bkt(district, frame, info.select("target_id", "proficient"), seed)
     overrides = pl.DataFrame(
         [
@@ -496,9 +497,9 @@ def _estimate_rows(
             # the weight is n for the mean, 1 for the decaying average and, for bkt,
             # P(not learned) (here 1 - value, floored: exact unless the posterior rounds to 1).
             state_value = value
-            if config.method == "mean":
+            if config.method == engine.Method.MEAN:
                 state_weight = float(count)
-            elif config.method == "bkt" and value is not None:
+            elif config.method == engine.Method.BKT and value is not None:
                 state_weight = max(1.0 - value, UNLEARNED_FLOOR)
             else:
                 state_weight = 1.0
@@ -549,10 +550,9 @@ def _placement_history(
             continue
         rows = estimates.filter(pl.col("value").is_not_null()).join(info, on="target_id")
         rows = rows.with_columns(
-            pl.when(pl.col("method") == "bkt")
-            .then(pl.col("value") + 1e-12 >= BKT_MASTERED)
-            .otherwise(pl.col("value") + 1e-9 >= pl.col("threshold"))
-            .alias("is_proficient")
+            proficient_expr(pl.col("value"), pl.col("method"), pl.col("threshold")).alias(
+                "is_proficient"
+            )
         ).select("student_id", "domain_id", "level", "is_proficient")
         placed = placements_from_estimates(rows, totals).with_columns(
             pl.lit(day).alias("placed_on")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from masterypath.engine.evaluation import MethodScore, ranked
 from masterypath.jobs.models import Job
-from masterypath.jobs.services import JobOutcome, ProgressReporter, job_handler
+from masterypath.jobs.services import JobOutcome, ProgressReporter, job_task
 from masterypath.mastery.selectors import method_report_for_district
 from masterypath.mastery.services import RECOMPUTE_JOB, mastery_recompute
 from masterypath.schools.models import District
@@ -33,7 +33,7 @@ def _rows(scores: list[MethodScore]) -> tuple[int, list[dict[str, Any]]]:
     ]
 
 
-@job_handler(METHOD_REPORT)
+@job_task(METHOD_REPORT, exclusive="method_report", title="method report")
 def method_report_job(job: Job, report: ProgressReporter) -> JobOutcome:
     district = District.objects.get(pk=job.params["district_id"])
     report(0, 1, "Scoring every method on the district's evidence, overall and per framework")
@@ -58,7 +58,7 @@ def method_report_job(job: Job, report: ProgressReporter) -> JobOutcome:
     )
 
 
-@job_handler(RECOMPUTE_JOB)
+@job_task(RECOMPUTE_JOB, exclusive="recompute", title="mastery recompute")
 def recompute_job(job: Job, report: ProgressReporter) -> JobOutcome:
     """Every estimate and placement of the district again (after its methods changed)."""
     district = District.objects.get(pk=job.params["district_id"])

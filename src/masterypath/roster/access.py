@@ -7,17 +7,25 @@ Guards raise Http404 for anything the actor may not see, so a hidden record look
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 
-from masterypath.accounts.models import Role
+from masterypath.accounts.actors import Actor
+from masterypath.accounts.models import Role, User
 from masterypath.roster.models import EnrollmentRole, Section, Staff, Student
 from masterypath.schools.models import School
 
+SCORING_ROLES = frozenset({Role.TEACHER, Role.PRINCIPAL, Role.DISTRICT_ADMIN})
 
-def _staff_of(user: Any) -> Staff | None:
+
+def active_user(actor: Actor | None) -> User | None:
+    """The signed-in, active user behind `actor`; None for anyone else."""
+    if isinstance(actor, User) and actor.is_authenticated and actor.is_active:
+        return actor
+    return None
+
+
+def _staff_of(user: User) -> Staff | None:
     try:
         staff: Staff = user.staff
     except Staff.DoesNotExist:
@@ -25,23 +33,25 @@ def _staff_of(user: Any) -> Staff | None:
     return staff
 
 
-def district_administered_by(user: Any) -> int | None:
-    """The id of the district `user` administers, or None when they are not a district admin."""
-    if not getattr(user, "is_authenticated", False) or user.role != Role.DISTRICT_ADMIN:
+def district_administered_by(actor: Actor | None) -> int | None:
+    """The id of the district `actor` administers, or None when they are not a district admin."""
+    user = active_user(actor)
+    if user is None or user.role != Role.DISTRICT_ADMIN:
         return None
     staff = _staff_of(user)
     return staff.district_id if staff is not None else None
 
 
-def administers_district(user: Any, district_id: int) -> bool:
-    """Whether `user` is a district admin of this district."""
-    return district_administered_by(user) == district_id
+def administers_district(actor: Actor, district_id: int) -> bool:
+    """Whether `actor` is a district admin of this district."""
+    return district_administered_by(actor) == district_id
 
 
-def students_visible_to(user: Any) -> QuerySet[Student]:
-    """Every student `user` may see, as a queryset to filter further."""
+def students_visible_to(actor: Actor | None) -> QuerySet[Student]:
+    """Every student `actor` may see, as a queryset to filter further."""
     students = Student.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    user = active_user(actor)
+    if user is None:
         return students.none()
     role = user.role
     if role == Role.STUDENT:
@@ -67,11 +77,16 @@ def sections_taught_by(staff: Staff) -> QuerySet[Section]:
     )
 
 
-def sections_visible_to(user: Any) -> QuerySet[Section]:
-    """Sections whose roster `user` may see: taught ones for teachers, the school's or the
-    district's for leaders. A roster names classmates, so students and guardians see none."""
+def sections_visible_to(actor: Actor | None) -> QuerySet[Section]:
+    """Sections whose roster `actor` may see: taught ones for teachers, the school's or the
+    district's for leaders. A roster names classmates, so students and guardians see none.
+
+    A teacher's sections are found through their own enrollment; filter or annotate the
+    result by id (`pk__in`) before counting other enrollments, or the count reuses that join.
+    """
     sections = Section.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    user = active_user(actor)
+    if user is None:
         return sections.none()
     role = user.role
     if role in {Role.STUDENT, Role.GUARDIAN}:
@@ -88,18 +103,29 @@ def sections_visible_to(user: Any) -> QuerySet[Section]:
     return sections.none()
 
 
-def access_student_by_id(user: Any, student_id: int) -> Student:
-    """The student with this id if `user` may see them; Http404 otherwise."""
-    student = students_visible_to(user).filter(pk=student_id).select_related("school").first()
+def access_student_by_id(actor: Actor, student_id: int) -> Student:
+    """The student with this id if `actor` may see them; Http404 otherwise."""
+    student = students_visible_to(actor).filter(pk=student_id).select_related("school").first()
     if student is None:
         raise Http404("No such student.")
     return student
 
 
-def access_section_by_id(user: Any, section_id: int) -> Section:
-    """The section with this id if `user` may see its roster; Http404 otherwise."""
+def access_own_student(actor: Actor) -> Student:
+    """The student record of a student's own login; Http404 for every other login."""
+    user = active_user(actor)
+    if user is None or user.role != Role.STUDENT:
+        raise Http404("Students only.")
+    student = Student.objects.filter(user=user).select_related("school").first()
+    if student is None:
+        raise Http404("Students only.")
+    return student
+
+
+def access_section_by_id(actor: Actor, section_id: int) -> Section:
+    """The section with this id if `actor` may see its roster; Http404 otherwise."""
     section = (
-        sections_visible_to(user)
+        sections_visible_to(actor)
         .filter(pk=section_id)
         .select_related("course", "school", "session")
         .first()
@@ -109,19 +135,32 @@ def access_section_by_id(user: Any, section_id: int) -> Section:
     return section
 
 
-def can_record_evidence_for(user: Any, student: Student) -> bool:
+def access_section_student_by_id(section: Section, student_id: int) -> Student:
+    """A student enrolled in `section` (a section the caller already may see); Http404 for
+    anyone else."""
+    student = Student.objects.filter(
+        pk=student_id, enrollments__section=section, enrollments__role=EnrollmentRole.STUDENT
+    ).first()
+    if student is None:
+        raise Http404("No such student in this section.")
+    return student
+
+
+def can_record_evidence_for(actor: Actor, student: Student) -> bool:
     """Teachers record evidence for the students they teach; leaders for their school."""
-    if user.role not in {Role.TEACHER, Role.PRINCIPAL, Role.DISTRICT_ADMIN}:
+    user = active_user(actor)
+    if user is None or user.role not in SCORING_ROLES:
         return False
     return students_visible_to(user).filter(pk=student.pk).exists()
 
 
-def schools_visible_to(user: Any) -> QuerySet[School]:
-    """Schools whose dashboards `user` may see: a counselor's or principal's own school, every
+def schools_visible_to(actor: Actor | None) -> QuerySet[School]:
+    """Schools whose dashboards `actor` may see: a counselor's or principal's own school, every
     school of a district admin's district (all schools for an operator without a person);
     none for teachers, students and guardians."""
     schools = School.objects.all()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    user = active_user(actor)
+    if user is None:
         return schools.none()
     staff = _staff_of(user)
     if staff is None:
@@ -133,9 +172,9 @@ def schools_visible_to(user: Any) -> QuerySet[School]:
     return schools.none()
 
 
-def access_school_by_id(user: Any, school_id: int) -> School:
-    """The school with this id if `user` may see its dashboards; Http404 otherwise."""
-    school = schools_visible_to(user).filter(pk=school_id).select_related("district").first()
+def access_school_by_id(actor: Actor | None, school_id: int) -> School:
+    """The school with this id if `actor` may see its dashboards; Http404 otherwise."""
+    school = schools_visible_to(actor).filter(pk=school_id).select_related("district").first()
     if school is None:
         raise Http404("No such school.")
     return school

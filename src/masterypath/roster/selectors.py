@@ -7,15 +7,21 @@ from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet
 
+from masterypath.accounts.actors import Actor
 from masterypath.roster.access import sections_visible_to, students_visible_to
 from masterypath.roster.models import EnrollmentRole, Section, Student
 from masterypath.schools.models import School
 
 
-def section_list_for_user(*, user: Any) -> QuerySet[Section]:
-    """Visible sections with their course, school, term and student count."""
+def section_list_for_user(*, user: Actor) -> QuerySet[Section]:
+    """Visible sections with their course, school, term and student count.
+
+    The sections are picked by id first: a teacher's visible sections come through the
+    teacher's own enrollment, and counting on that join would count the teacher's row only
+    (and, filtered to students, nothing).
+    """
     return (
-        sections_visible_to(user)
+        Section.objects.filter(pk__in=sections_visible_to(user).values("pk"))
         .select_related("course", "school", "session")
         .annotate(
             student_count=Count("enrollments", filter=Q(enrollments__role=EnrollmentRole.STUDENT))
@@ -30,7 +36,7 @@ def student_list_for_section(*, section: Section) -> QuerySet[Student]:
     ).order_by("family_name", "given_name")
 
 
-def student_search_for_user(*, user: Any, query: str = "") -> QuerySet[Student]:
+def student_search_for_user(*, user: Actor, query: str = "") -> QuerySet[Student]:
     """Visible students whose name or local id contains `query`."""
     students = students_visible_to(user).select_related("school")
     query = query.strip()
@@ -51,7 +57,7 @@ class SchoolSummary:
     staff_count: int
 
 
-def school_summaries_for_user(*, user: Any) -> list[SchoolSummary]:
+def school_summaries_for_user(*, user: Actor) -> list[SchoolSummary]:
     """One row per school with at least one student visible to `user`."""
     counts = {
         row["school_id"]: row["count"]

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from masterypath.web import language, views
+from masterypath.web.student import profile
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,9 +15,12 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", language.language_switch, name="language-switch"),
-    path("students/<int:student_id>/", views.student_detail, name="student-detail"),
+    path("students/<int:student_id>/", profile.profile, name="student-detail"),
+    path("students/", include("masterypath.web.student.urls")),
     path("sections/<int:section_id>/", views.section_detail, name="section-detail"),
+    path("me/", include("masterypath.web.me.urls")),
     path("teach/", include("masterypath.web.teacher.urls")),
+    path("family/", include("masterypath.web.family.urls")),
     path("", include("masterypath.web.leaders.urls")),
     path("district/imports/", include("masterypath.web.imports.urls")),
     path("district/methods/", include("masterypath.web.methods.urls")),

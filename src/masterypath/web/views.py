@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
-from masterypath.accounts.models import Role
-from masterypath.common.audit import audit_record
-from masterypath.common.models import AuditAction
-from masterypath.evidence.selectors import evidence_list_for_student, observation_list_for_student
-from masterypath.mastery.selectors import mastery_list_for_student, standings_for_student
+from masterypath.accounts.models import Role, User
 from masterypath.roster.access import (
     access_section_by_id,
-    access_student_by_id,
+    active_user,
     district_administered_by,
     schools_visible_to,
 )
-from masterypath.roster.models import Student
 from masterypath.roster.selectors import (
     school_summaries_for_user,
     section_list_for_user,
@@ -28,38 +24,25 @@ from masterypath.roster.selectors import (
     student_search_for_user,
 )
 from masterypath.schools.models import District
+from masterypath.web.family import views as family_views
 from masterypath.web.leaders import views as leaders
+from masterypath.web.student import views as student_views
 
 STUDENTS_PER_PAGE = 50
-
-
-def _student_record_context(request: HttpRequest, student: Student) -> dict[str, object]:
-    audit_record(
-        actor=request.user, action=AuditAction.VIEW, subject=student, student_id=student.pk
-    )
-    staff_view = getattr(request.user, "is_staff_member", False)
-    return {
-        "student": student,
-        "observations": observation_list_for_student(student=student) if staff_view else [],
-        "standings": standings_for_student(student=student, as_of=timezone.localdate()),
-        "mastery": mastery_list_for_student(student=student),
-        "recent_evidence": evidence_list_for_student(student=student, limit=20),
-    }
+LEADER_ROLES = frozenset({Role.COUNSELOR, Role.PRINCIPAL, Role.DISTRICT_ADMIN})
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """What this user may see, by role."""
-    user = request.user
-    role = getattr(user, "role", "")
+    user = active_user(request.user)
+    role = user.role if user is not None else ""
     if role == Role.STUDENT:
-        student = access_student_by_id(user, user.student.pk)  # type: ignore[union-attr]
-        return render(request, "web/home_student.html", _student_record_context(request, student))
+        return student_views.my_continuum(request, cast(User, user))
     if role == Role.GUARDIAN:
-        children = student_search_for_user(user=user)
-        return render(request, "web/home_guardian.html", {"children": children})
+        return family_views.family_home(request, cast(User, user))
     if role == Role.TEACHER:
-        sections = section_list_for_user(user=user)
+        sections = section_list_for_user(user=request.user)
         return render(request, "web/home_teacher.html", {"sections": sections})
     if role in {Role.COUNSELOR, Role.PRINCIPAL}:
         school = schools_visible_to(user).select_related("district").first()
@@ -67,9 +50,9 @@ def home(request: HttpRequest) -> HttpResponse:
             return leaders.render_school_dashboard(request, school)
     if role == Role.DISTRICT_ADMIN and (district_id := district_administered_by(user)):
         return leaders.render_district_dashboard(request, District.objects.get(pk=district_id))
-    if user.is_superuser:
+    if role in LEADER_ROLES or (user is not None and user.is_superuser):
         return _leader_home(request)
-    return render(request, "web/home_empty.html", status=200)
+    return render(request, "web/home_empty.html")
 
 
 def _leader_home(request: HttpRequest) -> HttpResponse:
@@ -83,13 +66,6 @@ def _leader_home(request: HttpRequest) -> HttpResponse:
         "query": query,
     }
     return render(request, "web/home_leader.html", context)
-
-
-@login_required
-def student_detail(request: HttpRequest, student_id: int) -> HttpResponse:
-    """A student's record; 404 for anyone who may not see this student."""
-    student = access_student_by_id(request.user, student_id)
-    return render(request, "web/student_detail.html", _student_record_context(request, student))
 
 
 @login_required

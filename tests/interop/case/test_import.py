@@ -19,7 +19,7 @@ from masterypath.interop.case.parser import stable_uuid
 from masterypath.interop.case.services import case_packages_import, case_packages_read
 from masterypath.interop.case.validator import schema_problems
 from tests import factories as f
-from tests.interop.conftest import CASE_DATA, shared_or_fail
+from tests.interop.conftest import CASE_DATA
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ ELA_CSV = "opensalt/ccsso_ela_item.csv"
 
 
 def _source(name: str) -> tuple[str, bytes]:
-    path = shared_or_fail(CASE_DATA / name)
+    path = CASE_DATA / name
     return path.name, path.read_bytes()
 
 
@@ -166,7 +166,7 @@ def test_reimporting_the_same_package_changes_nothing() -> None:
 
 
 def test_newer_version_updates_in_place_and_replaced_by_retires() -> None:
-    path = shared_or_fail(CASE_DATA / RP6)
+    path = CASE_DATA / RP6
     raw = json.loads(path.read_text())
     first = case_packages_import(
         packages=case_packages_read(sources=[("v1.json", json.dumps(raw).encode())], strict=False),

@@ -1,4 +1,4 @@
-"""OneRoster bundles: every shared sample set, all-or-nothing, idempotent, delta, gradebook."""
+"""OneRoster bundles: every public sample set, all-or-nothing, idempotent, delta, gradebook."""
 
 from __future__ import annotations
 
@@ -20,14 +20,15 @@ from masterypath.interop.oneroster.services import oneroster_bundle_import
 from masterypath.roster.models import Enrollment, Guardian, Section, Staff, Student
 from masterypath.schools.models import District, School
 from tests import factories as f
-from tests.interop.conftest import FIXTURES, ONEROSTER_DATA, shared_or_fail
+from tests.interop.conftest import ONEROSTER_DATA
 
 pytestmark = pytest.mark.django_db
 
 EDFI = "edfi-lms-toolkit-v1p1"
-GRADEBOOK = FIXTURES / "oneroster" / "gradebook-v1p2"
-# Each shared set, and what it must give: "ok", or the issues expected (file, column).
-SHARED_SETS = {
+GRADEBOOK = ONEROSTER_DATA / "gradebook-v1p2"
+# Each public sample set in tests/fixtures/oneroster, and what it must give: "ok", or the
+# issues expected (file, column).
+SAMPLE_SETS = {
     EDFI: "ok",
     "moodle-enrol_oneroster/oneroster_test_data": "ok",
     "edfi-lms-toolkit-lms-udm": [("manifest.csv", "")],
@@ -96,11 +97,11 @@ def roster_snapshot(district: District) -> dict[str, Any]:
     }
 
 
-@pytest.mark.parametrize(("name", "expected"), list(SHARED_SETS.items()))
-def test_every_shared_sample_set_imports_or_fails_cleanly(name: str, expected: Any) -> None:
+@pytest.mark.parametrize(("name", "expected"), list(SAMPLE_SETS.items()))
+def test_every_public_sample_set_imports_or_fails_cleanly(name: str, expected: Any) -> None:
     """Each real set either imports or is refused with issues naming file, line and column;
     a refused set writes nothing."""
-    location = shared_or_fail(ONEROSTER_DATA / name)
+    location = ONEROSTER_DATA / name
     district = f.DistrictFactory()
     if expected == "ok":
         outcome = _import(location, district)
@@ -119,7 +120,7 @@ def test_every_shared_sample_set_imports_or_fails_cleanly(name: str, expected: A
 
 def test_edfi_bundle_maps_people_demographics_and_classes() -> None:
     district = f.DistrictFactory(name="Grand Bend")
-    _import(shared_or_fail(ONEROSTER_DATA / EDFI), district)
+    _import(ONEROSTER_DATA / EDFI, district)
     assert district.source_id == "255901"
     mary = Student.objects.get(district=district, source_id="604863")
     assert (mary.given_name, mary.family_name, mary.grade_level) == ("Mary", "Archer", 9)
@@ -136,7 +137,7 @@ def test_edfi_bundle_maps_people_demographics_and_classes() -> None:
 
 def test_importing_the_same_bundle_twice_changes_nothing() -> None:
     district = f.DistrictFactory()
-    location = shared_or_fail(ONEROSTER_DATA / EDFI)
+    location = ONEROSTER_DATA / EDFI
     _import(location, district)
     before = roster_snapshot(district)
     outcome = _import(location, district)
@@ -147,7 +148,7 @@ def test_importing_the_same_bundle_twice_changes_nothing() -> None:
 def test_bundle_for_another_district_is_refused() -> None:
     district = f.DistrictFactory(source_id="999")
     with pytest.raises(OneRosterImportError) as caught:
-        _import(shared_or_fail(ONEROSTER_DATA / EDFI), district)
+        _import(ONEROSTER_DATA / EDFI, district)
     issue = caught.value.issues[0]
     assert (issue.file, issue.line, issue.column) == ("orgs.csv", 2, "sourcedId")
 
@@ -270,7 +271,7 @@ def test_export_reads_back_identically_into_another_district(tmp_path: Path) -> 
     district = f.DistrictFactory()
     _gradebook_world(district)
     _import(GRADEBOOK, district)
-    _import(shared_or_fail(ONEROSTER_DATA / "moodle-enrol_oneroster/oneroster_test_data"), district)
+    _import(ONEROSTER_DATA / "moodle-enrol_oneroster/oneroster_test_data", district)
     archive = tmp_path / "export.zip"
     archive.write_bytes(oneroster_district_export_zip(district=district))
     with zipfile.ZipFile(archive) as opened:
@@ -285,7 +286,7 @@ def test_export_reads_back_identically_into_another_district(tmp_path: Path) -> 
 def test_zip_and_command_line(tmp_path: Path) -> None:
     archive = tmp_path / "edfi.zip"
     with zipfile.ZipFile(archive, "w") as opened:
-        for path in shared_or_fail(ONEROSTER_DATA / EDFI).iterdir():
+        for path in (ONEROSTER_DATA / EDFI).iterdir():
             opened.write(path, f"export/{path.name}")
     district = f.DistrictFactory()
     call_command("import-oneroster", str(archive), "--district", str(district.pk))

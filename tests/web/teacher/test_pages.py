@@ -233,19 +233,16 @@ def test_student_answers_an_exit_ticket_on_their_own_login(world: World) -> None
         allows_self_assessment=True,
     )
     client = _client(world, "s1")
-    listing = client.get(reverse("teacher:my-exit-tickets")).content.decode()
+    listing = client.get(reverse("me:exit-tickets")).content.decode()
     assert ticket.title in listing
     response = client.post(
-        reverse("teacher:my-exit-ticket", args=[ticket.pk]), {f"target-{world.targets[0].pk}": "2"}
+        reverse("me:exit-ticket", args=[ticket.pk]), {f"target-{world.targets[0].pk}": "2"}
     )
     assert response.status_code == 302
     mine = Evidence.objects.get(assessment=ticket)
     assert (mine.source, mine.kind) == (EvidenceSource.STUDENT, EvidenceKind.SELF_ASSESSMENT)
-    assert (
-        _client(world, "s3").get(reverse("teacher:my-exit-ticket", args=[ticket.pk])).status_code
-        == 404
-    )
-    assert _client(world, "teacher_a").get(reverse("teacher:my-exit-tickets")).status_code == 404
+    assert _client(world, "s3").get(reverse("me:exit-ticket", args=[ticket.pk])).status_code == 404
+    assert _client(world, "teacher_a").get(reverse("me:exit-tickets")).status_code == 404
 
 
 def test_observation_form_and_student_record(world: World) -> None:
@@ -284,7 +281,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 def test_student_uploads_work_and_the_teacher_scores_it(world: World, media: Path) -> None:
     student_client = _client(world, "s1")
     response = student_client.post(
-        reverse("teacher:my-work"),
+        reverse("me:work"),
         {
             "file": SimpleUploadedFile("essay.pdf", PDF),
             "title": "Essay",
@@ -315,7 +312,7 @@ def test_a_50_mb_upload_is_refused_before_it_is_read(world: World, media: Path) 
     client = _client(world, "s1")
     response = client.generic(
         "POST",
-        reverse("teacher:my-work"),
+        reverse("me:work"),
         b"",
         CONTENT_TYPE="multipart/form-data; boundary=xyz",
         CONTENT_LENGTH=str(50 * 1024 * 1024),
@@ -337,7 +334,7 @@ def test_a_50_mb_upload_is_refused_before_it_is_read(world: World, media: Path) 
 
 def test_wrong_file_type_gets_a_clear_message(world: World, media: Path) -> None:
     response = _client(world, "s1").post(
-        reverse("teacher:my-work"),
+        reverse("me:work"),
         {"file": SimpleUploadedFile("game.exe", b"MZ\x90"), "title": "x"},
     )
     assert response.status_code == 422

@@ -8,13 +8,13 @@ from django.contrib.auth import get_user_model
 
 from masterypath.interop.case.services import case_packages_import, case_packages_read
 from masterypath.jobs.models import Job
-from masterypath.jobs.services import JobOutcome, ProgressReporter, job_handler
+from masterypath.jobs.services import JobOutcome, ProgressReporter, job_task
 from masterypath.schools.models import District
 
 KIND = "case.import"
 
 
-@job_handler(KIND)
+@job_task(KIND, exclusive="import", title="CASE import")
 def case_import_job(job: Job, report: ProgressReporter) -> JobOutcome:
     params = job.params
     district = District.objects.get(pk=params["district_id"]) if params.get("district_id") else None

@@ -7,13 +7,13 @@ from django.contrib.auth import get_user_model
 from masterypath.interop.oneroster.reader import read_bundle
 from masterypath.interop.oneroster.services import oneroster_bundle_import
 from masterypath.jobs.models import Job
-from masterypath.jobs.services import JobOutcome, ProgressReporter, job_handler
+from masterypath.jobs.services import JobOutcome, ProgressReporter, job_task
 from masterypath.schools.models import District
 
 KIND = "oneroster.import"
 
 
-@job_handler(KIND)
+@job_task(KIND, exclusive="import", title="OneRoster import")
 def oneroster_import_job(job: Job, report: ProgressReporter) -> JobOutcome:
     district = District.objects.get(pk=job.params["district_id"])
     actor = get_user_model().objects.filter(pk=job.params.get("actor_id")).first()

@@ -13,6 +13,7 @@ from masterypath.interop.xapi.models import MappingState, Statement
 from masterypath.interop.xapi.validation import (
     agent_key,
     is_uuid,
+    nesting_check,
     parse_timestamp,
     statement_check,
 )
@@ -53,6 +54,7 @@ def _flag(params: dict[str, str], name: str) -> bool:
 
 
 def _agent_param(raw: str) -> str:
+    nesting_check(raw, "agent")
     try:
         agent = json.loads(raw)
     except ValueError as error:

@@ -320,7 +320,7 @@ def _write(client: XapiClient, prepared: list[_Prepared], plans: list[Plan] | No
     for item, plan in mapped:
         _record(client, item.row, plan)
     if voiding:
-        _apply_voids(client, [str(p.checked.voids) for p in voiding])
+        _apply_voids(client, voiding)
 
 
 def _record(client: XapiClient, row: _Row, plan: Plan) -> None:
@@ -361,18 +361,38 @@ def _check_voids(voiding: list[_Prepared], prepared: list[_Prepared]) -> None:
             )
 
 
-def _apply_voids(client: XapiClient, targets: list[str]) -> None:
-    Statement.objects.filter(statement_id__in=targets).update(is_voided=True)
+def _apply_voids(client: XapiClient, voiding: list[_Prepared]) -> None:
+    """Void the referenced statements and, on behalf of the client's owner, the evidence made
+    from them. Evidence the client may not void (it has no owner, or the owner may not change
+    that evidence) stays; the voiding statement's note says which and why, for a person to
+    void it on the pages."""
+    voider_of = {str(p.checked.voids): str(p.row.statement_id) for p in voiding}
+    Statement.objects.filter(statement_id__in=list(voider_of)).update(is_voided=True)
     evidence = Evidence.objects.filter(
-        source=EvidenceSource.XAPI, source_id__in=targets, is_voided=False
+        source=EvidenceSource.XAPI, source_id__in=list(voider_of), is_voided=False
     )
+    kept: dict[str, list[str]] = {}
     for item in evidence:
-        try:
-            evidence_void(
-                actor=client.owner, evidence=item, reason="Voided by an xAPI voiding statement."
+        why = _evidence_void_for(client, item)
+        if why:
+            kept.setdefault(voider_of[item.source_id], []).append(
+                f"The evidence {item.pk} made from statement {item.source_id} stays: {why}."
             )
-        except EvidenceError:
-            continue  # the owner lost access; the statement stays voided, the evidence stays
+    for voider, notes in kept.items():
+        Statement.objects.filter(statement_id=voider).update(mapping_note=" ".join(notes)[:300])
+
+
+def _evidence_void_for(client: XapiClient, evidence: Evidence) -> str:
+    """Void `evidence` as the client's owner; why not, when it stays ('' when voided)."""
+    if client.owner is None:
+        return "this client has no owner to void it for"
+    try:
+        evidence_void(
+            actor=client.owner, evidence=evidence, reason="Voided by an xAPI voiding statement."
+        )
+    except EvidenceError as error:
+        return f"the client's owner may not void it ({error.message})"
+    return ""
 
 
 @transaction.atomic

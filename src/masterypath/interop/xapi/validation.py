@@ -29,6 +29,13 @@ _DURATION = re.compile(
 )
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$")
 
+MAX_NESTING = 64
+"""How deep arrays and objects may nest in a request (a statement itself uses about ten levels).
+The JSON parser and every later pass recurse once per level: far deeper input would exhaust
+Python's stack (a RecursionError), so it is refused before anything parses it."""
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
 STATEMENT_KEYS = frozenset(
     {
         "id",
@@ -191,6 +198,26 @@ def parse_timestamp(value: Any, path: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment
+
+
+def nesting_check(text: str, path: str) -> None:
+    """Refuse JSON text whose arrays and objects nest deeper than `MAX_NESTING`, without
+    parsing it: strings are dropped, then the brackets left are counted."""
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    depth = 0
+    for bracket in brackets:
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise invalid(
+                    path,
+                    f"arrays and objects are nested more than {MAX_NESTING} levels deep "
+                    f"(the limit is {MAX_NESTING} levels)",
+                )
+        else:
+            depth -= 1
 
 
 def agent_key(agent: dict[str, Any]) -> str:

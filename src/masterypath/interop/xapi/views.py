@@ -25,7 +25,7 @@ from masterypath.interop.xapi.selectors import (
     statements_waiting_for,
 )
 from masterypath.interop.xapi.services import statement_ignore, statement_map, statements_store
-from masterypath.interop.xapi.validation import is_uuid
+from masterypath.interop.xapi.validation import is_uuid, nesting_check
 from masterypath.roster.access import students_visible_to
 
 VERSION = "1.0.3"
@@ -91,7 +91,13 @@ def _decode(request: HttpRequest) -> Any:
         # PostgreSQL text cannot hold NUL; refusing it keeps both databases alike.
         raise XapiError(XapiErrorCode.INVALID, "Strings must not contain the NUL character.")
     try:
-        return json.loads(request.body)
+        # what json.loads does with bytes, so that the depth is checked before it parses
+        text = request.body.decode(json.detect_encoding(request.body), "surrogatepass")
+    except ValueError as error:
+        raise XapiError(XapiErrorCode.INVALID, f"The body is not valid JSON: {error}") from error
+    nesting_check(text, "body")
+    try:
+        return json.loads(text)
     except ValueError as error:
         raise XapiError(XapiErrorCode.INVALID, f"The body is not valid JSON: {error}") from error
 

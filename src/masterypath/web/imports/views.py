@@ -6,12 +6,14 @@ Anyone who is not a district admin gets 404, like every page that is not theirs.
 from __future__ import annotations
 
 import csv
+import shutil
 import uuid
 from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,9 +22,10 @@ from django.views.decorators.http import require_POST
 
 from masterypath.interop.case.tasks import KIND as CASE_KIND
 from masterypath.interop.oneroster.tasks import KIND as ONEROSTER_KIND
+from masterypath.jobs.errors import JobError, JobErrorCode
 from masterypath.jobs.models import Job
 from masterypath.jobs.selectors import job_get_for_district, job_list_for_district
-from masterypath.jobs.services import job_enqueue
+from masterypath.jobs.services import job_enqueue, job_kind_title, job_refresh
 from masterypath.web.district import admin_district_id
 
 MAX_UPLOAD = 200 * 1024 * 1024
@@ -106,19 +109,13 @@ def case_upload(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _index(request, district_id, form, OneRosterUploadForm(), status=400)
     path = _store(form.cleaned_data["package"])
-    job = job_enqueue(
-        kind=CASE_KIND,
-        created_by=request.user,
-        district_id=district_id,
-        params={
-            "files": [str(path)],
-            "district_id": district_id,
-            "strict": form.cleaned_data["mode"] == "strict",
-            "actor_id": request.user.pk,
-        },
-        message=f"Waiting to import {path.name}.",
-    )
-    return redirect("imports-job", job_id=job.pk)
+    params = {
+        "files": [str(path)],
+        "district_id": district_id,
+        "strict": form.cleaned_data["mode"] == "strict",
+        "actor_id": request.user.pk,
+    }
+    return _start(request, CASE_KIND, district_id, path, params)
 
 
 @login_required
@@ -129,13 +126,29 @@ def oneroster_upload(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _index(request, district_id, CaseUploadForm(), form, status=400)
     path = _store(form.cleaned_data["bundle"])
-    job = job_enqueue(
-        kind=ONEROSTER_KIND,
-        created_by=request.user,
-        district_id=district_id,
-        params={"path": str(path), "district_id": district_id, "actor_id": request.user.pk},
-        message=f"Waiting to import {path.name}.",
-    )
+    params = {"path": str(path), "district_id": district_id, "actor_id": request.user.pk}
+    return _start(request, ONEROSTER_KIND, district_id, path, params)
+
+
+def _start(
+    request: HttpRequest, kind: str, district_id: int, path: Path, params: dict[str, Any]
+) -> HttpResponse:
+    """Queue the import and show its page; one import runs at a time in a district, so while
+    another one is queued or running this upload is dropped and that import's page says why."""
+    try:
+        job = job_enqueue(
+            kind=kind,
+            created_by=request.user,
+            district_id=district_id,
+            params=params,
+            message=f"Waiting to import {path.name}.",
+        )
+    except JobError as error:
+        if error.code != JobErrorCode.ALREADY_RUNNING:
+            raise
+        shutil.rmtree(path.parent, ignore_errors=True)
+        messages.error(request, error.message)
+        return redirect("imports-job", job_id=error.context["job_id"])
     return redirect("imports-job", job_id=job.pk)
 
 
@@ -143,7 +156,7 @@ def _job(request: HttpRequest, job_id: int) -> Job:
     job = job_get_for_district(job_id=job_id, district_id=admin_district_id(request))
     if job is None:
         raise Http404("No such import.")
-    return job
+    return job_refresh(job)
 
 
 def _where(entry: dict[str, Any]) -> str:
@@ -201,4 +214,6 @@ def job_errors_csv(request: HttpRequest, job_id: int) -> HttpResponse:
 
 
 def _label(kind: str) -> str:
-    return {CASE_KIND: "CASE standards", ONEROSTER_KIND: "OneRoster roster"}.get(kind, kind)
+    return {CASE_KIND: "CASE standards", ONEROSTER_KIND: "OneRoster roster"}.get(
+        kind, job_kind_title(kind)
+    )

@@ -6,19 +6,22 @@ report beside the method the district uses. Anyone who is not a district admin g
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from masterypath.continuum.models import Framework
+from masterypath.continuum.access import access_framework_by_id
 from masterypath.engine.evaluation import FULL_COVERAGE
+from masterypath.engine.mastery import Method
+from masterypath.jobs.errors import JobError
 from masterypath.jobs.models import JobStatus
 from masterypath.jobs.selectors import job_list_for_district
-from masterypath.jobs.services import job_enqueue
+from masterypath.jobs.services import job_enqueue, job_refresh
 from masterypath.mastery.errors import MasteryError
 from masterypath.mastery.models import METHOD_LABELS
 from masterypath.mastery.selectors import district_policy, framework_methods_in_use
@@ -26,17 +29,27 @@ from masterypath.mastery.services import RECOMPUTE_JOB, mastery_policy_choose
 from masterypath.mastery.tasks import METHOD_REPORT
 from masterypath.schools.models import District
 from masterypath.web.district import admin_district_id
+from masterypath.web.inputs import optional_post_id
 
 
 @login_required
 def method_report(request: HttpRequest) -> HttpResponse:
     district_id = admin_district_id(request)
-    jobs = list(job_list_for_district(district_id=district_id, kinds=(METHOD_REPORT,), limit=10))
+    jobs = [
+        job_refresh(job)
+        for job in job_list_for_district(district_id=district_id, kinds=(METHOD_REPORT,), limit=10)
+    ]
     latest = next((job for job in jobs if job.status == JobStatus.SUCCEEDED), None)
     running = next((job for job in jobs if not job.is_done), None)
-    recomputing = any(
-        not job.is_done
-        for job in job_list_for_district(district_id=district_id, kinds=(RECOMPUTE_JOB,), limit=1)
+    recomputing = next(
+        (
+            job
+            for job in job_list_for_district(
+                district_id=district_id, kinds=(RECOMPUTE_JOB,), limit=1
+            )
+            if not job_refresh(job).is_done
+        ),
+        None,
     )
     failed = jobs[0] if jobs and jobs[0].status == JobStatus.FAILED else None
     rows = []
@@ -81,8 +94,7 @@ def method_report(request: HttpRequest) -> HttpResponse:
 @require_POST
 def method_report_run(request: HttpRequest) -> HttpResponse:
     district_id = admin_district_id(request)
-    jobs = job_list_for_district(district_id=district_id, kinds=(METHOD_REPORT,), limit=1)
-    if not any(not job.is_done for job in jobs):
+    with contextlib.suppress(JobError):  # one is already being computed: the page shows it
         job_enqueue(
             kind=METHOD_REPORT,
             created_by=request.user,
@@ -94,7 +106,7 @@ def method_report_run(request: HttpRequest) -> HttpResponse:
 
 
 def _framework_rows(
-    frameworks: list[dict[str, Any]], in_use: dict[int, str], default: str
+    frameworks: list[dict[str, Any]], in_use: dict[int, Method], default: Method
 ) -> list[dict[str, Any]]:
     """Per framework: the best method and the method in use now (its own policy, else the
     district's), each with its AUC."""
@@ -114,7 +126,7 @@ def _framework_rows(
                 "outcomes": f"{framework['outcomes']:,}",
                 "best": METHOD_LABELS.get(best["method"], best["method"]),
                 "best_auc": best["auc"],
-                "in_use": METHOD_LABELS.get(current, current),
+                "in_use": METHOD_LABELS[current],
                 "in_use_auc": current_row["auc"] if current_row else None,
                 "is_best": best["method"] == current,
             }
@@ -128,18 +140,16 @@ def method_choose(request: HttpRequest) -> HttpResponse:
     """Use a method for the district or one framework (a form on the report)."""
     district_id = admin_district_id(request)
     district = District.objects.get(pk=district_id)
-    framework = None
-    raw = request.POST.get("framework", "")
-    if raw:
-        framework = Framework.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
-        if framework is None:
-            raise Http404("No such framework.")
+    framework_id = optional_post_id(request, "framework")
+    framework = (
+        access_framework_by_id(request.user, framework_id) if framework_id is not None else None
+    )
     method = request.POST.get("method", "")
     try:
         mastery_policy_choose(
             actor=request.user, district=district, method=method, framework=framework
         )
-    except MasteryError as error:
+    except (MasteryError, JobError) as error:  # JobError: a recompute is still running
         messages.error(request, error.message)
         return redirect("method-report")
     where = framework.title if framework else "the district"

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from masterypath.continuum.models import LearningTarget, Rubric
 from masterypath.evidence.models import EvidenceKind
+from masterypath.web.forms import DOK_CHOICES, TargetChoiceField, offer_people, offer_targets
 
 if TYPE_CHECKING:
     from masterypath.roster.models import Student
-
-    _TargetChoices = forms.ModelMultipleChoiceField[LearningTarget]
-else:
-    _TargetChoices = forms.ModelMultipleChoiceField  # not subscriptable at runtime
 
 ASSESSMENT_KINDS = [
     (kind.value, kind.label)
@@ -24,27 +22,9 @@ ASSESSMENT_KINDS = [
     if kind
     not in {EvidenceKind.SELF_ASSESSMENT, EvidenceKind.OBSERVATION, EvidenceKind.WORK_SAMPLE}
 ]
-DOK_CHOICES = [
-    ("", "Not set"),
-    ("1", "1 · Recall"),
-    ("2", "2 · Skills and concepts"),
-    ("3", "3 · Strategic thinking"),
-    ("4", "4 · Extended thinking"),
-]
-
-
-class TargetChoiceField(_TargetChoices):
-    def label_from_instance(self, obj: LearningTarget) -> str:
-        return f"{obj.code} · {obj.statement[:90]}"
-
-
-def _model_choices(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
-    """`form`'s model choice field `name` (`Form.fields` types its values as plain fields)."""
-    return cast("forms.ModelChoiceField[Any]", form.fields[name])
-
-
-def _person_label(person: Student) -> str:
-    return f"{person.family_name}, {person.given_name}"
+# An observation form's one-time id (a uuid4 in hex) is stored as "<id>:<student id>" in a
+# 255-character column: a longer id is refused as a form error, not a database error.
+SUBMISSION_MAX_LENGTH = 64
 
 
 def _submission_id() -> str:
@@ -66,16 +46,15 @@ class AssessmentForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, targets: list[LearningTarget], rubrics: Any, **kwargs: Any
+        self,
+        *args: Any,
+        targets: list[LearningTarget],
+        rubrics: QuerySet[Rubric],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        _model_choices(self, "targets").queryset = LearningTarget.objects.filter(
-            pk__in=[t.pk for t in targets]
-        )
-        _model_choices(self, "targets").choices = [
-            (t.pk, f"{t.code} · {t.statement[:90]}") for t in targets
-        ]
-        _model_choices(self, "rubric").queryset = rubrics
+        offer_targets(self, targets)
+        self.fields["rubric"].queryset = rubrics  # type: ignore[attr-defined]
         self.fields["assessed_on"].initial = timezone.localdate()
 
 
@@ -93,12 +72,7 @@ class ExitTicketForm(forms.Form):
 
     def __init__(self, *args: Any, targets: list[LearningTarget], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _model_choices(self, "targets").queryset = LearningTarget.objects.filter(
-            pk__in=[t.pk for t in targets]
-        )
-        _model_choices(self, "targets").choices = [
-            (t.pk, f"{t.code} · {t.statement[:90]}") for t in targets
-        ]
+        offer_targets(self, targets)
 
 
 class ObservationForm(forms.Form):
@@ -115,47 +89,26 @@ class ObservationForm(forms.Form):
     score = forms.DecimalField(
         required=False, label="Level (optional)", max_digits=5, decimal_places=2
     )
-    submission = forms.CharField(widget=forms.HiddenInput, initial=_submission_id)
-
-    def __init__(
-        self, *args: Any, students: Any, targets: list[LearningTarget], **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        _model_choices(self, "students").queryset = students
-        # Django documents replacing label_from_instance per instance; stubs see a method.
-        _model_choices(self, "students").label_from_instance = _person_label  # type: ignore[method-assign,assignment]
-        _model_choices(self, "targets").queryset = LearningTarget.objects.filter(
-            pk__in=[t.pk for t in targets]
-        )
-        _model_choices(self, "targets").choices = [
-            (t.pk, f"{t.code} · {t.statement[:90]}") for t in targets
-        ]
-
-
-class ArtifactForm(forms.Form):
-    title = forms.CharField(max_length=255, required=False)
-    file = forms.FileField()
-    targets = TargetChoiceField(
-        queryset=LearningTarget.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    dok = forms.TypedChoiceField(
-        label="DOK", choices=DOK_CHOICES, coerce=int, empty_value=None, required=False
+    submission = forms.CharField(
+        widget=forms.HiddenInput,
+        initial=_submission_id,
+        max_length=SUBMISSION_MAX_LENGTH,
+        error_messages={
+            "max_length": "This form's id is too long (at most %(limit_value)d characters): "
+            "reload the page and enter the observation again."
+        },
     )
 
     def __init__(
-        self, *args: Any, targets: list[LearningTarget], students: Any = None, **kwargs: Any
+        self,
+        *args: Any,
+        students: QuerySet[Student],
+        targets: list[LearningTarget],
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        if students is not None:
-            self.fields["student"] = forms.ModelChoiceField(queryset=students)
-            _model_choices(self, "student").label_from_instance = _person_label  # type: ignore[method-assign,assignment]
-            self.order_fields(["student", "title", "file", "targets", "dok"])
-        _model_choices(self, "targets").queryset = LearningTarget.objects.filter(
-            pk__in=[t.pk for t in targets]
-        )
-        _model_choices(self, "targets").choices = [
-            (t.pk, f"{t.code} · {t.statement[:90]}") for t in targets
-        ]
+        offer_people(self, "students", students)
+        offer_targets(self, targets)
 
 
 class ImportForm(forms.Form):

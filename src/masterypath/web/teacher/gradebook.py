@@ -2,7 +2,8 @@
 
 Columns are the targets of the course's frameworks at one continuum level (the course's grade
 by default), grouped by domain and competency. A fixed number of queries whatever the size:
-students, targets, scale levels, then the mastery selector's own fixed set.
+students, targets, then the mastery selector's own fixed set. A cell's number, label, colour
+and "proficient" all come from the one level rule (`engine.levels`, via the selector).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from itertools import groupby
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from masterypath.continuum.models import LearningTarget, PerformanceLevel
+from masterypath.continuum.models import LearningTarget
 from masterypath.evidence.selectors import (
     default_level_for_section,
     student_list_for_scoring,
@@ -22,8 +23,6 @@ from masterypath.evidence.selectors import (
 )
 from masterypath.mastery.selectors import MasteryCell, mastery_cells_for_section
 from masterypath.roster.models import Section, Student
-
-MAX_LEVEL = 12
 
 
 @dataclass(frozen=True)
@@ -37,7 +36,7 @@ class Cell:
     student: Student
     target: LearningTarget
     mastery: MasteryCell | None
-    band: str  # css class: m-none, m-1 (lowest) .. m-4 (top level)
+    band: str  # css class: m-none, m-1 (lowest) .. m-3 (proficient), m-4 (above proficient)
 
     @property
     def dom_id(self) -> str:
@@ -53,6 +52,7 @@ class Gradebook:
     competencies: list[Span] = field(default_factory=list)
     rows: list[tuple[Student, list[Cell]]] = field(default_factory=list)
     proficient_counts: list[int] = field(default_factory=list)
+    legend: list[tuple[int, str]] = field(default_factory=list)
 
     def row_html(self) -> list[tuple[Student, SafeString]]:
         """Each row's cells as HTML. 2,000 cells through the template engine cost ~1 s; the
@@ -93,28 +93,25 @@ class Gradebook:
         return result
 
 
-def _bands(targets: list[LearningTarget]) -> dict[int, list[float]]:
-    """Per scale, its level values ascending (one query)."""
-    scale_ids = {t.competency.domain.framework.scale_id for t in targets}
-    values: dict[int, list[float]] = {}
-    for level in PerformanceLevel.objects.filter(scale_id__in=scale_ids).order_by("value"):
-        values.setdefault(level.scale_id, []).append(float(level.value))
-    return values
-
-
-# BKT's probability of mastery in the four colour bands: mastered, likely, unsure, not yet.
-BKT_BANDS = (0.95, 0.7, 0.4)
-
-
-def _band(mastery: MasteryCell | None, levels: list[float]) -> str:
-    if mastery is None or mastery.value is None or not levels:
+def _band(mastery: MasteryCell | None) -> str:
+    """The cell's colour class, from the level rule's band (see `engine.levels`)."""
+    if mastery is None or mastery.value is None or not mastery.band:
         return "m-none"
-    if mastery.method == "bkt":
-        above = sum(1 for cut in BKT_BANDS if mastery.value + 1e-12 >= cut)
-        return f"m-{above + 1}"
-    rank = sum(1 for value in levels if mastery.value + 1e-9 >= value)
-    from_top = len(levels) - max(rank, 1)
-    return f"m-{max(4 - from_top, 1)}"
+    return f"m-{mastery.band}"
+
+
+# What each colour means where no cell of the page says otherwise (a 1-4 scale's levels).
+BAND_NAMES = {1: "Beginning", 2: "Developing", 3: "Proficient", 4: "Advanced"}
+
+
+def _legend(cells: list[MasteryCell]) -> list[tuple[int, str]]:
+    """Each colour band with the labels its cells carry on this page ("Proficient, Mastered"
+    where a BKT target sits beside a rubric-scale one), else the band's usual name."""
+    labels: dict[int, set[str]] = {band: set() for band in BAND_NAMES}
+    for cell in cells:
+        if cell.band in labels and cell.level_label:
+            labels[cell.band].add(cell.level_label)
+    return [(band, ", ".join(sorted(labels[band])) or name) for band, name in BAND_NAMES.items()]
 
 
 def gradebook_build(
@@ -127,7 +124,6 @@ def gradebook_build(
         targets = target_list_for_section(section=section, level=level)
     students = student_list_for_scoring(section=section)
     cells = mastery_cells_for_section(section=section, target_ids=[t.pk for t in targets])
-    bands = _bands(targets)
     book = Gradebook(section=section, level=level, targets=targets)
     for title, group in groupby(targets, key=lambda t: t.competency.domain):
         book.domains.append(Span(str(title), len(list(group))))
@@ -138,12 +134,10 @@ def gradebook_build(
         row = []
         for index, target in enumerate(targets):
             mastery = cells.get((student.pk, target.pk))
-            levels = bands.get(target.competency.domain.framework.scale_id, [])
-            row.append(
-                Cell(student=student, target=target, mastery=mastery, band=_band(mastery, levels))
-            )
+            row.append(Cell(student=student, target=target, mastery=mastery, band=_band(mastery)))
             if mastery is not None and mastery.is_proficient:
                 proficient[index] += 1
         book.rows.append((student, row))
     book.proficient_counts = proficient
+    book.legend = _legend(list(cells.values()))
     return book
