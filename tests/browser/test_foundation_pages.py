@@ -38,7 +38,7 @@ def test_wrong_password_shows_an_alert(page: Any, live_server: Any, browser_worl
         ("teacher_a", "My classes"),
         ("counselor_a", "School A"),
         ("principal_a", "School A"),
-        ("admin_d1", "District overview"),
+        ("admin_d1", "District One"),
     ],
 )
 def test_home_page_of_each_role(

@@ -81,8 +81,14 @@ def test_teacher_home_counts_the_students_of_each_section(world: World) -> None:
     assert row.endswith("<td>2</td>")
 
 
-def test_principal_home_lists_school_students(world: World) -> None:
-    html = _home_for(world, "principal_a")
+def test_principal_students_page_lists_school_students(world: World) -> None:
+    """The principal's home is the school dashboard; its Students page lists the school's
+    students and no one else's."""
+    client = Client()
+    client.force_login(user_of(world, "principal_a"))
+    school = world.students["s1"].school
+    assert f"/schools/{school.pk}/students/" in client.get("/").content.decode()
+    html = client.get(f"/schools/{school.pk}/students/").content.decode()
     for name in ("Lopez", "Okafor", "Wu"):
         assert name in html
     assert "Smith" not in html

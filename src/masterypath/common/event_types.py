@@ -14,11 +14,16 @@ subscribes to is not declared: add it with its first subscriber.
   today's placements of the students and domains touched, in bulk.
 - `evidence.voided_many` (`EvidenceVoidedMany`): a batch voided by `evidence_void_many` (xAPI
   voiding statements). Mastery as for recorded_many.
+- `mastery.recomputed` (`MasteryRecomputed`): a district's estimates and placement history
+  were rebuilt. The dashboards' summaries (reports) rebuild from them.
+- `roster.imported` (`RosterImported`): a OneRoster bundle changed a district's roster.
+  The dashboards' summaries rebuild (students may have moved school or grade).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import ClassVar
 
 # (student id, target id): whose estimate an evidence change touches.
@@ -71,9 +76,28 @@ class EvidenceVoidedMany(Event):
     count: int
 
 
+@dataclass(frozen=True, slots=True)
+class MasteryRecomputed(Event):
+    """Every estimate and placement of a district was rebuilt from evidence up to `as_of`."""
+
+    name: ClassVar[str] = "mastery.recomputed"
+    district_id: int
+    as_of: date
+
+
+@dataclass(frozen=True, slots=True)
+class RosterImported(Event):
+    """A roster import changed the district's schools, people or enrollments."""
+
+    name: ClassVar[str] = "roster.imported"
+    district_id: int
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     EvidenceRecorded,
     EvidenceVoided,
     EvidenceRecordedMany,
     EvidenceVoidedMany,
+    MasteryRecomputed,
+    RosterImported,
 )

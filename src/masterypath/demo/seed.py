@@ -75,6 +75,7 @@ SCHOOLS = [
     ("Riverbend High School", 9, 12),
 ]
 SUBJECTS = ("math", "ela", "science")
+HOMEROOM_SIZE = 25
 # Assessments per section in a full school year, and targets each one scores per student.
 ASSESSMENTS_PER_YEAR = {"math": 28, "ela": 28, "science": 12, "habits": 12}
 TARGETS_PER_ASSESSMENT = {"math": 3, "ela": 3, "science": 3, "habits": 2}
@@ -528,6 +529,7 @@ class DemoBuilder:
                 DEMO_LOGINS[Role.DISTRICT_ADMIN] if index == 0 else None,
             )
         self.teachers: dict[tuple[int, str], list[Staff]] = defaultdict(list)
+        per_grade = self.student_total / 13
         for school in self.schools:
             add(
                 StaffRole.PRINCIPAL,
@@ -541,14 +543,18 @@ class DemoBuilder:
                     DEMO_LOGINS[Role.COUNSELOR] if school.grade_low == 0 and index == 0 else None,
                 )
             if school.grade_low == 0:
-                # Elementary homeroom teachers teach every subject to their class, 3 per grade.
+                # Elementary homeroom teachers teach every subject to their class: 3 per grade,
+                # more in a large district so that a homeroom keeps about 25 students.
                 for grade in range(school.grade_low, school.grade_high + 1):
-                    for _ in range(3):
+                    for _ in range(max(3, math.ceil(per_grade / HOMEROOM_SIZE))):
                         self.teachers[(school.pk, f"homeroom-{grade}")].append(
                             add(StaffRole.TEACHER, school)
                         )
             else:
-                per_subject = 2 if school.grade_low == 6 else 4
+                # Sections of about 30; a subject teacher teaches about 6 of them a year.
+                grades = school.grade_high - school.grade_low + 1
+                sections = grades * max(1, math.ceil(per_grade / 30))
+                per_subject = max(2 if school.grade_low == 6 else 4, math.ceil(sections / 6))
                 for subject in SUBJECTS:
                     for _ in range(per_subject):
                         self.teachers[(school.pk, subject)].append(add(StaffRole.TEACHER, school))

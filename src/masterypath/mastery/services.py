@@ -13,6 +13,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from masterypath.common import events
 from masterypath.common.audit import audit_record
 from masterypath.common.bulk import (
     IN_CHUNK,
@@ -22,7 +23,7 @@ from masterypath.common.bulk import (
     db_datetimes,
     rows_in,
 )
-from masterypath.common.event_types import Pair
+from masterypath.common.event_types import MasteryRecomputed, Pair
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import Framework, LearningTarget
 from masterypath.engine import mastery as engine
@@ -615,6 +616,8 @@ def mastery_recompute(
         Placement, ["student", "domain", "placed_on", "completed", "level"], placements.iter_rows()
     )
     say("placements stored", 5, 5)
+    # Read models above (the dashboards' summaries) rebuild from the new placements.
+    events.publish_on_commit(MasteryRecomputed(district_id=district.pk, as_of=as_of))
     return {"evidence": frame.height, "estimates": count, "placements": placed}
 
 

@@ -13,6 +13,7 @@ from django.http import Http404
 from masterypath.accounts.actors import Actor
 from masterypath.accounts.models import Role, User
 from masterypath.roster.models import EnrollmentRole, Section, Staff, Student
+from masterypath.schools.models import School
 
 SCORING_ROLES = frozenset({Role.TEACHER, Role.PRINCIPAL, Role.DISTRICT_ADMIN})
 
@@ -151,3 +152,29 @@ def can_record_evidence_for(actor: Actor, student: Student) -> bool:
     if user is None or user.role not in SCORING_ROLES:
         return False
     return students_visible_to(user).filter(pk=student.pk).exists()
+
+
+def schools_visible_to(actor: Actor | None) -> QuerySet[School]:
+    """Schools whose dashboards `actor` may see: a counselor's or principal's own school, every
+    school of a district admin's district (all schools for an operator without a person);
+    none for teachers, students and guardians."""
+    schools = School.objects.all()
+    user = active_user(actor)
+    if user is None:
+        return schools.none()
+    staff = _staff_of(user)
+    if staff is None:
+        return schools if user.is_superuser else schools.none()
+    if user.role in {Role.COUNSELOR, Role.PRINCIPAL}:
+        return schools.filter(pk=staff.school_id)  # type: ignore[misc]  # None matches nothing
+    if user.role == Role.DISTRICT_ADMIN:
+        return schools.filter(district_id=staff.district_id)
+    return schools.none()
+
+
+def access_school_by_id(actor: Actor | None, school_id: int) -> School:
+    """The school with this id if `actor` may see its dashboards; Http404 otherwise."""
+    school = schools_visible_to(actor).filter(pk=school_id).select_related("district").first()
+    if school is None:
+        raise Http404("No such school.")
+    return school

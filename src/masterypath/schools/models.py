@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from masterypath.common.models import BaseModel
+
+# Reports hide student groups smaller than this unless a district sets its own size.
+DEFAULT_MIN_GROUP_SIZE = 10
+MIN_GROUP_SIZE_RANGE = (5, 100)
 
 # Grade levels as integers along the continuum: -1 pre-K, 0 kindergarten, 1..12 grades.
 GRADE_MIN = -1
@@ -25,6 +30,14 @@ class District(BaseModel):
     name = models.CharField(max_length=200)
     source_id = models.CharField(max_length=255, blank=True, db_index=True)
     state_code = models.CharField(max_length=2, blank=True)
+    min_group_size = models.PositiveSmallIntegerField(
+        default=DEFAULT_MIN_GROUP_SIZE,
+        validators=[
+            MinValueValidator(MIN_GROUP_SIZE_RANGE[0]),
+            MaxValueValidator(MIN_GROUP_SIZE_RANGE[1]),
+        ],
+        help_text="Reports hide any group of students smaller than this.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -75,11 +75,17 @@ def _base(
             "font": "system-ui, -apple-system, Segoe UI, Roboto, DejaVu Sans, sans-serif",
             "axis": {
                 "labelFontSize": 12,
+                "labelLimit": 260,
                 "titleFontSize": 13,
                 "labelColor": "#1b1f24",
                 "titleColor": "#1b1f24",
             },
-            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom"},
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 13,
+                "orient": "bottom",
+                "labelLimit": 320,
+            },
             "view": {"stroke": None},
         },
     }
@@ -274,5 +280,361 @@ def bar_chart(
             (c, f"{v:.0%}" if percent else f"{v:g}")
             for c, v in zip(categories, values, strict=True)
         ],
+    )
+    return Chart(title=title, description=description, spec=spec, table=table)
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts of the leader dashboards (school, district, equity): many rows at once.
+
+# Series colours for lines and bars: distinguishable, each at least 3:1 against white
+# (WCAG 1.4.11, graphical objects); the expectation is always the dashed grey.
+SERIES_COLOURS = (
+    "#0b5c8c",
+    "#a4161a",
+    "#1d6b33",
+    "#7a4b00",
+    "#6a3d9a",
+    "#c51b7d",
+    "#00727a",
+    "#8c5a00",
+    "#3b4cc0",
+)
+BAND_COLOURS = {
+    "2 or more grades below": PALETTE["below"],
+    "1 grade below": "#d08a00",
+    "On grade level": PALETTE["on"],
+    "Ahead of grade level": PALETTE["ahead"],
+}
+
+
+def _pivot(
+    values: Sequence[tuple[str, str, float]],
+    rows: Sequence[str],
+    columns: Sequence[str],
+    fmt: str,
+) -> list[list[str]]:
+    found = {(row, column): value for row, column, value in values}
+    return [
+        [row, *(format(found[(row, c)], fmt) if (row, c) in found else "\u2013" for c in columns)]
+        for row in rows
+    ]
+
+
+def heatmap(
+    *,
+    values: Sequence[tuple[str, str, float]],
+    rows: Sequence[str],
+    columns: Sequence[str],
+    title: str,
+    value_title: str,
+    row_title: str,
+    column_title: str,
+) -> Chart:
+    """A grid of shares (0-1): one row per ``rows`` item, one column per ``columns`` item, the
+    share written in each cell and shaded by it; a missing pair stays blank (hidden or none)."""
+    data = [{"row": r, "column": c, "value": round(v, 4)} for r, c, v in values]
+    description = _("Grid of shares: %(title)s.") % {"title": title}
+    spec = _base(description, height={"step": 40})
+    encoding_x = {
+        "field": "column",
+        "type": "nominal",
+        "sort": list(columns),
+        "title": column_title,
+        "axis": {"orient": "top", "labelAngle": 0},
+    }
+    encoding_y = {"field": "row", "type": "nominal", "sort": list(rows), "title": None}
+    spec.update(
+        {
+            "data": {"values": data},
+            "encoding": {"x": encoding_x, "y": encoding_y},
+            "layer": [
+                {
+                    "mark": {"type": "rect", "stroke": "#ffffff", "strokeWidth": 2},
+                    "encoding": {
+                        "color": {
+                            "field": "value",
+                            "type": "quantitative",
+                            "title": value_title,
+                            # Light enough that dark text reads on every shade (>= 4.5:1).
+                            "scale": {"domain": [0, 1], "range": ["#f4f8fb", "#6f9cc2"]},
+                            "legend": {"format": ".0%"},
+                        },
+                        "tooltip": [
+                            {"field": "row", "title": row_title},
+                            {"field": "column", "title": column_title},
+                            {"field": "value", "title": value_title, "format": ".0%"},
+                        ],
+                    },
+                },
+                {
+                    "mark": {
+                        "type": "text",
+                        "fontSize": 13,
+                        "fontWeight": "bold",
+                        "color": "#1b1f24",
+                    },
+                    "encoding": {
+                        "text": {"field": "value", "type": "quantitative", "format": ".0%"},
+                    },
+                },
+            ],
+        }
+    )
+    table = Table(
+        caption=title,
+        headers=[row_title, *columns],
+        rows=_pivot(values, rows, columns, ".0%"),
+    )
+    return Chart(title=title, description=description, spec=spec, table=table)
+
+
+def stacked_bars(
+    *,
+    values: Sequence[tuple[str, str, float]],
+    rows: Sequence[str],
+    stacks: Sequence[str],
+    title: str,
+    value_title: str,
+    row_title: str,
+    colours: Sequence[str] | None = None,
+) -> Chart:
+    """One horizontal bar per row split into its shares (0-1), in the order of ``stacks``
+    (from below grade level to ahead, say), each part in its colour."""
+    order = {name: index for index, name in enumerate(stacks)}
+    data = [
+        {"row": r, "part": part, "value": round(v, 4), "order": order[part]}
+        for r, part, v in values
+    ]
+    description = _("Stacked bar chart: %(title)s.") % {"title": title}
+    spec = _base(description, height={"step": 30})
+    range_ = list(colours) if colours else [BAND_COLOURS.get(s, PALETTE["neutral"]) for s in stacks]
+    spec.update(
+        {
+            "data": {"values": data},
+            "mark": {"type": "bar", "height": {"band": 0.75}},
+            "encoding": {
+                "y": {"field": "row", "type": "nominal", "sort": list(rows), "title": None},
+                "x": {
+                    "field": "value",
+                    "type": "quantitative",
+                    "stack": "zero",
+                    "title": value_title,
+                    "scale": {"domain": [0, 1]},
+                    "axis": {"format": ".0%", "tickCount": 5},
+                },
+                "color": {
+                    "field": "part",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": list(stacks), "range": range_},
+                },
+                "order": {"field": "order", "type": "quantitative"},
+                "tooltip": [
+                    {"field": "row", "title": row_title},
+                    {"field": "part", "title": _("Group")},
+                    {"field": "value", "title": value_title, "format": ".0%"},
+                ],
+            },
+        }
+    )
+    table = Table(
+        caption=title, headers=[row_title, *stacks], rows=_pivot(values, rows, stacks, ".0%")
+    )
+    return Chart(title=title, description=description, spec=spec, table=table)
+
+
+def line_chart(
+    *,
+    values: Sequence[tuple[str, str, float]],
+    series: Sequence[str],
+    title: str,
+    value_title: str,
+    percent: bool = False,
+    dashed: Sequence[str] = (),
+    zero_line: bool = False,
+    signed: bool = False,
+) -> Chart:
+    """Lines over time: ``values`` are (series, ISO date, value); one line per ``series`` item
+    in its colour, ``dashed`` ones (the expectation) dashed grey; ``zero_line`` draws the
+    zero (all students, for gaps). ``percent`` reads values as shares; ``signed`` as points."""
+    colours = [
+        PALETTE["expected"] if name in dashed else SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        for i, name in enumerate(series)
+    ]
+    data = [
+        {
+            "series": s,
+            "month": day,
+            "value": round(v, 4),
+            "style": "dashed" if s in dashed else "solid",
+        }
+        for s, day, v in values
+    ]
+    description = _("Line chart: %(title)s.") % {"title": title}
+    spec = _base(description, height=260)
+    value_format = ".0%" if percent else ("+.0f" if signed else ".1f")
+    y_axis: dict[str, Any] = {"format": value_format, "tickCount": 6}
+    lines = {
+        "mark": {"type": "line", "point": True, "strokeWidth": 3},
+        "encoding": {
+            "x": {
+                "field": "month",
+                "type": "temporal",
+                "title": None,
+                "axis": {
+                    "format": "%b %Y",
+                    "labelAngle": 0,
+                    "tickCount": {"interval": "month", "step": 1},
+                    "labelOverlap": "greedy",
+                },
+            },
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": value_title,
+                "axis": y_axis,
+                "scale": {"zero": not signed, **({"domain": [0, 1]} if percent else {})},
+            },
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "title": None,
+                "scale": {"domain": list(series), "range": colours},
+            },
+            "strokeDash": {
+                "field": "style",
+                "type": "nominal",
+                "scale": {"domain": ["solid", "dashed"], "range": [[1, 0], [6, 4]]},
+                "legend": None,
+            },
+            "tooltip": [
+                {"field": "series", "title": _("Line")},
+                {"field": "month", "type": "temporal", "title": _("Month"), "format": "%B %Y"},
+                {"field": "value", "title": value_title, "format": value_format},
+            ],
+        },
+    }
+    layers: list[dict[str, Any]] = [lines]
+    if zero_line:
+        layers.insert(
+            0,
+            {
+                "mark": {"type": "rule", "color": PALETTE["expected"], "strokeWidth": 2},
+                "encoding": {"y": {"datum": 0}},
+            },
+        )
+    spec.update({"data": {"values": data}, "layer": layers})
+    months = sorted({day for _, day, _ in values})
+    found = {(s, day): v for s, day, v in values}
+    table_format = ".0%" if percent else ("+.0f" if signed else ".1f")
+    table = Table(
+        caption=title,
+        headers=[_("Month"), *series],
+        rows=[
+            [
+                date.fromisoformat(day).strftime("%b %Y"),
+                *(
+                    format(found[(s, day)], table_format) if (s, day) in found else "\u2013"
+                    for s in series
+                ),
+            ]
+            for day in months
+        ],
+    )
+    return Chart(title=title, description=description, spec=spec, table=table)
+
+
+def bars_with_reference(
+    *,
+    categories: Sequence[str],
+    values: Sequence[float | None],
+    reference: float | None,
+    reference_label: str,
+    title: str,
+    value_title: str,
+) -> Chart:
+    """Horizontal bars of shares (0-1) per category with a line at the reference (all
+    students); a category without a value (hidden) gets no bar and reads "hidden"."""
+    data = [
+        {"category": c, "value": round(v, 4)}
+        for c, v in zip(categories, values, strict=True)
+        if v is not None
+    ]
+    description = _("Bar chart: %(title)s, with a line at %(reference)s.") % {
+        "title": title,
+        "reference": reference_label,
+    }
+    spec = _base(description, height={"step": 30})
+    x = {
+        "field": "value",
+        "type": "quantitative",
+        "title": value_title,
+        "scale": {"domain": [0, 1]},
+        "axis": {"format": ".0%", "tickCount": 5},
+    }
+    layers: list[dict[str, Any]] = [
+        {
+            "mark": {"type": "bar", "color": PALETTE["ahead"], "height": {"band": 0.7}},
+            "encoding": {
+                "y": {
+                    "field": "category",
+                    "type": "nominal",
+                    "sort": list(categories),
+                    "title": None,
+                    "axis": {"labelLimit": 280},
+                },
+                "x": x,
+                "tooltip": [
+                    {"field": "category", "title": _("Group")},
+                    {"field": "value", "title": value_title, "format": ".0%"},
+                ],
+            },
+        }
+    ]
+    if reference is not None:
+        layers.append(
+            {
+                "data": {"values": [{"reference": reference}]},
+                "mark": {
+                    "type": "rule",
+                    "color": PALETTE["below"],
+                    "strokeWidth": 3,
+                    "strokeDash": [6, 3],
+                },
+                "encoding": {"x": {"field": "reference", "type": "quantitative"}},
+            }
+        )
+        layers.append(
+            {
+                "data": {
+                    "values": [
+                        {"reference": reference, "label": f"{reference_label} {reference:.0%}"}
+                    ]
+                },
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 6,
+                    "dy": -6,
+                    "y": 0,
+                    "color": PALETTE["below"],
+                    "fontWeight": "bold",
+                },
+                "encoding": {
+                    "x": {"field": "reference", "type": "quantitative"},
+                    "text": {"field": "label"},
+                },
+            }
+        )
+    spec.update({"data": {"values": data}, "layer": layers})
+    table = Table(
+        caption=title,
+        headers=[_("Group"), value_title],
+        rows=[
+            (c, f"{v:.0%}" if v is not None else _("hidden"))
+            for c, v in zip(categories, values, strict=True)
+        ]
+        + ([(reference_label, f"{reference:.0%}")] if reference is not None else []),
     )
     return Chart(title=title, description=description, spec=spec, table=table)

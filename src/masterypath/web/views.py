@@ -10,7 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from masterypath.accounts.models import Role, User
-from masterypath.roster.access import access_section_by_id, active_user
+from masterypath.roster.access import (
+    access_section_by_id,
+    active_user,
+    district_administered_by,
+    schools_visible_to,
+)
 from masterypath.roster.selectors import (
     school_summaries_for_user,
     section_list_for_user,
@@ -18,7 +23,9 @@ from masterypath.roster.selectors import (
     student_list_for_section,
     student_search_for_user,
 )
+from masterypath.schools.models import District
 from masterypath.web.family import views as family_views
+from masterypath.web.leaders import views as leaders
 from masterypath.web.student import views as student_views
 
 STUDENTS_PER_PAGE = 50
@@ -37,6 +44,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if role == Role.TEACHER:
         sections = section_list_for_user(user=request.user)
         return render(request, "web/home_teacher.html", {"sections": sections})
+    if role in {Role.COUNSELOR, Role.PRINCIPAL}:
+        school = schools_visible_to(user).select_related("district").first()
+        if school is not None:
+            return leaders.render_school_dashboard(request, school)
+    if role == Role.DISTRICT_ADMIN and (district_id := district_administered_by(user)):
+        return leaders.render_district_dashboard(request, District.objects.get(pk=district_id))
     if role in LEADER_ROLES or (user is not None and user.is_superuser):
         return _leader_home(request)
     return render(request, "web/home_empty.html")

@@ -19,8 +19,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from masterypath.common import events
 from masterypath.common.audit import audit_record
 from masterypath.common.bulk import bulk_insert, db_datetime
+from masterypath.common.event_types import RosterImported
 from masterypath.common.models import AuditAction
 from masterypath.interop.oneroster.errors import Issue, OneRosterErrorCode, OneRosterImportError
 from masterypath.interop.oneroster.gradebook import gradebook_import
@@ -1040,6 +1042,8 @@ def oneroster_bundle_import(
         subject=district,
         detail={"format": "oneroster", "version": bundle.version, **counts},
     )
+    if counts:
+        events.publish_on_commit(RosterImported(district_id=district.pk))
     return {
         "version": bundle.version,
         "counts": counts,
