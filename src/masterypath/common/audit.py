@@ -55,3 +55,20 @@ def audit_record_many(
     ]
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
     return len(entries)
+
+
+def audit_record_batch(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    model: type[models.Model],
+    detail: dict[str, Any],
+) -> AuditEntry:
+    """Add one entry for a batch of `model` rows (no single subject: the detail says which)."""
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=AuditAction(action),
+        subject_type=model._meta.label_lower,
+        subject_id=None,
+        detail=detail,
+    )

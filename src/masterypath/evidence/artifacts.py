@@ -26,6 +26,7 @@ from masterypath.evidence.errors import EvidenceError, EvidenceErrorCode
 from masterypath.evidence.models import Artifact, Evidence, EvidenceKind, EvidenceSource
 from masterypath.evidence.selectors import target_ids_for_student
 from masterypath.evidence.services import _check_dok, _create
+from masterypath.evidence.services.writes import artifact_save
 from masterypath.roster.access import can_record_evidence_for
 from masterypath.roster.models import Student
 
@@ -183,8 +184,7 @@ def artifact_upload(
     )
     extension = PurePath(upload.name or "").suffix.lower()
     artifact.file.save(f"{digest[:16]}{extension}", upload, save=False)
-    artifact.save()
-    artifact.targets.set(targets)
+    artifact_save(artifact=artifact, targets=targets)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,

@@ -36,6 +36,7 @@ from masterypath.evidence.models import (
     ScoreImportStatus,
 )
 from masterypath.evidence.services import EvidenceBatchError, EvidenceRow, evidence_record_many
+from masterypath.evidence.services.writes import score_import_create, score_import_mark_committed
 from masterypath.roster.models import Section, Student
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -433,7 +434,7 @@ def score_import_preview(
     if not preview.is_valid:
         return None, preview
     text = data.decode("utf-8-sig")
-    score_import = ScoreImport.objects.create(
+    score_import = score_import_create(
         section=section,
         uploaded_by=uploader,
         filename=filename[:255],
@@ -503,10 +504,7 @@ def score_import_commit(*, actor: Actor, score_import: ScoreImport) -> int:
             "These scores were imported meanwhile; nothing was added.",
         ) from error
     added = recorded.created
-    score_import.status = ScoreImportStatus.COMMITTED
-    score_import.added_count = added
-    score_import.committed_at = timezone.now()
-    score_import.save(update_fields=["status", "added_count", "committed_at", "updated_at"])
+    score_import_mark_committed(score_import=score_import, added=added)
     audit_record(
         actor=user,
         action=AuditAction.IMPORT,

@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from masterypath.common import events
 from masterypath.common.audit import audit_record
-from masterypath.common.bulk import bulk_insert, db_datetime
 from masterypath.common.event_types import RosterImported
 from masterypath.common.models import AuditAction
 from masterypath.interop.oneroster.errors import Issue, OneRosterErrorCode, OneRosterImportError
@@ -42,7 +41,31 @@ from masterypath.roster.models import (
     StaffRole,
     Student,
 )
+from masterypath.roster.services import (
+    course_save,
+    courses_create_many,
+    enrollments_delete_for_district,
+    enrollments_insert_rows,
+    enrollments_update_many,
+    guardian_links_create_many,
+    guardians_create_many,
+    guardians_update_many,
+    section_save,
+    sections_create_many,
+    staff_create_many,
+    staff_save,
+    students_create_many,
+    students_deactivate,
+    students_update_many,
+)
 from masterypath.schools.models import AcademicSession, District, School, SessionType
+from masterypath.schools.services import (
+    academic_session_create,
+    academic_session_save,
+    district_source_id_set,
+    school_create,
+    school_save,
+)
 
 Report = Callable[..., None]
 GRADE_WORDS = {"PK": -1, "PR": -1, "TK": -1, "IT": -1, "KG": 0}
@@ -203,8 +226,7 @@ class _Import:
                     continue
                 self.district_org = source_id
                 if export_sid(self.district, "district") != source_id:
-                    self.district.source_id = source_id
-                    self.district.save(update_fields=["source_id", "updated_at"])
+                    district_source_id_set(district=self.district, source_id=source_id)
                 continue
             if kind not in {"school", "department"}:
                 self.warn(file, row, "type", f"An org of type {kind!r} is not imported.")
@@ -237,7 +259,7 @@ class _Import:
                 continue
             school = self.schools.get(source_id)
             if school is None:
-                school = School.objects.create(
+                school = school_create(
                     district=self.district,
                     name=name,
                     source_id=source_id,
@@ -247,7 +269,7 @@ class _Import:
                 self.counts["schools created"] += 1
             elif school.name != name:
                 school.name = name  # the grade span is set once; staff may refine it
-                school.save()
+                school_save(school=school)
                 self.counts["schools updated"] += 1
             self.schools[source_id] = school
         for row in rows:
@@ -337,12 +359,12 @@ class _Import:
             }
             session = existing.get(source_id)
             if session is None:
-                session = AcademicSession.objects.create(
+                session = academic_session_create(
                     district=self.district, source_id=source_id, **values
                 )
                 self.counts["sessions created"] += 1
             elif _assign(session, values):
-                session.save()
+                academic_session_save(session=session)
                 self.counts["sessions updated"] += 1
             self.session_map[source_id] = session
             parents.append((session, row.get("parentSourcedId"), row))
@@ -359,7 +381,7 @@ class _Import:
                 parent = None
             if session.parent_id != (parent.pk if parent else None):
                 session.parent = parent
-                session.save(update_fields=["parent", "updated_at"])
+                academic_session_save(session=session, fields=["parent"])
         self.step(len(self.bundle.rows("academicSessions")), "Academic sessions")
 
     # --- courses and classes --------------------------------------------------------------
@@ -393,10 +415,10 @@ class _Import:
                 course = Course(district=self.district, source_id=source_id, **values)
                 new_courses.append(course)
             elif _assign(course, values):
-                course.save()
+                course_save(course=course)
                 self.counts["courses updated"] += 1
             self.course_map[source_id] = course
-        Course.objects.bulk_create(new_courses, batch_size=2000)
+        courses_create_many(courses=new_courses)
         self.counts["courses created"] += len(new_courses)
         self.step(len(self.bundle.rows("courses")), "Courses")
 
@@ -444,10 +466,10 @@ class _Import:
                 section = Section(source_id=source_id, **values)
                 new_sections.append(section)
             elif _assign(section, values):
-                section.save()
+                section_save(section=section)
                 self.counts["sections updated"] += 1
             self.section_map[source_id] = section
-        Section.objects.bulk_create(new_sections, batch_size=2000)
+        sections_create_many(sections=new_sections)
         self.counts["sections created"] += len(new_sections)
         self.step(len(self.bundle.rows("classes")), "Classes")
 
@@ -571,7 +593,7 @@ class _Import:
             present = {r.get("sourcedId") for r in all_rows}
             # Only imported students: one authored here is no SIS's to deactivate.
             deactivate |= {sid for sid, s in students.items() if s.source_id and sid not in present}
-        Student.objects.bulk_create(new_students, batch_size=2000)
+        students_create_many(students=new_students)
         fields = [
             "school",
             "local_id",
@@ -590,18 +612,16 @@ class _Import:
             "is_white",
             "is_active",
         ]
-        Student.objects.bulk_update(changed_students, fields, batch_size=2000)
+        students_update_many(students=changed_students, fields=fields)
         self.counts["students created"] += len(new_students)
         self.counts["students updated"] += len(changed_students)
-        gone = Student.objects.filter(
-            district=self.district, source_id__in=deactivate, is_active=True
-        ).update(is_active=False)
+        gone = students_deactivate(district=self.district, source_ids=deactivate)
         self.counts["students deactivated"] += gone
-        Staff.objects.bulk_create(self.new_staff, batch_size=2000)
+        staff_create_many(staff=self.new_staff)
         self.counts["staff created"] += len(self.new_staff)
-        Guardian.objects.bulk_create(self.new_guardians, batch_size=2000)
-        Guardian.objects.bulk_update(
-            self.changed_guardians, ["given_name", "family_name", "email", "phone"], batch_size=2000
+        guardians_create_many(guardians=self.new_guardians)
+        guardians_update_many(
+            guardians=self.changed_guardians, fields=["given_name", "family_name", "email", "phone"]
         )
         self.counts["guardians created"] += len(self.new_guardians)
         self.counts["guardians updated"] += len(self.changed_guardians)
@@ -743,7 +763,7 @@ class _Import:
             person = Staff(district=self.district, source_id=source_id, **values)
             self.new_staff.append(person)
         elif _assign(person, values):
-            person.save()
+            staff_save(staff=person)
             self.counts["staff updated"] += 1
         self.staff_map[source_id] = person
 
@@ -785,8 +805,8 @@ class _Import:
                 "guardian_id", "student_id"
             )
         )
-        GuardianLink.objects.bulk_create(
-            [
+        guardian_links_create_many(
+            links=[
                 GuardianLink(guardian_id=g, student_id=s, relationship=relation[(g, s)])
                 for g, s in sorted(wanted - existing)
             ]
@@ -918,16 +938,9 @@ class _Import:
             present = {r.get("sourcedId") for r in all_rows}
             removed |= {sid for sid in existing if sid not in present}
         removed -= {row[_SOURCE_AT - 1] for row in creates} | {u.source_id for u in updates}
-        now = db_datetime(timezone.now())
-        bulk_insert(
-            Enrollment,
-            [*_ENROLLMENT_FIELDS, "created_at", "updated_at"],
-            ((*row, now, now) for row in creates),
-        )
-        Enrollment.objects.bulk_update(updates, list(_ENROLLMENT_FIELDS), batch_size=2000)
-        deleted, _ = Enrollment.objects.filter(
-            section__school__district=self.district, source_id__in=removed
-        ).delete()
+        enrollments_insert_rows(columns=_ENROLLMENT_FIELDS, rows=creates)
+        enrollments_update_many(enrollments=updates, fields=_ENROLLMENT_FIELDS)
+        deleted = enrollments_delete_for_district(district=self.district, source_ids=removed)
         self.counts["enrollments created"] += len(creates)
         self.counts["enrollments updated"] += len(updates)
         self.counts["enrollments removed"] += deleted

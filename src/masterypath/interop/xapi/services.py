@@ -81,6 +81,20 @@ def xapi_client_create(*, actor: Any, name: str, owner: Any = None) -> NewClient
     return NewClient(client=client, password=password)
 
 
+@transaction.atomic
+def xapi_client_deactivate(*, actor: Any, username: str) -> int:
+    """Refuse the credentials of client `username` from now on; how many clients changed
+    (0: no such client, or already inactive)."""
+    clients = list(XapiClient.objects.filter(username=username, is_active=True))
+    for client in clients:
+        client.is_active = False
+        client.save(update_fields=["is_active", "updated_at"])
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, subject=client, detail={"active": False}
+        )
+    return len(clients)
+
+
 def authority_of(client: XapiClient) -> dict[str, Any]:
     return {
         "objectType": "Agent",
