@@ -19,6 +19,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 PACKAGE = "masterypath"
 
@@ -96,6 +97,17 @@ class _ModuleScan:
 
     def model_of(self, node: ast.expr) -> tuple[str, str] | None:
         """The model an expression is built from, when the scan can tell."""
+        link = node
+        while isinstance(link, ast.Attribute | ast.Subscript | ast.Call):
+            inner = link.func if isinstance(link, ast.Call) else link.value
+            if (
+                isinstance(link, ast.Attribute)
+                and isinstance(inner, ast.Name)
+                and inner.id in self.model_modules
+                and link.attr[:1].isupper()
+            ):
+                return (self.model_modules[inner.id], link.attr)
+            link = inner
         root = _root(node)
         if isinstance(root, ast.Name):
             return self.models.get(root.id) or self.typed.get(root.id)
@@ -204,12 +216,42 @@ class _ModuleScan:
                 yield Write(self.module, node.lineno, found[0], found[1], method)
 
 
+def _scopes(tree: ast.Module) -> Iterator[ast.AST]:
+    """The outermost functions (methods included), each typed on its own, so that one name
+    bound to two models in two functions does not mix them up."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef | ast.Module):
+            for child in node.body:
+                if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                    yield child
+
+
+def scan_source(source: str, module: str) -> list[Write]:
+    """The writes in `source`, read as module `module`."""
+    tree = ast.parse(source)
+    base = _ModuleScan(tree, module)
+    base.collect_imports()
+    found: set[Write] = set()
+    functions = list(_scopes(tree))
+    # Module level: the tree without its functions.
+    top = ast.Module(
+        body=[
+            n
+            for n in tree.body
+            if not isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        ],
+        type_ignores=[],
+    )
+    for scope in [top, *functions]:
+        scan = _ModuleScan(cast(ast.Module, scope), module)
+        scan.models, scan.model_modules = base.models, base.model_modules
+        scan.infer()
+        found.update(scan.writes())
+    return sorted(found)
+
+
 def scan_file(root: Path, path: Path) -> list[Write]:
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    scan = _ModuleScan(tree, module_name(root, path))
-    scan.collect_imports()
-    scan.infer()
-    return sorted(set(scan.writes()))
+    return scan_source(path.read_text(encoding="utf-8"), module_name(root, path))
 
 
 def scan_tree(root: Path) -> list[Write]:
