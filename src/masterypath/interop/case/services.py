@@ -633,12 +633,16 @@ def _apply_associations(
     )
     new_ids = {a.identifier for a in package.associations}
     target_links_delete_for_district(district=district, case_uuids=old_ids - new_ids)
-    # Links from this package, and links other packages made to this one's targets.
+    # Links from this package, and links other packages of this district (or shared ones)
+    # made to this one's targets; another district's packages are its own curriculum.
     mine = {t.case_uuid for t in targets.values()}
+    visible = Q(document__framework__district=district)
+    if district is not None:
+        visible |= Q(document__framework__district__isnull=True)
     pending = list(
-        CaseAssociation.objects.filter(association_type__in=list(LINK_KINDS)).filter(
-            Q(document=document) | Q(destination__in=mine) | Q(origin__in=mine)
-        )
+        CaseAssociation.objects.filter(association_type__in=list(LINK_KINDS))
+        .filter(visible)
+        .filter(Q(document=document) | Q(destination__in=mine) | Q(origin__in=mine))
     )
     ends = {a.origin for a in pending} | {a.destination for a in pending}
     index = _target_index(ends, district)
