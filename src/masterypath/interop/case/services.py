@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from masterypath.accounts.actors import Actor, SystemActor
 from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import (
@@ -274,7 +275,7 @@ def case_package_import(
     *,
     package: CasePackage,
     district: District | None,
-    actor: Any = None,
+    actor: Actor | SystemActor | None = None,
     report: Report = _noop,
 ) -> CaseImportResult:
     """Create or update the framework of `package` (by CASE identifier) in `district`."""
@@ -779,7 +780,7 @@ def case_packages_import(
     *,
     packages: list[CasePackage],
     district: District | None,
-    actor: Any = None,
+    actor: Actor | SystemActor | None = None,
     report: Report = _noop,
 ) -> list[CaseImportResult]:
     """Import several packages as one change: all of them or none."""

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, Protocol
 from django.db.models import Q
 from django.utils import timezone
 
-from masterypath.accounts.actors import SystemActor
+from masterypath.accounts.actors import Actor, SystemActor
 from masterypath.accounts.models import User
 from masterypath.common.bulk import IN_CHUNK, chunked, rows_in
 from masterypath.continuum.access import targets_visible_in_district
@@ -53,7 +53,7 @@ class GradebookContext(Protocol):
 
     bundle: Bundle
     district: District
-    actor: Any
+    actor: Actor | SystemActor | None
     student_map: dict[str, Student]
     section_map: dict[str, Section]
     counts: Counter[str]

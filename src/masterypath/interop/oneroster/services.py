@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
+from masterypath.accounts.actors import Actor, SystemActor
 from masterypath.common import events
 from masterypath.common.audit import audit_record
 from masterypath.common.event_types import RosterImported
@@ -62,7 +63,7 @@ def oneroster_bundle_import(
     *,
     bundle: Bundle,
     district: District,
-    actor: Any = None,
+    actor: Actor | SystemActor | None = None,
     report: Report = _noop,
 ) -> dict[str, Any]:
     """Apply `bundle` to `district`; raises OneRosterImportError (and writes nothing) when any

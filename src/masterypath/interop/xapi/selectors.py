@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from masterypath.accounts.actors import Actor
+from masterypath.accounts.models import User
 from masterypath.interop.xapi.errors import XapiError, XapiErrorCode, invalid
 from masterypath.interop.xapi.models import MappingState, Statement
 from masterypath.interop.xapi.validation import (
@@ -134,12 +135,12 @@ def _uuid_param(raw: str) -> str:
     return raw
 
 
-def statements_waiting_for(*, user: Any) -> QuerySet[Statement]:
+def statements_waiting_for(*, user: Actor) -> QuerySet[Statement]:
     """Unmapped statements from clients owned in the user's district (all for a superuser)."""
     rows = Statement.objects.filter(mapping_state=MappingState.UNMAPPED, is_voided=False)
     if user.is_superuser:
         return rows.select_related("client")
     staff = getattr(user, "staff", None)
-    if staff is None or user.role != "district_admin":
+    if staff is None or not isinstance(user, User) or user.role != "district_admin":
         return rows.none()
     return rows.filter(client__owner__staff__district_id=staff.district_id).select_related("client")

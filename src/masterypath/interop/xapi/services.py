@@ -20,6 +20,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from masterypath.accounts.actors import Actor
 from masterypath.accounts.models import User
 from masterypath.common.audit import audit_record
 from masterypath.common.bulk import (
@@ -66,7 +67,7 @@ class NewClient:
 
 
 @transaction.atomic
-def xapi_client_create(*, actor: Any, name: str, owner: Any = None) -> NewClient:
+def xapi_client_create(*, actor: Actor | None, name: str, owner: User | None = None) -> NewClient:
     """A new client with random credentials; the password is returned once, stored hashed."""
     if not name.strip():
         raise XapiError(XapiErrorCode.INVALID, "A client needs a name.")
@@ -82,7 +83,7 @@ def xapi_client_create(*, actor: Any, name: str, owner: Any = None) -> NewClient
 
 
 @transaction.atomic
-def xapi_client_deactivate(*, actor: Any, username: str) -> int:
+def xapi_client_deactivate(*, actor: Actor | None, username: str) -> int:
     """Refuse the credentials of client `username` from now on; how many clients changed
     (0: no such client, or already inactive)."""
     clients = list(XapiClient.objects.filter(username=username, is_active=True))
@@ -437,7 +438,7 @@ def _apply_voids(client: XapiClient, voiding: list[_Prepared]) -> None:
 @transaction.atomic
 def statement_map(
     *,
-    actor: Any,
+    actor: Actor,
     statement: Statement,
     student: Student,
     target: LearningTarget,
@@ -471,7 +472,7 @@ def statement_map(
 
 
 @transaction.atomic
-def statement_ignore(*, actor: Any, statement: Statement) -> Statement:
+def statement_ignore(*, actor: Actor, statement: Statement) -> Statement:
     """An administrator decides a waiting statement is not evidence."""
     if statement.mapping_state != MappingState.UNMAPPED:
         raise XapiError(XapiErrorCode.MAPPING, "This statement is not waiting to be mapped.")

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from masterypath.accounts.actors import Actor, SystemActor
 from masterypath.interop.oneroster.errors import Issue
 from masterypath.interop.oneroster.models import SourceRecord
 from masterypath.interop.oneroster.reader import Bundle, Row
@@ -26,7 +27,9 @@ class ImportContext:
     demographics, enrollments, then the gradebook) and each reads the maps earlier ones
     filled."""
 
-    def __init__(self, bundle: Bundle, district: District, actor: Any, report: Report) -> None:
+    def __init__(
+        self, bundle: Bundle, district: District, actor: Actor | SystemActor | None, report: Report
+    ) -> None:
         self.bundle = bundle
         self.district = district
         self.actor = actor
