@@ -133,3 +133,27 @@ def test_names_are_typed_per_function() -> None:
     )
     (write,) = scan_source(source, "masterypath.demo.seed")
     assert write.model == "Framework"
+
+
+def test_scan_follows_attributes_annotated_with_a_model() -> None:
+    """`ctx.section_map[sid].save()` is a write of a Section when some class annotates
+    `section_map` with Section (here or anywhere in the tree); a set of models is not a
+    related manager."""
+    source = (
+        f"{IMPORTS}\n"
+        "class Context:\n"
+        "    def __init__(self) -> None:\n"
+        "        self.section_map: dict[str, Section] = {}\n\n"
+        "class People:\n    changed: set[Student]\n\n"
+        "def apply(ctx: Context, people: People) -> None:\n"
+        "    ctx.section_map['s1'].save()\n"
+        "    people.changed.add(None)\n"
+    )
+    found = scan_source(source, "masterypath.interop.somewhere")
+    assert [(w.method, w.model) for w in found] == [("save", "Section")]
+    elsewhere = "def apply(ctx: object) -> None:\n    ctx.section_map['s1'].save()\n"
+    assert scan_source(elsewhere, "masterypath.web.pages") == []
+    (write,) = scan_source(
+        elsewhere, "masterypath.web.pages", {"section_map": ("masterypath.roster", "Section")}
+    )
+    assert write.owner == "masterypath.roster"

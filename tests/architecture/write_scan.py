@@ -80,6 +80,30 @@ class _ModuleScan:
         self.model_modules: dict[str, str] = {}
         # name -> (owner, model) for names the scan ties to a model
         self.typed: dict[str, tuple[str, str]] = {}
+        # attribute -> (owner, model) for attributes annotated with a model anywhere in the
+        # tree (`self.schools: dict[str, School]`, a dataclass's `new_staff: list[Staff]`)
+        self.attributes: dict[str, tuple[str, str]] = {}
+
+    def collect_attributes(self) -> dict[str, tuple[str, str]]:
+        """Attributes this module annotates with a model (instance or class level)."""
+        found: dict[str, tuple[str, str]] = {}
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.ClassDef):
+                for child in node.body:
+                    if isinstance(child, ast.AnnAssign) and isinstance(child.target, ast.Name):
+                        model = self._annotation_model(child.annotation)
+                        if model is not None:
+                            found[child.target.id] = model
+            elif (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Attribute)
+                and isinstance(node.target.value, ast.Name)
+                and node.target.value.id == "self"
+            ):
+                model = self._annotation_model(node.annotation)
+                if model is not None:
+                    found[node.target.attr] = model
+        return found
 
     def collect_imports(self) -> None:
         own_owner = _owner_of_models_module(self.module)
@@ -109,8 +133,24 @@ class _ModuleScan:
                 return (self.model_modules[inner.id], link.attr)
             link = inner
         root = _root(node)
-        if isinstance(root, ast.Name):
+        if isinstance(root, ast.Name) and (root.id in self.models or root.id in self.typed):
             return self.models.get(root.id) or self.typed.get(root.id)
+        return self._attribute_model(node)
+
+    def _is_attribute_typed(self, func: ast.Attribute) -> bool:
+        """Whether the model of `x.attr.method` comes only from an annotated attribute."""
+        root = _root(func.value)
+        return not (
+            isinstance(root, ast.Name) and (root.id in self.models or root.id in self.typed)
+        )
+
+    def _attribute_model(self, node: ast.expr) -> tuple[str, str] | None:
+        """`ctx.section_map[sid]`: the model of the outermost model-typed attribute."""
+        link = node
+        while isinstance(link, ast.Attribute | ast.Subscript | ast.Call):
+            if isinstance(link, ast.Attribute) and link.attr in self.attributes:
+                return self.attributes[link.attr]
+            link = link.func if isinstance(link, ast.Call) else link.value
         return None
 
     def _model_in_expr(self, node: ast.expr) -> tuple[str, str] | None:
@@ -205,13 +245,19 @@ class _ModuleScan:
                     continue  # dict.update / set.update take positional arguments
             elif method not in QUERYSET_WRITES | INSTANCE_WRITES | RELATED_WRITES:
                 continue
-            if method == "save" and isinstance(func.value, ast.Attribute):
+            if (
+                method == "save"
+                and isinstance(func.value, ast.Attribute)
+                and func.value.attr not in self.attributes
+            ):
                 continue  # `artifact.file.save(...)`: a file field, not the row
             if method in RELATED_WRITES and not (
                 isinstance(func.value, ast.Attribute) and isinstance(func.value.value, ast.Name)
             ):
                 continue  # only `instance.related.add(...)`
             found = self.model_of(func.value)
+            if found is not None and method in RELATED_WRITES and self._is_attribute_typed(func):
+                continue  # `people.changed.add(student)`: a set of models, not a manager
             if found is not None:
                 yield Write(self.module, node.lineno, found[0], found[1], method)
 
@@ -226,11 +272,15 @@ def _scopes(tree: ast.Module) -> Iterator[ast.AST]:
                     yield child
 
 
-def scan_source(source: str, module: str) -> list[Write]:
-    """The writes in `source`, read as module `module`."""
+def scan_source(
+    source: str, module: str, attributes: dict[str, tuple[str, str]] | None = None
+) -> list[Write]:
+    """The writes in `source`, read as module `module`; `attributes` are the model-typed
+    attributes of the whole tree (this module's own are always added)."""
     tree = ast.parse(source)
     base = _ModuleScan(tree, module)
     base.collect_imports()
+    base.attributes = {**(attributes or {}), **base.collect_attributes()}
     found: set[Write] = set()
     functions = list(_scopes(tree))
     # Module level: the tree without its functions.
@@ -245,20 +295,29 @@ def scan_source(source: str, module: str) -> list[Write]:
     for scope in [top, *functions]:
         scan = _ModuleScan(cast(ast.Module, scope), module)
         scan.models, scan.model_modules = base.models, base.model_modules
+        scan.attributes = base.attributes
         scan.infer()
         found.update(scan.writes())
     return sorted(found)
 
 
-def scan_file(root: Path, path: Path) -> list[Write]:
-    return scan_source(path.read_text(encoding="utf-8"), module_name(root, path))
+def tree_attributes(root: Path) -> dict[str, tuple[str, str]]:
+    """The attributes annotated with a model anywhere under `root / masterypath`."""
+    found: dict[str, tuple[str, str]] = {}
+    for path in sorted((root / PACKAGE).rglob("*.py")):
+        scan = _ModuleScan(ast.parse(path.read_text(encoding="utf-8")), module_name(root, path))
+        scan.collect_imports()
+        found.update(scan.collect_attributes())
+    return found
 
 
 def scan_tree(root: Path) -> list[Write]:
     """Every write found under `root / masterypath` (root is the `src` folder)."""
+    attributes = tree_attributes(root)
     found: list[Write] = []
     for path in sorted((root / PACKAGE).rglob("*.py")):
-        found.extend(scan_file(root, path))
+        source = path.read_text(encoding="utf-8")
+        found.extend(scan_source(source, module_name(root, path), attributes))
     return found
 
 
