@@ -36,6 +36,7 @@ from masterypath.continuum.models import (
     PerformanceScale,
     TargetLink,
 )
+from masterypath.continuum.services import continuum_revision_bump
 from masterypath.demo import district_frameworks as authored
 from masterypath.demo.feedback import add_family_feedback
 from masterypath.demo.people import draw_adult_name, draw_race, draw_student, surname_for
@@ -347,6 +348,7 @@ class DemoBuilder:
             authored.HABITS_DOMAIN_OF,
             authored.HABITS,
         )
+        continuum_revision_bump()  # targets went in with bulk_create, which no signal reports
 
     def _standards_framework(
         self, key: str, title: str, area: str, rows: list[StandardRow]

@@ -28,6 +28,7 @@ from masterypath.continuum.models import (
     RubricDescriptor,
     TargetLink,
 )
+from masterypath.continuum.services import continuum_revision_bump
 from masterypath.interop.case.errors import CaseErrorCode, CaseImportError, Problem
 from masterypath.interop.case.mapping import (
     grade_values,
@@ -335,6 +336,7 @@ def case_package_import(
         subject=framework,
         detail={"format": "case", "source": package.source[-200:], **result.as_dict()},
     )
+    continuum_revision_bump()  # targets were written in bulk, which no signal reports
     return result
 
 
