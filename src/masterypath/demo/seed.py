@@ -35,6 +35,7 @@ from masterypath.continuum.models import (
     TargetLink,
 )
 from masterypath.continuum.services import (
+    continuum_revision_bump,
     competencies_create_many,
     competency_create,
     domain_create,
@@ -363,6 +364,7 @@ class DemoBuilder:
             authored.HABITS_DOMAIN_OF,
             authored.HABITS,
         )
+        continuum_revision_bump()  # targets went in with bulk_create, which no signal reports
 
     def _standards_framework(
         self, key: str, title: str, area: str, rows: list[StandardRow]

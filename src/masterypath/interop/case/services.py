@@ -27,6 +27,7 @@ from masterypath.continuum.models import (
     TargetLink,
 )
 from masterypath.continuum.services import (
+    continuum_revision_bump,
     competency_create,
     continuum_row_update,
     domain_create,
@@ -348,6 +349,7 @@ def case_package_import(
         subject=framework,
         detail={"format": "case", "source": package.source[-200:], **result.as_dict()},
     )
+    continuum_revision_bump()  # targets were written in bulk, which no signal reports
     return result
 
 
