@@ -11,6 +11,7 @@ class XapiErrorCode(enum.Enum):
     NOT_FOUND = "not_found"  # 404
     VERSION = "version"  # 400: missing or unsupported X-Experience-API-Version
     MAPPING = "mapping"  # the admin's manual mapping was refused
+    TOO_LARGE = "too_large"  # 413: the body is over the documented limit
 
 
 class XapiError(ApplicationError):
@@ -22,6 +23,7 @@ class XapiError(ApplicationError):
         XapiErrorCode.NOT_FOUND: 404,
         XapiErrorCode.VERSION: 400,
         XapiErrorCode.MAPPING: 400,
+        XapiErrorCode.TOO_LARGE: 413,
     }
 
     @property

@@ -54,6 +54,15 @@ class MappingState(models.TextChoices):
 class Statement(models.Model):
     statement_id = models.UUIDField(unique=True)
     client = models.ForeignKey(XapiClient, on_delete=models.PROTECT, related_name="statements")
+    # The district of the client's owner when stored: only that district's clients read or void
+    # it. None for a client with no district (no owner, or an operator): only that client does.
+    district = models.ForeignKey(
+        "schools.District",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="xapi_statements",
+    )
     payload = models.TextField(help_text="The statement as stored (JSON text).")
     verb_id = models.CharField(max_length=500, db_index=True)
     # The actor's inverse functional identifier in one canonical string, e.g. "mbox:mailto:a@b".
@@ -72,7 +81,10 @@ class Statement(models.Model):
 
     class Meta:
         ordering = ["-stored", "-id"]
-        indexes = [models.Index(fields=["mapping_state", "client"])]
+        indexes = [
+            models.Index(fields=["mapping_state", "client"]),
+            models.Index(fields=["district", "id"], name="xapi_statement_district_id"),
+        ]
 
     def __str__(self) -> str:
         return str(self.statement_id)

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from masterypath.interop.xapi.errors import XapiError, XapiErrorCode, invalid
-from masterypath.interop.xapi.models import MappingState, Statement
+from masterypath.interop.xapi.models import MappingState, Statement, XapiClient
 from masterypath.interop.xapi.validation import (
     agent_key,
     is_uuid,
@@ -17,6 +17,7 @@ from masterypath.interop.xapi.validation import (
     parse_timestamp,
     statement_check,
 )
+from masterypath.schools.access import district_id_of
 
 MAX_LIMIT = 500
 FILTERS = frozenset(
@@ -38,9 +39,25 @@ FILTERS = frozenset(
 )
 
 
-def statement_get(*, statement_id: str, voided: bool) -> Statement:
-    """One statement by id: `voided=False` finds live ones, `voided=True` only voided ones."""
-    row = Statement.objects.filter(statement_id=statement_id, is_voided=voided).first()
+def client_district_id(client: XapiClient) -> int | None:
+    """The district whose statements `client` reads and voids: its owner's; None when it has
+    no owner or the owner belongs to no district (an operator)."""
+    return district_id_of(client.owner) if client.owner_id is not None else None
+
+
+def statements_of(client: XapiClient) -> QuerySet[Statement]:
+    """Every statement `client` may read or void: those of its district, or, for a client with
+    no district, only those it sent itself."""
+    district_id = client_district_id(client)
+    if district_id is None:
+        return Statement.objects.filter(client=client, district__isnull=True)
+    return Statement.objects.filter(district_id=district_id)
+
+
+def statement_get(*, client: XapiClient, statement_id: str, voided: bool) -> Statement:
+    """One statement of `client`'s scope by id: `voided=False` finds live ones, `voided=True`
+    only voided ones; another district's statement is not found."""
+    row = statements_of(client).filter(statement_id=statement_id, is_voided=voided).first()
     if row is None:
         raise XapiError(XapiErrorCode.NOT_FOUND, f"No statement {statement_id}.")
     return row
@@ -76,12 +93,13 @@ class Page:
     cursor: int | None  # the id to continue after, when there may be more
 
 
-def statements_query(*, params: dict[str, str]) -> Page:
-    """Live statements matching the xAPI filters, newest stored first unless ascending."""
+def statements_query(*, client: XapiClient, params: dict[str, str]) -> Page:
+    """Live statements of `client`'s scope matching the xAPI filters, newest stored first
+    unless ascending."""
     unknown = set(params) - FILTERS
     if unknown:
         raise invalid(sorted(unknown)[0], "is not a Statements resource parameter")
-    rows: QuerySet[Statement] = Statement.objects.filter(is_voided=False)
+    rows: QuerySet[Statement] = statements_of(client).filter(is_voided=False)
     if "agent" in params:
         key = _agent_param(params["agent"])
         if _flag(params, "related_agents"):
@@ -135,11 +153,11 @@ def _uuid_param(raw: str) -> str:
 
 
 def statements_waiting_for(*, user: Any) -> QuerySet[Statement]:
-    """Unmapped statements from clients owned in the user's district (all for a superuser)."""
+    """Unmapped statements of the user's district (all for a superuser)."""
     rows = Statement.objects.filter(mapping_state=MappingState.UNMAPPED, is_voided=False)
     if user.is_superuser:
         return rows.select_related("client")
     staff = getattr(user, "staff", None)
     if staff is None or user.role != "district_admin":
         return rows.none()
-    return rows.filter(client__owner__staff__district_id=staff.district_id).select_related("client")
+    return rows.filter(district_id=staff.district_id).select_related("client")

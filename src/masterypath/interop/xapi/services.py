@@ -30,6 +30,7 @@ from masterypath.common.bulk import (
     db_uuid,
 )
 from masterypath.common.models import AuditAction
+from masterypath.continuum.access import is_target_visible_in_district
 from masterypath.continuum.models import LearningTarget
 from masterypath.evidence.errors import EvidenceError
 from masterypath.evidence.models import Evidence, EvidenceKind, EvidenceSource
@@ -43,6 +44,7 @@ from masterypath.evidence.services import (
 from masterypath.interop.xapi.errors import XapiError, XapiErrorCode, invalid
 from masterypath.interop.xapi.mapping import Plan, plans_for
 from masterypath.interop.xapi.models import MappingState, Statement, XapiClient
+from masterypath.interop.xapi.selectors import client_district_id, statements_of
 from masterypath.interop.xapi.validation import Checked, statement_check
 from masterypath.roster.models import Student
 
@@ -108,6 +110,7 @@ class _Row:
 
     statement_id: str
     client_id: int
+    district_id: int | None
     payload: str
     verb_id: str
     actor_key: str
@@ -135,6 +138,7 @@ def _prepare(
     now = timezone.now()
     stored_text = now.isoformat()
     authority = authority_of(client)
+    district_id = client_district_id(client)
     prepared: list[_Prepared] = []
     seen: set[str] = set()
     for index, received in enumerate(statements):
@@ -160,6 +164,7 @@ def _prepare(
         row = _Row(
             statement_id=statement_id,
             client_id=client.pk,
+            district_id=district_id,
             payload=json.dumps(payload),
             verb_id=_text(checked.verb_id, 500),
             actor_key=_text(checked.actor_key, 600),
@@ -222,6 +227,7 @@ def statements_store(
 _COLUMNS = (
     "statement_id",
     "client",
+    "district",
     "payload",
     "verb_id",
     "actor_key",
@@ -245,6 +251,7 @@ def _db_values(row: _Row) -> tuple[Any, ...]:
     return (
         db_uuid(row.statement_id),
         row.client_id,
+        row.district_id,
         row.payload,
         row.verb_id,
         row.actor_key,
@@ -306,7 +313,7 @@ def _write(client: XapiClient, prepared: list[_Prepared], plans: list[Plan] | No
         return
     voiding = [p for p in prepared if p.checked.voids]
     if voiding:
-        _check_voids(voiding, prepared)
+        _check_voids(client, voiding, prepared)
     if plans is None:
         plans = plans_for(
             owner=client.owner, statements=[p.received for p in prepared if not p.checked.voids]
@@ -364,13 +371,13 @@ def _record(client: XapiClient, owner: User, mapped: list[tuple[_Prepared, Plan]
             evidence_record_many(actor=owner, rows=rest, audit_detail={"xapi_client": client.pk})
 
 
-def _check_voids(voiding: list[_Prepared], prepared: list[_Prepared]) -> None:
+def _check_voids(client: XapiClient, voiding: list[_Prepared], prepared: list[_Prepared]) -> None:
     targets = {str(p.checked.voids) for p in voiding}
     in_request = {str(p.row.statement_id) for p in prepared if p.checked.voids}
     stored_voiding = set(
-        Statement.objects.filter(statement_id__in=targets, voids__isnull=False).values_list(
-            "statement_id", flat=True
-        )
+        statements_of(client)
+        .filter(statement_id__in=targets, voids__isnull=False)
+        .values_list("statement_id", flat=True)
     )
     for item in voiding:
         target = str(item.checked.voids)
@@ -382,15 +389,24 @@ def _check_voids(voiding: list[_Prepared], prepared: list[_Prepared]) -> None:
 
 
 def _apply_voids(client: XapiClient, voiding: list[_Prepared]) -> None:
-    """Void the referenced statements and, on behalf of the client's owner, the evidence made
-    from them (in one batch). Evidence the client may not void (it has no owner, or the owner
-    may not change that evidence) stays; the voiding statement's note says which and why, for
-    a person to void it on the pages."""
+    """Void the referenced statements of the client's scope (its district's, or its own for a
+    client with no district; another district's statement is left alone, as if unknown) and,
+    on behalf of the client's owner, the evidence made from them (in one batch). Evidence the
+    client may not void (it has no owner, or the owner may not change that evidence) stays; the
+    voiding statement's note says which and why, for a person to void it on the pages."""
     voider_of = {str(p.checked.voids): str(p.row.statement_id) for p in voiding}
-    Statement.objects.filter(statement_id__in=list(voider_of)).update(is_voided=True)
+    in_scope = statements_of(client).filter(statement_id__in=list(voider_of), is_voided=False)
+    voided = [str(statement_id) for statement_id in in_scope.values_list("statement_id", flat=True)]
+    for target in set(voider_of) - set(voided):
+        Statement.objects.filter(statement_id=voider_of[target]).update(
+            mapping_note=f"No live statement {target} of this client's district: nothing voided."
+        )
+    if not voided:
+        return
+    Statement.objects.filter(statement_id__in=voided).update(is_voided=True)
     made = list(
         Evidence.objects.filter(
-            source=EvidenceSource.XAPI, source_id__in=list(voider_of), is_voided=False
+            source=EvidenceSource.XAPI, source_id__in=voided, is_voided=False
         ).values_list("pk", "source_id")
     )
     if not made:
@@ -436,6 +452,17 @@ def statement_map(
         raise XapiError(XapiErrorCode.MAPPING, "This statement is not waiting to be mapped.")
     if statement.is_voided:
         raise XapiError(XapiErrorCode.MAPPING, "This statement has been voided.")
+    district_id = statement.district_id
+    if district_id is not None:
+        if student.district_id != district_id:
+            raise XapiError(
+                XapiErrorCode.MAPPING, "The student is not in the district of this statement."
+            )
+        if not is_target_visible_in_district(target, district_id):
+            raise XapiError(
+                XapiErrorCode.MAPPING,
+                f"The target {target.code} belongs to another district's framework.",
+            )
     try:
         evidence = evidence_record(
             actor=actor,
