@@ -76,6 +76,9 @@ class Statement(models.Model):
     stored = models.DateTimeField(db_index=True)
     is_voided = models.BooleanField(default=False)
     voids = models.UUIDField(null=True, blank=True, help_text="The statement this one voids.")
+    object_ref = models.UUIDField(
+        null=True, blank=True, db_index=True, help_text="The statement a StatementRef object names."
+    )
     mapping_state = models.CharField(max_length=10, choices=MappingState.choices)
     mapping_note = models.CharField(max_length=300, blank=True)
 

@@ -99,25 +99,30 @@ def statements_query(*, client: XapiClient, params: dict[str, str]) -> Page:
     unknown = set(params) - FILTERS
     if unknown:
         raise invalid(sorted(unknown)[0], "is not a Statements resource parameter")
-    rows: QuerySet[Statement] = statements_of(client).filter(is_voided=False)
+    scope = statements_of(client)
+    match = Q()
     if "agent" in params:
         key = _agent_param(params["agent"])
         if _flag(params, "related_agents"):
-            rows = rows.filter(Q(actor_key=key) | Q(related_agents__contains=f"\n{key}\n"))
+            match &= Q(actor_key=key) | Q(related_agents__contains=f"\n{key}\n")
         else:
-            rows = rows.filter(actor_key=key)
+            match &= Q(actor_key=key)
     if "verb" in params:
-        rows = rows.filter(verb_id=params["verb"])
+        match &= Q(verb_id=params["verb"])
     if "activity" in params:
         activity = params["activity"]
         if _flag(params, "related_activities"):
-            rows = rows.filter(
-                Q(activity_id=activity) | Q(related_activities__contains=f"\n{activity}\n")
-            )
+            match &= Q(activity_id=activity) | Q(related_activities__contains=f"\n{activity}\n")
         else:
-            rows = rows.filter(activity_id=activity)
+            match &= Q(activity_id=activity)
     if "registration" in params:
-        rows = rows.filter(registration=_uuid_param(params["registration"]))
+        match &= Q(registration=_uuid_param(params["registration"]))
+    rows: QuerySet[Statement] = scope.filter(is_voided=False)
+    if match:
+        # A statement whose object is a StatementRef to a matching statement (voided or not)
+        # matches too (Communication 2.1.3: filters apply to the targeted statement).
+        targeted = scope.filter(match).values("statement_id")
+        rows = rows.filter(match | Q(object_ref__in=targeted))
     if "since" in params:
         rows = rows.filter(stored__gt=parse_timestamp(params["since"], "since"))
     if "until" in params:

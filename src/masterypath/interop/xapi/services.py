@@ -45,7 +45,7 @@ from masterypath.interop.xapi.errors import XapiError, XapiErrorCode, invalid
 from masterypath.interop.xapi.mapping import Plan, plans_for
 from masterypath.interop.xapi.models import MappingState, Statement, XapiClient
 from masterypath.interop.xapi.selectors import client_district_id, statements_of
-from masterypath.interop.xapi.validation import Checked, statement_check
+from masterypath.interop.xapi.validation import Checked, normalize, statement_check
 from masterypath.roster.models import Student
 
 LRS_HOME = "https://masterypath.invalid/xapi/clients"
@@ -121,6 +121,7 @@ class _Row:
     timestamp: datetime
     stored: datetime
     voids: str | None
+    object_ref: str | None
     mapping_state: str
     mapping_note: str = ""
 
@@ -144,6 +145,7 @@ def _prepare(
     for index, received in enumerate(statements):
         path = f"statements[{index}]" if batch else "statement"
         checked = statement_check(received, path)
+        normalize(received)
         if put_id is not None:
             if "id" in received and str(uuid.UUID(received["id"])) != put_id:
                 raise invalid(f"{path}.id", "differs from the statementId parameter")
@@ -175,6 +177,7 @@ def _prepare(
             timestamp=timestamp,
             stored=now,
             voids=checked.voids,
+            object_ref=checked.object_ref,
             mapping_state=(
                 MappingState.NOT_APPLICABLE.value if checked.voids else MappingState.UNMAPPED.value
             ),
@@ -239,6 +242,7 @@ _COLUMNS = (
     "stored",
     "is_voided",
     "voids",
+    "object_ref",
     "mapping_state",
     "mapping_note",
 )
@@ -263,6 +267,7 @@ def _db_values(row: _Row) -> tuple[Any, ...]:
         stored,
         False,
         db_uuid(row.voids),
+        db_uuid(row.object_ref),
         row.mapping_state,
         row.mapping_note,
     )

@@ -13,13 +13,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
+from django.utils.http import http_date
 from django.views.decorators.http import require_POST
 
 from masterypath.continuum.access import access_target_by_code
-from masterypath.interop.xapi.auth import client_for_basic_header
+from masterypath.interop.xapi import protocol
 from masterypath.interop.xapi.errors import XapiError, XapiErrorCode
+from masterypath.interop.xapi.formats import FORMATS, accepted_languages, formatted
 from masterypath.interop.xapi.models import XapiClient
+from masterypath.interop.xapi.protocol import VERSION, Call, with_headers, xapi_endpoint
 from masterypath.interop.xapi.selectors import (
     statement_get,
     statements_query,
@@ -29,79 +31,28 @@ from masterypath.interop.xapi.services import statement_ignore, statement_map, s
 from masterypath.interop.xapi.validation import is_uuid, nesting_check
 from masterypath.roster.access import students_visible_to
 
-VERSION = "1.0.3"
-MAX_BODY_BYTES = 10 * 1024 * 1024
-
-
-def _headers(response: HttpResponse) -> HttpResponse:
-    response["X-Experience-API-Version"] = VERSION
-    return response
-
-
-def _error(status: int, message: str, code: str) -> HttpResponse:
-    return _headers(JsonResponse({"error": message, "code": code}, status=status))
-
-
-def _unauthorized() -> HttpResponse:
-    response = _error(401, "Send HTTP Basic credentials of an xAPI client.", "unauthorized")
-    response["WWW-Authenticate"] = 'Basic realm="masterypath xAPI"'
-    return response
+MAX_BODY_BYTES = protocol.MAX_BODY_BYTES
 
 
 def about(request: HttpRequest) -> HttpResponse:
-    return _headers(JsonResponse({"version": [VERSION, "1.0.2", "1.0.1", "1.0.0"]}))
+    return with_headers(JsonResponse({"version": [VERSION, "1.0.2", "1.0.1", "1.0.0"]}))
 
 
-@csrf_exempt
-def statements(request: HttpRequest) -> HttpResponse:
-    """POST (one or a batch), PUT ?statementId=, GET by id or with filters."""
-    version = request.headers.get("X-Experience-API-Version", "")
-    if not version.startswith("1.0"):
-        return _error(
-            400,
-            "Send the header X-Experience-API-Version: 1.0.3 (any 1.0.x is accepted).",
-            XapiErrorCode.VERSION.value,
-        )
-    client = client_for_basic_header(request.headers.get("Authorization", ""))
-    if client is None:
-        return _unauthorized()
-    try:
-        if request.method == "POST":
-            return _post(request, client)
-        if request.method == "PUT":
-            return _put(request, client)
-        if request.method in {"GET", "HEAD"}:
-            return _get(request, client)
-    except XapiError as error:
-        return _error(error.status, error.message, error.code.value)
-    return _error(405, f"{request.method} is not supported here.", "method")
+@xapi_endpoint
+def statements(call: Call) -> HttpResponse:
+    """POST (one or a batch), PUT ?statementId=, GET (and HEAD) by id or with filters."""
+    assert call.client is not None  # noqa: S101 - xapi_endpoint checked the credentials
+    if call.method == "POST":
+        return _post(call, call.client)
+    if call.method == "PUT":
+        return _put(call, call.client)
+    if call.method in {"GET", "HEAD"}:
+        return _get(call, call.client)
+    raise XapiError(XapiErrorCode.METHOD, f"{call.method} is not supported here.")
 
 
-def raw_body(request: HttpRequest) -> bytes:
-    """The request body, read here under the xAPI limit (MAX_BODY_BYTES) rather than Django's
-    DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MiB for forms), which `request.body` enforces with an HTML
-    400; over the limit the answer is a JSON 413. Read once, then kept as `request.body`."""
-    if getattr(request, "_read_started", False):
-        return request.body
-    too_large = XapiError(
-        XapiErrorCode.TOO_LARGE,
-        f"The request body is larger than {MAX_BODY_BYTES // (1024 * 1024)} MiB.",
-    )
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > MAX_BODY_BYTES:
-        raise too_large
-    data = request.read(MAX_BODY_BYTES + 1)
-    if len(data) > MAX_BODY_BYTES:
-        raise too_large
-    request._body = data  # what HttpRequest.body caches itself
-    return data
-
-
-def _decode(request: HttpRequest) -> Any:
-    content_type = request.content_type or ""
+def _decode(call: Call) -> Any:
+    content_type = call.content_type
     if content_type.startswith("multipart/"):
         raise XapiError(
             XapiErrorCode.INVALID,
@@ -109,7 +60,11 @@ def _decode(request: HttpRequest) -> Any:
         )
     if content_type and content_type != "application/json":
         raise XapiError(XapiErrorCode.INVALID, "Send statements as application/json.")
-    body = raw_body(request)
+    return decode_json(call.body)
+
+
+def decode_json(body: bytes) -> Any:
+    """A JSON body, its nesting checked before it is parsed; NUL characters refused."""
     if b"\\u0000" in body:
         # PostgreSQL text cannot hold NUL; refusing it keeps both databases alike.
         raise XapiError(XapiErrorCode.INVALID, "Strings must not contain the NUL character.")
@@ -125,29 +80,33 @@ def _decode(request: HttpRequest) -> Any:
         raise XapiError(XapiErrorCode.INVALID, f"The body is not valid JSON: {error}") from error
 
 
-def _post(request: HttpRequest, client: XapiClient) -> HttpResponse:
-    body = _decode(request)
+def _post(call: Call, client: XapiClient) -> HttpResponse:
+    body = _decode(call)
     batch = isinstance(body, list)
     ids = statements_store(client=client, statements=body if batch else [body], batch=batch)
-    return _headers(HttpResponse(json.dumps(ids), content_type="application/json"))
+    return HttpResponse(json.dumps(ids), content_type="application/json")
 
 
-def _put(request: HttpRequest, client: XapiClient) -> HttpResponse:
-    statement_id = request.GET.get("statementId", "")
+def _put(call: Call, client: XapiClient) -> HttpResponse:
+    statement_id = call.params.get("statementId", "")
     if not is_uuid(statement_id):
         raise XapiError(XapiErrorCode.INVALID, "PUT needs a statementId parameter (a UUID).")
-    body = _decode(request)
+    body = _decode(call)
     if isinstance(body, list):
         raise XapiError(XapiErrorCode.INVALID, "PUT takes one statement, not an array.")
     statements_store(client=client, statements=[body], put_id=statement_id.lower())
-    return _headers(HttpResponse(status=204))
+    return HttpResponse(status=204)
 
 
-def _get(request: HttpRequest, client: XapiClient) -> HttpResponse:
-    params = {key: request.GET[key] for key in request.GET}
+def _get(call: Call, client: XapiClient) -> HttpResponse:
+    params = dict(call.params)
     if any("\x00" in key or "\x00" in value for key, value in params.items()):
         raise XapiError(XapiErrorCode.INVALID, "Parameters must not contain the NUL character.")
     consistent = timezone.now().isoformat()
+    form = params.get("format", "exact")
+    if form not in FORMATS:
+        raise XapiError(XapiErrorCode.INVALID, "format: must be exact, ids or canonical")
+    languages = accepted_languages(call.header("Accept-Language"))
     for name, voided in (("statementId", False), ("voidedStatementId", True)):
         if name in params:
             statement_id = params.pop(name)
@@ -158,17 +117,21 @@ def _get(request: HttpRequest, client: XapiClient) -> HttpResponse:
             if not is_uuid(statement_id):
                 raise XapiError(XapiErrorCode.INVALID, f"{name} must be a UUID.")
             row = statement_get(client=client, statement_id=statement_id, voided=voided)
-            response = HttpResponse(row.payload, content_type="application/json")
+            response = HttpResponse(
+                formatted(row.payload, form, languages), content_type="application/json"
+            )
             response["X-Experience-API-Consistent-Through"] = consistent
-            return _headers(response)
+            response["Last-Modified"] = http_date(row.stored.timestamp())
+            return response
     page = statements_query(client=client, params=params)
     more = ""
     if page.cursor is not None:
-        more = request.path + "?" + urlencode({**params, "cursor": page.cursor})
-    body = '{"statements":[' + ",".join(page.payloads) + '],"more":' + json.dumps(more) + "}"
+        more = call.path + "?" + urlencode({**params, "cursor": page.cursor})
+    payloads = [formatted(payload, form, languages) for payload in page.payloads]
+    body = '{"statements":[' + ",".join(payloads) + '],"more":' + json.dumps(more) + "}"
     response = HttpResponse(body, content_type="application/json")
     response["X-Experience-API-Consistent-Through"] = consistent
-    return _headers(response)
+    return response
 
 
 @login_required
