@@ -91,3 +91,46 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return str(self.statement_id)
+
+
+class DocumentKind(models.TextChoices):
+    STATE = "state", "State"
+    ACTIVITY_PROFILE = "activity_profile", "Activity Profile"
+    AGENT_PROFILE = "agent_profile", "Agent Profile"
+
+
+class Document(models.Model):
+    """A document of the State, Activity Profile or Agent Profile resource (Communication 2.2).
+
+    Documents are district-scoped like statements: `scope` is `d<district id>` for the clients
+    of a district, `c<client id>` for a client without one. `key` is the SHA-256 of the scope,
+    kind and identifying parameters, so one unique index holds however long the IRIs are."""
+
+    key = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=24)
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    district = models.ForeignKey(
+        "schools.District",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="xapi_documents",
+    )
+    client = models.ForeignKey(XapiClient, on_delete=models.PROTECT, related_name="documents")
+    activity_id = models.CharField(max_length=1000, blank=True)
+    agent_key = models.CharField(max_length=600, blank=True)
+    registration = models.CharField(max_length=36, blank=True)
+    document_id = models.CharField(max_length=1000)
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=200)
+    etag = models.CharField(max_length=40, help_text="SHA-1 of the content, hexadecimal.")
+    updated = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["scope", "kind", "agent_key"], name="xapi_document_agent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.document_id}"

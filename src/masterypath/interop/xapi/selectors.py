@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from masterypath.interop.xapi.errors import XapiError, XapiErrorCode, invalid
-from masterypath.interop.xapi.models import MappingState, Statement, XapiClient
+from masterypath.interop.xapi.models import Document, MappingState, Statement, XapiClient
 from masterypath.interop.xapi.validation import (
     agent_key,
     is_uuid,
@@ -70,7 +71,8 @@ def _flag(params: dict[str, str], name: str) -> bool:
     return value == "true"
 
 
-def _agent_param(raw: str) -> str:
+def agent_param(raw: str) -> str:
+    """The key of the Agent or Group in an `agent` parameter (JSON); 400 when invalid."""
     nesting_check(raw, "agent")
     try:
         agent = json.loads(raw)
@@ -102,7 +104,7 @@ def statements_query(*, client: XapiClient, params: dict[str, str]) -> Page:
     scope = statements_of(client)
     match = Q()
     if "agent" in params:
-        key = _agent_param(params["agent"])
+        key = agent_param(params["agent"])
         if _flag(params, "related_agents"):
             match &= Q(actor_key=key) | Q(related_agents__contains=f"\n{key}\n")
         else:
@@ -166,3 +168,85 @@ def statements_waiting_for(*, user: Any) -> QuerySet[Statement]:
     if staff is None or user.role != "district_admin":
         return rows.none()
     return rows.filter(district_id=staff.district_id).select_related("client")
+
+
+def documents_of(
+    *,
+    client: XapiClient,
+    kind: str,
+    activity_id: str = "",
+    agent_key: str = "",
+    registration: str | None = None,
+    since: datetime | None = None,
+) -> QuerySet[Document]:
+    """The documents of one kind in `client`'s scope for these parameters (the listing of ids
+    and the State resource's DELETE without stateId). `registration=None` means any."""
+    district_id = client_district_id(client)
+    scope = f"d{district_id}" if district_id is not None else f"c{client.pk}"
+    rows = Document.objects.filter(scope=scope, kind=kind)
+    if activity_id:
+        rows = rows.filter(activity_id=activity_id)
+    if agent_key:
+        rows = rows.filter(agent_key=agent_key)
+    if registration is not None:
+        rows = rows.filter(registration=registration)
+    if since is not None:
+        rows = rows.filter(updated__gt=since)
+    return rows
+
+
+def document_get(*, client: XapiClient, key: str) -> Document:
+    """One document by its key (see services.document_key); 404 when absent."""
+    row = Document.objects.filter(key=key).first()
+    if row is None:
+        raise XapiError(XapiErrorCode.NOT_FOUND, "No such document.")
+    return row
+
+
+def activity_object(*, client: XapiClient, activity_id: str) -> dict[str, Any]:
+    """The Activity as the statements of `client`'s scope describe it: the definitions of
+    every statement naming it, merged in the order stored (language maps merged per language,
+    other properties the latest)."""
+    rows = (
+        statements_of(client)
+        .filter(related_activities__contains=f"\n{activity_id}\n")
+        .order_by("id")
+        .values_list("payload", flat=True)[:1000]
+    )
+    definition: dict[str, Any] = {}
+    for payload in rows:
+        for activity in _activities_in(json.loads(payload)):
+            if activity.get("id") != activity_id or not isinstance(
+                activity.get("definition"), dict
+            ):
+                continue
+            for key, value in activity["definition"].items():
+                if key in {"name", "description", "extensions"} and isinstance(value, dict):
+                    definition[key] = {**definition.get(key, {}), **value}
+                else:
+                    definition[key] = value
+    result: dict[str, Any] = {"objectType": "Activity", "id": activity_id}
+    if definition:
+        result["definition"] = definition
+    return result
+
+
+def _activities_in(statement: dict[str, Any]) -> list[dict[str, Any]]:
+    """The activity objects of a statement: its object, a sub-statement's object, and the
+    context activities of both."""
+    found: list[dict[str, Any]] = []
+    parts = [statement]
+    target = statement.get("object")
+    if isinstance(target, dict) and target.get("objectType") == "SubStatement":
+        parts.append(target)
+    for part in parts:
+        target = part.get("object")
+        if isinstance(target, dict) and target.get("objectType", "Activity") == "Activity":
+            found.append(target)
+        context = part.get("context")
+        activities = context.get("contextActivities") if isinstance(context, dict) else None
+        if isinstance(activities, dict):
+            for items in activities.values():
+                listed = items if isinstance(items, list) else [items]
+                found.extend(item for item in listed if isinstance(item, dict))
+    return found

@@ -43,7 +43,7 @@ from masterypath.evidence.services import (
 )
 from masterypath.interop.xapi.errors import XapiError, XapiErrorCode, invalid
 from masterypath.interop.xapi.mapping import Plan, plans_for
-from masterypath.interop.xapi.models import MappingState, Statement, XapiClient
+from masterypath.interop.xapi.models import Document, MappingState, Statement, XapiClient
 from masterypath.interop.xapi.selectors import client_district_id, statements_of
 from masterypath.interop.xapi.validation import Checked, normalize, statement_check
 from masterypath.roster.models import Student
@@ -500,3 +500,148 @@ def statement_ignore(*, actor: Any, statement: Statement) -> Statement:
         actor=actor, action=AuditAction.UPDATE, subject=statement, detail={"mapping": "ignored"}
     )
     return statement
+
+
+# Documents: the State, Activity Profile and Agent Profile resources (Communication 2.2-2.7).
+
+
+@dataclass(frozen=True)
+class DocumentAddress:
+    """What names one document: the kind and the resource's identifying parameters."""
+
+    kind: str
+    document_id: str
+    activity_id: str = ""
+    agent_key: str = ""
+    registration: str = ""
+
+
+def document_scope(client: XapiClient) -> tuple[str, int | None]:
+    """(scope, district id): a district's clients share documents; a client without a district
+    has its own."""
+    district_id = client_district_id(client)
+    return (f"d{district_id}" if district_id is not None else f"c{client.pk}"), district_id
+
+
+def document_key(scope: str, address: DocumentAddress) -> str:
+    parts = [
+        scope,
+        address.kind,
+        address.activity_id,
+        address.agent_key,
+        address.registration,
+        address.document_id,
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def document_etag(content: bytes) -> str:
+    return hashlib.sha1(content, usedforsecurity=False).hexdigest()
+
+
+def _json_object(content: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+@transaction.atomic
+def document_put(
+    *,
+    client: XapiClient,
+    address: DocumentAddress,
+    content: bytes,
+    content_type: str,
+    merge: bool,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+    require_precondition: bool = False,
+) -> Document:
+    """Store a document (PUT), or with `merge` (POST) merge a JSON object into a stored JSON
+    object, top-level properties of the new one replacing the old ones.
+
+    `if_match` (an ETag or `*`) and `if_none_match` (`*`) are checked against the stored
+    document (412 when they fail); with `require_precondition` (the profile resources' PUT) a
+    stored document may only be replaced with one of them given (409 otherwise)."""
+    scope, district_id = document_scope(client)
+    key = document_key(scope, address)
+    existing = Document.objects.select_for_update().filter(key=key).first()
+    if if_match is not None and (
+        existing is None or (if_match != "*" and existing.etag not in _etags(if_match))
+    ):
+        raise XapiError(XapiErrorCode.PRECONDITION, "If-Match does not match the document.")
+    if (
+        if_none_match is not None
+        and existing is not None
+        and (if_none_match == "*" or existing.etag in _etags(if_none_match))
+    ):
+        raise XapiError(XapiErrorCode.PRECONDITION, "The document exists (If-None-Match).")
+    if (
+        require_precondition
+        and not merge
+        and existing is not None
+        and if_match is None
+        and if_none_match is None
+    ):
+        raise XapiError(
+            XapiErrorCode.CONFLICT,
+            "The document exists: send If-Match with its ETag (or If-None-Match: *) to change it.",
+        )
+    now = timezone.now()
+    if merge and existing is not None:
+        old = _json_object(bytes(existing.content))
+        new = _json_object(content)
+        if old is None or new is None or not existing.content_type.startswith("application/json"):
+            raise invalid(
+                "body", "POST merges JSON objects only: the stored or the sent document is not one"
+            )
+        content = json.dumps({**old, **new}).encode()
+        content_type = "application/json"
+    elif merge and _json_object(content) is None and content_type.startswith("application/json"):
+        raise invalid("body", "POST merges JSON objects only: send a JSON object")
+    if existing is None:
+        existing = Document(
+            key=key,
+            scope=scope,
+            kind=address.kind,
+            district_id=district_id,
+            client=client,
+            activity_id=address.activity_id,
+            agent_key=address.agent_key,
+            registration=address.registration,
+            document_id=address.document_id,
+        )
+    existing.content = content
+    existing.content_type = content_type or "application/octet-stream"
+    existing.etag = document_etag(content)
+    existing.updated = now
+    existing.save()
+    return existing
+
+
+def _etags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
+
+
+@transaction.atomic
+def document_delete(
+    *,
+    client: XapiClient,
+    address: DocumentAddress | None = None,
+    documents: Any = None,
+    if_match: str | None = None,
+) -> int:
+    """Delete one document (by address; 412 when If-Match fails) or every document of a
+    queryset from `selectors.documents_of` (the State resource's DELETE without stateId);
+    returns how many were deleted. A document that does not exist is not an error."""
+    if address is not None:
+        scope, _ = document_scope(client)
+        rows = Document.objects.filter(key=document_key(scope, address))
+        if if_match is not None:
+            existing = rows.first()
+            if existing is None or (if_match != "*" and existing.etag not in _etags(if_match)):
+                raise XapiError(XapiErrorCode.PRECONDITION, "If-Match does not match.")
+        return int(rows.delete()[0])
+    return int(documents.delete()[0]) if documents is not None else 0

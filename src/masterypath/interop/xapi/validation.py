@@ -19,7 +19,7 @@ VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # An absolute IRI: a scheme, a colon, then no whitespace, no angle brackets or quotes.
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
+IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
 _MBOX = re.compile(r"^mailto:[^@\s]+@[^@\s]+$")
 _SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
@@ -185,7 +185,7 @@ def _uuid(value: Any, path: str) -> str:
 
 
 def _iri(value: Any, path: str) -> str:
-    if not isinstance(value, str) or not _IRI.match(value):
+    if not isinstance(value, str) or not IRI.match(value):
         raise invalid(path, f"must be an absolute IRI (e.g. https://example.org/x), got {value!r}")
     return value
 
