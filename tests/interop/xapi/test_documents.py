@@ -92,9 +92,10 @@ def test_state_parameters_are_checked(lrs: Lrs, params: dict[str, str]) -> None:
 
 
 def test_profile_concurrency(lrs: Lrs) -> None:
-    """Replacing a stored profile needs If-Match (its ETag) or If-None-Match; a wrong ETag is
-    412, none at all 409; If-None-Match: * on a stored one is 412."""
+    """A profile PUT needs If-Match (its ETag) or If-None-Match: without either a new profile is
+    400 and a stored one 409; a wrong ETag is 412, If-None-Match: * on a stored one 412."""
     params = {"activityId": ACTIVITY, "profileId": "p"}
+    assert _call(lrs, "put", "activities/profile", params, {"v": 0}).status_code == 400
     created = _call(lrs, "put", "activities/profile", params, {"v": 1}, HTTP_IF_NONE_MATCH="*")
     assert created.status_code == 204
     etag = _call(lrs, "get", "activities/profile", params)["ETag"]

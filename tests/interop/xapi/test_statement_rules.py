@@ -144,7 +144,7 @@ def test_format_ids_keeps_only_identifiers(lrs: Lrs) -> None:
     got = lrs.get(statementId=statement_id, format="ids").json()
     assert got["actor"] == {"objectType": "Agent", "mbox": "mailto:ana@example.org"}
     assert got["verb"] == {"id": "https://t.org/v"}
-    assert got["object"] == {"objectType": "Activity", "id": "https://t.org/a"}
+    assert got["object"] == {"id": "https://t.org/a"}
     listed = lrs.get(format="ids").json()["statements"]
     assert listed[0]["verb"] == {"id": "https://t.org/v"}
 
@@ -214,3 +214,48 @@ def test_alternate_syntax_refusals(lrs: Lrs) -> None:
     assert _alternate(lrs, "GET", {**headers, "X-Experience-API-Version": "0.8"}).status_code == 400
     assert _alternate(lrs, "GET", {"X-Experience-API-Version": "1.0.3"}).status_code == 401
     assert _alternate(lrs, "GET", {**headers, "limit": "1"}).status_code == 200
+
+
+def test_alternate_syntax_takes_real_headers_too(lrs: Lrs) -> None:
+    """Credentials and version sent as real headers count when the form does not repeat them."""
+    response = lrs.http.post(
+        "/xapi/statements?method=GET",
+        data=urlencode({"limit": "1"}),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_AUTHORIZATION=lrs.auth,
+        **VERSION,
+    )
+    assert response.status_code == 200
+    assert response.json()["statements"] == []
+
+
+def test_attachment_descriptions_are_language_maps(lrs: Lrs) -> None:
+    """An attachment's description with a bad language tag is refused."""
+    attachment = {
+        "usageType": "https://t.org/usage",
+        "display": {"en-US": "file"},
+        "description": {"bad tag!": "x"},
+        "contentType": "text/plain",
+        "length": 1,
+        "sha2": "0" * 64,
+        "fileUrl": "https://t.org/f.txt",
+    }
+    assert lrs.post(statement(attachments=[attachment])).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("contentType", 5), ("contentType", "no slash"), ("sha2", "xyz"), ("fileUrl", "not iri")],
+)
+def test_attachment_fields_are_checked(lrs: Lrs, field: str, value: object) -> None:
+    """contentType is a media type, sha2 a hexadecimal SHA-2 digest, fileUrl an IRL."""
+    attachment = {
+        "usageType": "https://t.org/usage",
+        "display": {"en-US": "file"},
+        "contentType": "text/plain",
+        "length": 1,
+        "sha2": "a" * 64,
+        "fileUrl": "https://t.org/f.txt",
+    }
+    assert lrs.post(statement(attachments=[attachment])).status_code == 200
+    assert lrs.post(statement(attachments=[{**attachment, field: value}])).status_code == 400

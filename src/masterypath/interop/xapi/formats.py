@@ -62,7 +62,7 @@ def _object_ids(target: Any) -> Any:
         return target
     kind = target.get("objectType", "Activity")
     if kind == "Activity":
-        return {key: target[key] for key in ("objectType", "id") if key in target}
+        return {"id": target["id"]} if "id" in target else target
     if kind in {"Agent", "Group"}:
         return _agent_ids(target)
     if kind == "SubStatement":

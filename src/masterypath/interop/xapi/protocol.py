@@ -109,7 +109,8 @@ def call_from(request: HttpRequest) -> Call:
     except UnicodeDecodeError as error:
         raise invalid("body", "the form is not UTF-8") from error
     form = {key: values[-1] for key, values in fields.items()}
-    new_headers = {k: v for k, v in headers.items() if k not in FORM_HEADERS}
+    # Headers sent as headers still count; the form's fields replace them.
+    new_headers = {k: v for k, v in headers.items() if k not in {"content-type", "content-length"}}
     new_params: dict[str, str] = {}
     content = b""
     for key, value in form.items():

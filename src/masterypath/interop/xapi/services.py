@@ -563,8 +563,8 @@ def document_put(
     object, top-level properties of the new one replacing the old ones.
 
     `if_match` (an ETag or `*`) and `if_none_match` (`*`) are checked against the stored
-    document (412 when they fail); with `require_precondition` (the profile resources' PUT) a
-    stored document may only be replaced with one of them given (409 otherwise)."""
+    document (412 when they fail); with `require_precondition` (the profile resources' PUT)
+    one of them must be given: without, a stored document answers 409 and a new one 400."""
     scope, district_id = document_scope(client)
     key = document_key(scope, address)
     existing = Document.objects.select_for_update().filter(key=key).first()
@@ -578,17 +578,13 @@ def document_put(
         and (if_none_match == "*" or existing.etag in _etags(if_none_match))
     ):
         raise XapiError(XapiErrorCode.PRECONDITION, "The document exists (If-None-Match).")
-    if (
-        require_precondition
-        and not merge
-        and existing is not None
-        and if_match is None
-        and if_none_match is None
-    ):
-        raise XapiError(
-            XapiErrorCode.CONFLICT,
-            "The document exists: send If-Match with its ETag (or If-None-Match: *) to change it.",
-        )
+    if require_precondition and not merge and if_match is None and if_none_match is None:
+        if existing is not None:
+            raise XapiError(
+                XapiErrorCode.CONFLICT,
+                "The document exists: send If-Match with its ETag to change it.",
+            )
+        raise invalid("If-Match", "send If-Match (the ETag) or If-None-Match: * with a profile PUT")
     now = timezone.now()
     if merge and existing is not None:
         old = _json_object(bytes(existing.content))

@@ -21,6 +21,8 @@ _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 # An absolute IRI: a scheme, a colon, then no whitespace, no angle brackets or quotes.
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
 _MBOX = re.compile(r"^mailto:[^@\s]+@[^@\s]+$")
+_MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*(\s*;.*)?$")
+_SHA2 = re.compile(r"^([0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})$")
 _SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 # ISO 8601:2004 4.4.3.2: PnYnMnDTnHnMnS (any part may be left out, at least one given), or
@@ -485,8 +487,18 @@ def _attachments(value: Any, path: str) -> None:
                 raise invalid(where, f"an attachment needs {key}")
         _iri(attachment["usageType"], f"{where}.usageType")
         _language_map(attachment["display"], f"{where}.display")
+        if "description" in attachment:
+            _language_map(attachment["description"], f"{where}.description")
         if not isinstance(attachment["length"], int) or isinstance(attachment["length"], bool):
             raise invalid(f"{where}.length", "must be an integer")
+        content_type = attachment["contentType"]
+        if not isinstance(content_type, str) or not _MEDIA_TYPE.match(content_type):
+            raise invalid(f"{where}.contentType", f"must be a media type, got {content_type!r}")
+        sha2 = attachment["sha2"]
+        if not isinstance(sha2, str) or not _SHA2.match(sha2):
+            raise invalid(f"{where}.sha2", "must be a SHA-2 digest in hexadecimal")
+        if "fileUrl" in attachment:
+            _iri(attachment["fileUrl"], f"{where}.fileUrl")
 
 
 def _body(statement: dict[str, Any], path: str, checked: Checked, *, sub: bool) -> None:
