@@ -134,3 +134,21 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.document_id}"
+
+
+class AttachmentContent(models.Model):
+    """The raw data of a statement attachment sent in a multipart/mixed request, found by its
+    SHA-2 digest (the attachment's `sha2`); scoped like documents (`scope`)."""
+
+    scope = models.CharField(max_length=24)
+    sha2 = models.CharField(max_length=128)
+    content_type = models.CharField(max_length=200)
+    content = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "sha2"], name="xapi_attachment_scope_sha2")
+        ]
+
+    def __str__(self) -> str:
+        return self.sha2

@@ -10,7 +10,13 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from masterypath.interop.xapi.errors import XapiError, XapiErrorCode, invalid
-from masterypath.interop.xapi.models import Document, MappingState, Statement, XapiClient
+from masterypath.interop.xapi.models import (
+    AttachmentContent,
+    Document,
+    MappingState,
+    Statement,
+    XapiClient,
+)
 from masterypath.interop.xapi.validation import (
     agent_key,
     is_uuid,
@@ -250,3 +256,16 @@ def _activities_in(statement: dict[str, Any]) -> list[dict[str, Any]]:
                 listed = items if isinstance(items, list) else [items]
                 found.extend(item for item in listed if isinstance(item, dict))
     return found
+
+
+def attachment_data(*, client: XapiClient, sha2s: list[str]) -> list[tuple[str, str, bytes]]:
+    """(sha2, content type, data) of the attachments kept in `client`'s scope, in the order
+    asked; an attachment sent only by fileUrl has no data here and is left out."""
+    if not sha2s:
+        return []
+    district_id = client_district_id(client)
+    scope = f"d{district_id}" if district_id is not None else f"c{client.pk}"
+    rows = {row.sha2: row for row in AttachmentContent.objects.filter(scope=scope, sha2__in=sha2s)}
+    return [
+        (sha2, rows[sha2].content_type, bytes(rows[sha2].content)) for sha2 in sha2s if sha2 in rows
+    ]

@@ -41,9 +41,16 @@ from masterypath.evidence.services import (
     evidence_record_many,
     evidence_void_many,
 )
+from masterypath.interop.xapi.attachments import Part, check_parts, refuse_missing_data
 from masterypath.interop.xapi.errors import XapiError, XapiErrorCode, invalid
 from masterypath.interop.xapi.mapping import Plan, plans_for
-from masterypath.interop.xapi.models import Document, MappingState, Statement, XapiClient
+from masterypath.interop.xapi.models import (
+    AttachmentContent,
+    Document,
+    MappingState,
+    Statement,
+    XapiClient,
+)
 from masterypath.interop.xapi.selectors import client_district_id, statements_of
 from masterypath.interop.xapi.validation import Checked, normalize, statement_check
 from masterypath.roster.models import Student
@@ -197,12 +204,20 @@ def _joined(values: list[str]) -> str:
 
 
 def statements_store(
-    *, client: XapiClient, statements: list[Any], put_id: str | None = None, batch: bool = False
+    *,
+    client: XapiClient,
+    statements: list[Any],
+    put_id: str | None = None,
+    batch: bool = False,
+    parts: dict[str, Part] | None = None,
 ) -> list[str]:
     """Validate, then store `statements` all or none; returns their ids in order.
 
     A statement whose id is already stored with the same content is accepted again and
-    changes nothing; with different content the request fails with 409.
+    changes nothing; with different content the request fails with 409. `parts` are the
+    attachment parts of a multipart request by hash (see attachments.py): checked against the
+    statements, then kept with them in one transaction; without `parts` (a JSON request) every
+    attachment needs a fileUrl.
 
     Queries: one statement that maps to no evidence is one `INSERT ... ON CONFLICT DO NOTHING`
     in autocommit (its own durable transaction); anything else is one transaction with the
@@ -210,6 +225,17 @@ def statements_store(
     student and target look-ups are cached per process (see mapping.py).
     """
     prepared = _prepare(client, statements, put_id=put_id, batch=batch)
+    if parts is None:
+        refuse_missing_data(statements)
+        return _store_prepared(client, prepared)
+    check_parts(statements, parts)
+    with transaction.atomic():
+        ids = _store_prepared(client, prepared)
+        _keep_attachments(client, parts)
+    return ids
+
+
+def _store_prepared(client: XapiClient, prepared: list[_Prepared]) -> list[str]:
     plans = plans_for(
         owner=client.owner,
         statements=[p.received for p in prepared if not p.checked.voids],
@@ -270,6 +296,27 @@ def _db_values(row: _Row) -> tuple[Any, ...]:
         db_uuid(row.object_ref),
         row.mapping_state,
         row.mapping_note,
+    )
+
+
+def _keep_attachments(client: XapiClient, parts: dict[str, Part]) -> None:
+    scope, _ = document_scope(client)
+    stored = set(
+        AttachmentContent.objects.filter(scope=scope, sha2__in=list(parts)).values_list(
+            "sha2", flat=True
+        )
+    )
+    AttachmentContent.objects.bulk_create(
+        [
+            AttachmentContent(
+                scope=scope,
+                sha2=sha2,
+                content_type=part.headers.get("content-type", "application/octet-stream")[:200],
+                content=part.content,
+            )
+            for sha2, part in parts.items()
+            if sha2 not in stored
+        ]
     )
 
 

@@ -18,11 +18,21 @@ from django.views.decorators.http import require_POST
 
 from masterypath.continuum.access import access_target_by_code
 from masterypath.interop.xapi import protocol
+from masterypath.interop.xapi.attachments import (
+    Part,
+    attachment_parts,
+    boundary_of,
+    multipart_response,
+    parts_of,
+    sha2s_in,
+    statements_part,
+)
 from masterypath.interop.xapi.errors import XapiError, XapiErrorCode
 from masterypath.interop.xapi.formats import FORMATS, accepted_languages, formatted
 from masterypath.interop.xapi.models import XapiClient
 from masterypath.interop.xapi.protocol import VERSION, Call, with_headers, xapi_endpoint
 from masterypath.interop.xapi.selectors import (
+    attachment_data,
     statement_get,
     statements_query,
     statements_waiting_for,
@@ -51,16 +61,17 @@ def statements(call: Call) -> HttpResponse:
     raise XapiError(XapiErrorCode.METHOD, f"{call.method} is not supported here.")
 
 
-def _decode(call: Call) -> Any:
+def _decode(call: Call) -> tuple[Any, dict[str, Part] | None]:
+    """The statement(s) of a request, and the attachment parts of a multipart one."""
     content_type = call.content_type
-    if content_type.startswith("multipart/"):
-        raise XapiError(
-            XapiErrorCode.INVALID,
-            "Attachments sent as multipart/mixed are not supported; use fileUrl attachments.",
-        )
+    if content_type == "multipart/mixed":
+        parts = parts_of(call.body, boundary_of(call.header("Content-Type")))
+        return decode_json(statements_part(parts)), attachment_parts(parts)
     if content_type and content_type != "application/json":
-        raise XapiError(XapiErrorCode.INVALID, "Send statements as application/json.")
-    return decode_json(call.body)
+        raise XapiError(
+            XapiErrorCode.INVALID, "Send statements as application/json or multipart/mixed."
+        )
+    return decode_json(call.body), None
 
 
 def decode_json(body: bytes) -> Any:
@@ -81,9 +92,11 @@ def decode_json(body: bytes) -> Any:
 
 
 def _post(call: Call, client: XapiClient) -> HttpResponse:
-    body = _decode(call)
+    body, parts = _decode(call)
     batch = isinstance(body, list)
-    ids = statements_store(client=client, statements=body if batch else [body], batch=batch)
+    ids = statements_store(
+        client=client, statements=body if batch else [body], batch=batch, parts=parts
+    )
     return HttpResponse(json.dumps(ids), content_type="application/json")
 
 
@@ -91,10 +104,10 @@ def _put(call: Call, client: XapiClient) -> HttpResponse:
     statement_id = call.params.get("statementId", "")
     if not is_uuid(statement_id):
         raise XapiError(XapiErrorCode.INVALID, "PUT needs a statementId parameter (a UUID).")
-    body = _decode(call)
+    body, parts = _decode(call)
     if isinstance(body, list):
         raise XapiError(XapiErrorCode.INVALID, "PUT takes one statement, not an array.")
-    statements_store(client=client, statements=[body], put_id=statement_id.lower())
+    statements_store(client=client, statements=[body], put_id=statement_id.lower(), parts=parts)
     return HttpResponse(status=204)
 
 
@@ -107,6 +120,10 @@ def _get(call: Call, client: XapiClient) -> HttpResponse:
     if form not in FORMATS:
         raise XapiError(XapiErrorCode.INVALID, "format: must be exact, ids or canonical")
     languages = accepted_languages(call.header("Accept-Language"))
+    attachments_flag = params.get("attachments", "false").lower()
+    if attachments_flag not in {"true", "false"}:
+        raise XapiError(XapiErrorCode.INVALID, "attachments: must be true or false")
+    with_data = attachments_flag == "true"
     for name, voided in (("statementId", False), ("voidedStatementId", True)):
         if name in params:
             statement_id = params.pop(name)
@@ -117,8 +134,8 @@ def _get(call: Call, client: XapiClient) -> HttpResponse:
             if not is_uuid(statement_id):
                 raise XapiError(XapiErrorCode.INVALID, f"{name} must be a UUID.")
             row = statement_get(client=client, statement_id=statement_id, voided=voided)
-            response = HttpResponse(
-                formatted(row.payload, form, languages), content_type="application/json"
+            response = _answer(
+                client, formatted(row.payload, form, languages), [row.payload], with_data
             )
             response["X-Experience-API-Consistent-Through"] = consistent
             response["Last-Modified"] = http_date(row.stored.timestamp())
@@ -129,9 +146,18 @@ def _get(call: Call, client: XapiClient) -> HttpResponse:
         more = call.path + "?" + urlencode({**params, "cursor": page.cursor})
     payloads = [formatted(payload, form, languages) for payload in page.payloads]
     body = '{"statements":[' + ",".join(payloads) + '],"more":' + json.dumps(more) + "}"
-    response = HttpResponse(body, content_type="application/json")
+    response = _answer(client, body, page.payloads, with_data)
     response["X-Experience-API-Consistent-Through"] = consistent
     return response
+
+
+def _answer(client: XapiClient, body: str, payloads: list[str], with_data: bool) -> HttpResponse:
+    """JSON, or with `attachments=true` multipart/mixed with the attachments' data after it."""
+    if not with_data:
+        return HttpResponse(body, content_type="application/json")
+    data = attachment_data(client=client, sha2s=sha2s_in(payloads))
+    content, content_type = multipart_response(body, data)
+    return HttpResponse(content, content_type=content_type)
 
 
 @login_required
