@@ -33,7 +33,8 @@ trap cleanup EXIT
 
 # The suite, with its dependencies installed once per package-lock.json.
 mkdir -p "$CACHE"
-if ! cmp -s "$SUITE_SRC/package-lock.json" "$CACHE/package-lock.json" || [ ! -d "$CACHE/node_modules" ]; then
+if ! cmp -s "$SUITE_SRC/package-lock.json" "$CACHE/package-lock.json" \
+  || ! cmp -s "$SUITE_SRC/package.json" "$CACHE/package.json" || [ ! -d "$CACHE/node_modules" ]; then
   echo "npm ci (tests/conformance/xapi/package-lock.json)"
   rm -rf "$CACHE/node_modules"
   cp "$SUITE_SRC/package.json" "$SUITE_SRC/package-lock.json" "$CACHE/"
