@@ -6,13 +6,13 @@
 #   scripts/xapi_conformance.sh [--grep PATTERN] [--keep-log FILE]
 #
 # Needs node >= 18 and npm (dependencies from the suite's package-lock.json via `npm ci`, kept in
-# var/xapi-conformance/node_modules between runs). PORT (default 8765) picks the port.
+# var/xapi-conformance/node_modules between runs). PORT picks the port (default: a free one).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SUITE_SRC="$ROOT/tests/conformance/xapi"
 CACHE="$ROOT/var/xapi-conformance"
-PORT="${PORT:-8765}"
 PY="$ROOT/.venv/bin/python"
+PORT="${PORT:-$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}"
 GREP=""
 KEEP_LOG=""
 while [ $# -gt 0 ]; do
@@ -55,10 +55,17 @@ PASSWORD="$(printf '%s\n' "$CREDS" | sed -n 's/^password: //p')"
 "$ROOT/.venv/bin/gunicorn" masterypath.wsgi:application -b "127.0.0.1:$PORT" -k gthread -w 1 \
   --threads 8 --log-level warning >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$PORT/xapi/about" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+"$PY" - "$PORT" <<'PYEOF' || { tail -20 "$WORK/server.log"; exit 1; }
+import sys, time, urllib.request
+for _ in range(150):
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/xapi/about", timeout=2)
+        break
+    except OSError:
+        time.sleep(0.2)
+else:
+    sys.exit("the server did not start")
+PYEOF
 
 args=(-e "http://127.0.0.1:$PORT/xapi" -a -u "$USERNAME" -p "$PASSWORD" -x 1.0.3 -z)
 [ -n "$GREP" ] && args+=(-g "$GREP")
