@@ -23,8 +23,12 @@ from masterypath.mastery.selectors import (
     mastery_list_for_student,
     standings_for_student,
 )
-from masterypath.roster.access import access_section_by_id, access_student_by_id
-from masterypath.roster.models import EnrollmentRole, Student
+from masterypath.roster.access import (
+    access_section_by_id,
+    access_student_by_id,
+    enrolled_in_section_q,
+)
+from masterypath.roster.models import Student
 
 router = Router(tags=["mastery"])
 
@@ -107,9 +111,7 @@ def section_mastery(request: HttpRequest, section_id: int = ID) -> dict[str, Any
     section = access_section_by_id(request.user, section_id)
     cells = mastery_cells_for_section(section=section)
     students = (
-        Student.objects.filter(
-            enrollments__section=section, enrollments__role=EnrollmentRole.STUDENT
-        )
+        Student.objects.filter(enrolled_in_section_q(section))
         .order_by("family_name", "given_name", "id")
         .values("id", "given_name", "family_name")
         .distinct()
