@@ -8,6 +8,7 @@ from typing import Any
 from django.db import models
 
 from masterypath.common.models import AuditAction, AuditEntry
+from masterypath.common.read_ledger import note_students_audited
 
 
 def _subject_label(subject: models.Model) -> str:
@@ -23,6 +24,9 @@ def audit_record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Add one audit entry; `student_id` names whose record it touches."""
+    if AuditAction(action) == AuditAction.VIEW:
+        named = (detail or {}).get("students", [])
+        note_students_audited([student_id, *(named if isinstance(named, list) else [])])
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=AuditAction(action),
@@ -53,6 +57,8 @@ def audit_record_many(
         )
         for subject in subjects
     ]
+    if AuditAction(action) == AuditAction.VIEW:
+        note_students_audited(entry.student_id for entry in entries)
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
     return len(entries)
 

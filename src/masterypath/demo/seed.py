@@ -231,8 +231,9 @@ class DemoBuilder:
             last_name=family,
             role=role,
             password=self.password,
+            # The district administrator uses the admin, scoped to the district; superusers
+            # are the operator's alone (`masterypath createsuperuser`).
             is_staff=role == Role.DISTRICT_ADMIN,
-            is_superuser=role == Role.DISTRICT_ADMIN,
         )
 
     def _choice(self, shares: dict[str, float]) -> str:

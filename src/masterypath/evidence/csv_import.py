@@ -37,6 +37,7 @@ from masterypath.evidence.models import (
 )
 from masterypath.evidence.services import EvidenceBatchError, EvidenceRow, evidence_record_many
 from masterypath.evidence.services.writes import score_import_create, score_import_mark_committed
+from masterypath.roster.access import enrolled_in_section_q
 from masterypath.roster.models import Section, Student
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -201,7 +202,7 @@ def row_source_id(
 def _lookups(section: Section) -> tuple[dict[str, Student], dict[str, list[LearningTarget]]]:
     students = {
         s.local_id.strip().lower(): s
-        for s in Student.objects.filter(enrollments__section=section, enrollments__role="student")
+        for s in Student.objects.filter(enrolled_in_section_q(section))
     }
     targets: dict[str, list[LearningTarget]] = {}
     for target in (
