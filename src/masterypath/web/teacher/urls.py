@@ -5,6 +5,7 @@ from django.urls import path
 from masterypath.web.teacher.views import (
     assessments,
     corrections,
+    dashboard,
     exit_tickets,
     gradebook,
     imports,
@@ -16,6 +17,11 @@ from masterypath.web.teacher.views import (
 app_name = "teacher"
 
 urlpatterns = [
+    path(
+        "sections/<int:section_id>/dashboard/",
+        dashboard.section_dashboard_page,
+        name="section-dashboard",
+    ),
     path("sections/<int:section_id>/gradebook/", gradebook.gradebook, name="gradebook"),
     path(
         "sections/<int:section_id>/assessments/",
