@@ -16,8 +16,15 @@ from datetime import date, timedelta
 
 from django.db.models import Max, Q
 
-from masterypath.continuum.models import Domain, LearningTarget
-from masterypath.engine.classroom import GrowthChange, growth_change
+from masterypath.continuum.models import Domain, LearningTarget, TargetLink
+from masterypath.engine.classroom import (
+    GroupCandidate,
+    GroupReason,
+    GrowthChange,
+    flexible_groups,
+    growth_change,
+)
+from masterypath.engine.pathway import PathTarget, next_targets
 from masterypath.engine.wording import working_level
 from masterypath.evidence.models import Evidence
 from masterypath.evidence.selectors import default_level_for_section, student_list_for_scoring
@@ -26,6 +33,8 @@ from masterypath.reports.student_words import DomainPosition, domain_positions, 
 from masterypath.roster.models import Section, Student
 
 QUIET_WEEKS = 3  # default window of "no recent evidence"
+# How far above a student's working level the pathway looks for the next target.
+LOOKAHEAD_LEVELS = 4
 # Colour bands of the level rule (`engine.levels`): 0 stands for "not enough evidence".
 BANDS = (1, 2, 3, 4)
 NO_EVIDENCE_BAND = 0
@@ -80,6 +89,17 @@ class TargetDistribution:
         return sum(self.counts.values())
 
 
+@dataclass(frozen=True)
+class GroupSuggestion:
+    """Students who share a next target (`target`) or a gap to grade level (`gap`)."""
+
+    domain: Domain
+    reason: GroupReason
+    target: LearningTarget | None
+    gap: int | None
+    students: list[Student]
+
+
 @dataclass
 class SectionDashboard:
     section: Section
@@ -91,6 +111,9 @@ class SectionDashboard:
     cells: dict[tuple[int, int], MasteryCell]
     distribution_level: int
     distribution: list[TargetDistribution] = field(default_factory=list)
+    next_target: dict[tuple[int, int], LearningTarget] = field(default_factory=dict)
+    suggestions: list[GroupSuggestion] = field(default_factory=list)
+    leftovers: dict[int, list[Student]] = field(default_factory=dict)  # per domain
 
     @property
     def quiet(self) -> list[StudentRow]:
@@ -122,14 +145,15 @@ def covers(target: LearningTarget, level: int) -> bool:
     return target.level <= level <= high
 
 
-def _targets_at(domain_ids: Iterable[int], levels: set[int]) -> list[LearningTarget]:
-    """Top-level, current targets of the domains at any of the levels (one query)."""
-    if not levels:
-        return []
-    low, high = min(levels), max(levels)
-    window = Q(level__in=sorted(levels)) | Q(
-        level_high__isnull=False, level__lte=high, level_high__gte=low
-    )
+def completes(target: LearningTarget) -> int:
+    """The level a target completes: the end of its band."""
+    return target.level_high if target.level_high is not None else target.level
+
+
+def _targets_between(domain_ids: Iterable[int], low: int, high: int) -> list[LearningTarget]:
+    """Top-level, current targets of the domains belonging to any level from `low` to `high`
+    (one query), in competency then level order."""
+    window = Q(level__lte=high) & (Q(level__gte=low) | Q(level_high__gte=low))
     return list(
         LearningTarget.objects.filter(
             window,
@@ -140,6 +164,74 @@ def _targets_at(domain_ids: Iterable[int], levels: set[int]) -> list[LearningTar
         .select_related("competency__domain")
         .order_by("competency__position", "competency__code", "level", "position", "code")
     )
+
+
+def _predecessors(targets: Sequence[LearningTarget]) -> dict[int, tuple[int, ...]]:
+    """Target id -> the ids of the targets that precede it on the continuum (one query)."""
+    found: dict[int, list[int]] = defaultdict(list)
+    links = TargetLink.objects.filter(
+        kind=TargetLink.Kind.PRECEDES, destination_id__in=[t.pk for t in targets]
+    ).values_list("destination_id", "source_id")
+    for destination_id, source_id in links:
+        found[destination_id].append(source_id)
+    return {key: tuple(sorted(ids)) for key, ids in found.items()}
+
+
+def _next_target(
+    student: Student,
+    standing: StudentStanding,
+    targets: Sequence[LearningTarget],
+    predecessors: dict[int, tuple[int, ...]],
+    cells: dict[tuple[int, int], MasteryCell],
+) -> int | None:
+    """The first target the student learns next in the standing's domain (engine.pathway)."""
+
+    def proficient(target_id: int) -> bool:
+        cell = cells.get((student.pk, target_id))
+        return cell is not None and cell.is_proficient
+
+    path = [
+        PathTarget(
+            id=t.pk,
+            level=float(completes(t)),
+            order=t.position,
+            is_proficient=proficient(t.pk),
+            predecessors=predecessors.get(t.pk, ()),
+        )
+        for t in targets
+        if t.competency.domain_id == standing.domain.pk
+        and standing.level <= completes(t) <= standing.level + LOOKAHEAD_LEVELS
+    ]
+    chosen = next_targets(path, working_level=standing.level, limit=1)
+    return chosen[0] if chosen else None
+
+
+def _suggest(
+    domain: Domain,
+    rows: Sequence[StudentRow],
+    next_of: dict[tuple[int, int], LearningTarget],
+    order: Sequence[int],
+    by_id: dict[int, LearningTarget],
+) -> tuple[list[GroupSuggestion], list[Student]]:
+    students = {row.student.pk: row.student for row in rows}
+    candidates = []
+    for row in rows:
+        standing = next(s for s in row.standings if s.domain.pk == domain.pk)
+        target = next_of.get((row.student.pk, domain.pk))
+        gap = standing.position.words.gap if standing.position is not None else None
+        candidates.append(GroupCandidate(row.student.pk, target.pk if target else None, gap))
+    grouping = flexible_groups(candidates, target_order=order)
+    suggestions = [
+        GroupSuggestion(
+            domain=domain,
+            reason=group.reason,
+            target=by_id[group.key] if group.reason == GroupReason.TARGET else None,
+            gap=group.key if group.reason == GroupReason.GAP else None,
+            students=[students[i] for i in group.student_ids],
+        )
+        for group in grouping.groups
+    ]
+    return suggestions, [students[i] for i in grouping.leftovers]
 
 
 def _last_evidence(student_ids: Sequence[int]) -> dict[int, date]:
@@ -210,8 +302,28 @@ def section_dashboard(
         for standing in row.standings:
             members[(standing.domain.pk, standing.level)].append(row.student)
     levels = {level for _, level in members} | {distribution_level}
-    targets = _targets_at([d.pk for d in domains], levels)
+    targets = _targets_between([d.pk for d in domains], min(levels), max(levels) + LOOKAHEAD_LEVELS)
     cells = mastery_cells_for_section(section=section, target_ids=[t.pk for t in targets])
+    predecessors = _predecessors(targets)
+    by_id = {t.pk: t for t in targets}
+    next_of: dict[tuple[int, int], LearningTarget] = {}
+    for row in rows:
+        for standing in row.standings:
+            found = _next_target(row.student, standing, targets, predecessors, cells)
+            if found is not None:
+                next_of[(row.student.pk, standing.domain.pk)] = by_id[found]
+    order = [
+        t.pk
+        for t in sorted(
+            targets, key=lambda t: (completes(t), t.competency.position, t.position, t.code)
+        )
+    ]
+    suggestions: list[GroupSuggestion] = []
+    leftovers: dict[int, list[Student]] = {}
+    for domain in domains:
+        found_groups, left = _suggest(domain, rows, next_of, order, by_id)
+        suggestions += found_groups
+        leftovers[domain.pk] = left
     blocks = []
     for domain in domains:
         for level in sorted(lv for d, lv in members if d == domain.pk):
@@ -237,4 +349,7 @@ def section_dashboard(
         cells=cells,
         distribution_level=distribution_level,
         distribution=distribution,
+        next_target=next_of,
+        suggestions=suggestions,
+        leftovers=leftovers,
     )

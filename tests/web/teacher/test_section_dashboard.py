@@ -14,15 +14,17 @@ from django.test.utils import CaptureQueriesContext
 
 from masterypath.common.models import AuditAction, AuditEntry
 from masterypath.evidence.models import Evidence
+from masterypath.groups.services import student_group_save
 from masterypath.roster.models import Student
 from tests import factories as f
 from tests.conftest import World, user_of
 from tests.web.teacher.section_world import SectionWorld, add_section_data
 
 # Session, user and staff, the section, students, domains, placements and their domains,
-# latest evidence, the section's level, targets, the mastery selector (students, evidence,
-# estimates, targets, scale levels, policies), the audit entry.
-DASHBOARD_QUERIES = 18
+# latest evidence, the section's level, targets and the links between them, the mastery
+# selector (students, evidence, estimates, targets, scale levels, policies), the audit entry,
+# saved groups and their students.
+DASHBOARD_QUERIES = 21
 
 
 @pytest.fixture
@@ -63,7 +65,7 @@ def test_heatmap_opens_on_each_students_own_level(data: SectionWorld) -> None:
     Dev (not placed, grade 4) with the grade-4 ones."""
     world = data.world
     html = _client(world, "teacher_a").get(_url(world)).content.decode()
-    heatmap = _section(html, 'id="heatmap-heading"', 'id="distribution-heading"')
+    heatmap = _section(html, 'id="heatmap-heading"', 'id="groups-heading"')
     blocks = heatmap.split("<h3")[1:]
     assert len(blocks) == 2
     grade3, grade4 = blocks
@@ -198,6 +200,12 @@ def test_query_budget_does_not_grow_with_students(
 ) -> None:  # type: ignore[no-untyped-def]
     world = data.world
     client = _client(world, "teacher_a")
+    student_group_save(
+        actor=user_of(world, "teacher_a"),
+        section=world.sections["S1"],
+        name="Saved",
+        student_ids=[world.students["s1"].pk],
+    )
     client.get(_url(world))
     with CaptureQueriesContext(connection) as few:
         client.get(_url(world))

@@ -15,11 +15,14 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from masterypath.continuum.models import LearningTarget
-from masterypath.engine.wording import grade_name
+from masterypath.engine.classroom import GroupReason
+from masterypath.engine.wording import grade_gap_words, grade_name
+from masterypath.groups.models import GroupBasis
 from masterypath.mastery.selectors import MasteryCell
 from masterypath.reports.section_dashboard import (
     BANDS,
     NO_EVIDENCE_BAND,
+    GroupSuggestion,
     LevelBlock,
     SectionDashboard,
     TargetDistribution,
@@ -173,3 +176,35 @@ def distribution_chart(rows: list[TargetDistribution], *, level: int) -> Chart:
         ],
     )
     return Chart(title=title, description=description, spec=spec, table=table)
+
+
+@dataclass(frozen=True)
+class SuggestionCard:
+    """A suggested group as the page offers it: why, who, and the name it is saved under."""
+
+    suggestion: GroupSuggestion
+    reason: str
+    name: str
+    basis: str
+    focus_target_id: int | None
+
+
+def suggestion_cards(dashboard: SectionDashboard) -> list[SuggestionCard]:
+    """Each suggestion with a default name ("4.NF.2 group 1", "1 grade below group 2")."""
+    numbers: dict[str, int] = {}
+    cards = []
+    for suggestion in dashboard.suggestions:
+        if suggestion.reason == GroupReason.TARGET and suggestion.target is not None:
+            target = suggestion.target
+            stem = target.code
+            reason = f"Next target {target.code}: {target.statement}"
+            basis, focus = GroupBasis.TARGET, target.pk
+        else:
+            gap = grade_gap_words(suggestion.gap or 0)
+            stem = gap[:1].upper() + gap[1:]
+            reason = f"{stem} in {suggestion.domain.title}, with different next targets"
+            basis, focus = GroupBasis.GAP, None
+        numbers[stem] = numbers.get(stem, 0) + 1
+        name = f"{stem} group {numbers[stem]}"
+        cards.append(SuggestionCard(suggestion, reason, name, str(basis), focus))
+    return cards

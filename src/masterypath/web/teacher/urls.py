@@ -8,6 +8,7 @@ from masterypath.web.teacher.views import (
     dashboard,
     exit_tickets,
     gradebook,
+    groups,
     imports,
     observations,
     scoring,
@@ -22,6 +23,8 @@ urlpatterns = [
         dashboard.section_dashboard_page,
         name="section-dashboard",
     ),
+    path("sections/<int:section_id>/groups/", groups.group_new, name="group-new"),
+    path("groups/<int:group_id>/delete/", groups.group_delete, name="group-delete"),
     path("sections/<int:section_id>/gradebook/", gradebook.gradebook, name="gradebook"),
     path(
         "sections/<int:section_id>/assessments/",

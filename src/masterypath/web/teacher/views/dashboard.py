@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from masterypath.evidence.access import access_scorable_section_by_id
+from masterypath.groups.selectors import student_group_list_for_section
 from masterypath.reports.section_dashboard import QUIET_WEEKS, section_dashboard
 from masterypath.web.audit_reads import audit_students_read
 from masterypath.web.inputs import query_level
@@ -18,6 +19,7 @@ from masterypath.web.teacher.dashboard import (
     distribution_chart,
     heatmap_blocks,
     level_heading,
+    suggestion_cards,
 )
 from masterypath.web.teacher.views.common import LEVELS, section_nav
 
@@ -62,6 +64,13 @@ def section_dashboard_page(request: HttpRequest, section_id: int) -> HttpRespons
         "chart": distribution_chart(board.distribution, level=board.distribution_level),
         "legend": [(band, band_name(band)) for band in (1, 2, 3, 4)],
         "distribution_heading": level_heading(board.distribution_level),
+        "suggestions": suggestion_cards(board),
+        "saved_groups": student_group_list_for_section(section=section),
+        "leftovers": [
+            (domain, board.leftovers[domain.pk])
+            for domain in board.domains
+            if board.leftovers.get(domain.pk)
+        ],
     }
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "teacher/section_dashboard.html", context, status=status)
