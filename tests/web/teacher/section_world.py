@@ -59,3 +59,23 @@ def add_section_data(world: World) -> SectionWorld:
     for days, level in ((250, 1.5), (43, 2.4), (0, 2.45)):
         place(cara, data.domain_id, today - timedelta(days=days), level)
     return SectionWorld(world=world, today=timezone.localdate(), cara=cara, dev=dev, level3=level3)
+
+
+def add_group_students(data: SectionWorld) -> SectionWorld:
+    """Eva, Finn and Gus (grade 4, a 3 on 4.NF.1: next 4.NF.2, like Ana and Ben) and Hana and
+    Ivo (grade 4, working at grade 3 level: Hana proficient on 3.NF.1, next 3.NF.2; Ivo on
+    both, next 4.NF.1): a group on 4.NF.2 and one of 1 grade below (Cara, Hana, Ivo)."""
+    world = data.world
+    section = world.sections["S1"]
+    for name in ("Eva", "Finn", "Gus"):
+        student = f.StudentFactory(school=section.school, given_name=name, family_name="Next")
+        f.enroll(section, student)
+        f.add_evidence(student, world.targets[0], 3, days_ago=2)
+    domain_id = world.targets[0].competency.domain_id
+    for name, proficient in (("Hana", data.level3[:1]), ("Ivo", data.level3)):
+        student = f.StudentFactory(school=section.school, given_name=name, family_name="Gap")
+        f.enroll(section, student)
+        for target in proficient:
+            f.add_evidence(student, target, 3, days_ago=2)
+        place(student, domain_id, data.today, 2.5)
+    return data

@@ -16,28 +16,12 @@ from masterypath.groups.services import GroupError, GroupErrorCode, student_grou
 from masterypath.roster.models import Student
 from tests import factories as f
 from tests.conftest import World, user_of
-from tests.web.teacher.section_world import SectionWorld, add_section_data, place
+from tests.web.teacher.section_world import SectionWorld, add_group_students, add_section_data
 
 
 @pytest.fixture
 def data(world: World) -> SectionWorld:
-    """The section world plus Eva, Finn and Gus (grade 4, a 3 on 4.NF.1: next 4.NF.2, like
-    Ana and Ben) and Hana and Ivo (grade 4, working at grade 3 level: Hana proficient on
-    3.NF.1, next 3.NF.2; Ivo on both, next 4.NF.1)."""
-    data = add_section_data(world)
-    section = world.sections["S1"]
-    for name in ("Eva", "Finn", "Gus"):
-        student = f.StudentFactory(school=section.school, given_name=name, family_name="Next")
-        f.enroll(section, student)
-        f.add_evidence(student, world.targets[0], 3, days_ago=2)
-    domain_id = world.targets[0].competency.domain_id
-    for name, proficient in (("Hana", data.level3[:1]), ("Ivo", data.level3)):
-        student = f.StudentFactory(school=section.school, given_name=name, family_name="Gap")
-        f.enroll(section, student)
-        for target in proficient:
-            f.add_evidence(student, target, 3, days_ago=2)
-        place(student, domain_id, data.today, 2.5)
-    return data
+    return add_group_students(add_section_data(world))
 
 
 def _client(world: World, person: str) -> Client:
