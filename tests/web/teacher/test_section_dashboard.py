@@ -21,10 +21,11 @@ from tests.conftest import World, user_of
 from tests.web.teacher.section_world import SectionWorld, add_section_data
 
 # Session, user and staff, the section, students, domains, placements and their domains,
-# latest evidence, the section's level, targets and the links between them, the mastery
-# selector (students, evidence, estimates, targets, scale levels, policies), the audit entry,
-# saved groups and their students.
-DASHBOARD_QUERIES = 21
+# latest evidence, paces (summaries), the section's level, targets and the links between
+# them, estimates and scale levels for the next targets, the mastery selector (students,
+# evidence, estimates, targets, scale levels, policies), the audit entry, saved groups and
+# their students.
+DASHBOARD_QUERIES = 24
 
 
 @pytest.fixture

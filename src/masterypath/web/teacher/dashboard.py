@@ -14,7 +14,6 @@ from typing import Any
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from masterypath.continuum.models import LearningTarget
 from masterypath.engine.classroom import GroupReason
 from masterypath.engine.wording import grade_gap_words, grade_name
 from masterypath.groups.models import GroupBasis
@@ -26,6 +25,7 @@ from masterypath.reports.section_dashboard import (
     LevelBlock,
     SectionDashboard,
     TargetDistribution,
+    TargetRow,
 )
 from masterypath.roster.models import Student
 from masterypath.web.charts import Chart, Table, _base
@@ -65,7 +65,7 @@ class HeatmapBlock:
 
 
 def _cell_html(
-    pattern: str, level: int, student: Student, target: LearningTarget, cell: MasteryCell | None
+    pattern: str, level: int, student: Student, target: TargetRow, cell: MasteryCell | None
 ) -> str:
     href = pattern.format(s=student.pk, t=target.pk) + f"?level={level}"
     if cell is not None and cell.value is not None:
