@@ -46,6 +46,7 @@ from masterypath.continuum.services import (
 )
 from masterypath.demo import district_frameworks as authored
 from masterypath.demo.feedback import add_family_feedback
+from masterypath.demo.flexible_groups import add_demo_groups
 from masterypath.demo.people import draw_adult_name, draw_race, draw_student, surname_for
 from masterypath.demo.standards import StandardRow, ela_standards, math_standards
 from masterypath.evidence.models import Assessment, EvidenceKind, EvidenceSource
@@ -1040,6 +1041,7 @@ def seed_demo(
     say("mastery estimates and placements")
     add_family_feedback(students=builder.demo_family(), as_of=as_of)
     say("teachers' feedback for the demo family")
+    add_demo_groups(username=DEMO_LOGINS[Role.TEACHER], as_of=as_of)
     audit_record(
         actor=None,
         action=AuditAction.IMPORT,
