@@ -37,6 +37,7 @@ from masterypath.continuum.models import (
     TargetLink,
 )
 from masterypath.demo import district_frameworks as authored
+from masterypath.demo.early_warning import early_warning_demo
 from masterypath.demo.feedback import add_family_feedback
 from masterypath.demo.people import draw_adult_name, draw_race, draw_student, surname_for
 from masterypath.demo.standards import StandardRow, ela_standards, math_standards
@@ -117,6 +118,7 @@ class Latent:
     rate: dict[str, float]
     late_rate: dict[str, float]
     break_at: float
+    profile: str = "steady"
 
     def level(self, domain: str, t_years: float) -> float:
         early = min(t_years, self.break_at)
@@ -744,6 +746,7 @@ class DemoBuilder:
             rate=rate,
             late_rate=late_rate,
             break_at=break_at,
+            profile=profile,
         )
 
     # -- classes ---------------------------------------------------------------------------
@@ -1026,6 +1029,8 @@ def seed_demo(
     say("evidence")
     mastery = mastery_recompute(district=builder.district, as_of=as_of)
     say("mastery estimates and placements")
+    early_warning_demo(builder=builder, as_of=as_of)
+    say("planted profiles and early warnings")
     add_family_feedback(students=builder.demo_family(), as_of=as_of)
     say("teachers' feedback for the demo family")
     audit_record(
