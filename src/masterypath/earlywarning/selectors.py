@@ -106,3 +106,16 @@ def exception_hits(*, district: District) -> QuerySet[ExceptionHit]:
         .select_related("student", "school", "domain")
         .order_by("rule", "-need", "student__family_name", "student__given_name", "pk")
     )
+
+
+def exceptions_default_as_of(*, district: District, today: date) -> date:
+    """The day the lists describe: the district's latest evidence day, today at the latest
+    (a demo or an archived district keeps the date of its data)."""
+    latest = (
+        counted_evidence()
+        .filter(student__district=district)
+        .order_by("-observed_at")
+        .values_list("observed_at", flat=True)
+        .first()
+    )
+    return min(timezone.localdate(latest), today) if latest else today
