@@ -76,10 +76,10 @@ def test_a_hit_found_again_keeps_when_it_was_first_seen() -> None:
 
 
 def test_district_thresholds_change_the_lists() -> None:
-    """With 'behind' meaning three grades, a student two grades below is no longer listed."""
+    """With 'behind' meaning three years, a student 2.6 years behind is no longer listed."""
     world = build_world()
     admin = f.UserFactory(role=Role.DISTRICT_ADMIN)
-    pupil(world, grade=6, tracks={world.math: rising(3.9, 0.1, DAYS)})
+    pupil(world, grade=7, tracks={world.math: rising(3.9, 0.1, DAYS)})
     exceptions_recompute(district=world.district, as_of=AS_OF)
     assert ExceptionHit.objects.filter(rule=Rule.TWO_BELOW).count() == 1
     stored = early_warning_settings_set(

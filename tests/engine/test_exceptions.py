@@ -75,12 +75,13 @@ def test_steady_student_on_grade_level_has_no_exception() -> None:
 
 @pytest.mark.parametrize(
     ("position", "grade", "hit"),
-    [(3.9, 5, True), (4.0, 5, False), (2.5, 5, True), (1.2, 3, True), (5.5, 5, False)],
+    [(3.2, 5, True), (3.4, 5, False), (2.5, 5, True), (1.2, 3, True), (4.0, 5, False)],
 )
-def test_two_below_counts_whole_grades_of_the_working_level(
+def test_two_below_is_two_years_behind_the_expectation_for_the_time_of_year(
     position: float, grade: int, hit: bool
 ) -> None:
-    """Working at floor(position): 3.9 in grade 5 works on grade 3 targets, two below."""
+    """On November 20 a fifth grader is expected at 5.27 (2.7 months of school done): 3.2 is
+    2.07 levels behind, 3.4 only 1.87."""
     flat = [(day, position) for day in DAYS[-4:]]
     assert ((Rule.TWO_BELOW, MATH) in rules_of(student(domain(MATH, flat), grade=grade))) is hit
 

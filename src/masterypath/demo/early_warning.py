@@ -18,7 +18,11 @@ if TYPE_CHECKING:
 def early_warning_demo(*, builder: DemoBuilder, as_of: date) -> None:
     PlantedProfile.objects.bulk_create(
         [
-            PlantedProfile(student=student, profile=latent.profile, latent=asdict(latent))
+            PlantedProfile(
+                student=student,
+                profile=latent.profile,
+                latent={**asdict(latent), "origin": builder.origin.isoformat()},
+            )
             for student, latent in zip(builder.students, builder.latent, strict=True)
         ],
         batch_size=1000,

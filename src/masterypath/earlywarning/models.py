@@ -37,6 +37,9 @@ class ExceptionRun(models.Model):
     as_of = models.DateField()
     computed_at = models.DateTimeField()
     counts = models.JSONField(default=dict)
+    # Per school id: students, and how many gained one level or more this school year and
+    # over the last twelve months (engine.exceptions.level_gains).
+    gains = models.JSONField(default=dict)
 
     def __str__(self) -> str:
         return f"Exceptions of {self.district_id} as of {self.as_of}"

@@ -30,8 +30,9 @@ def thresholds_for_district(*, district: District) -> Thresholds:
     return Thresholds.from_mapping(stored.thresholds if stored else {})
 
 
-def continuum_positions_for(domain_ids: Iterable[int]) -> dict[int, float]:
-    """Each target's position on its domain's continuum (a sub-target takes its parent's)."""
+def continuum_positions_for(domain_ids: Iterable[int]) -> tuple[dict[int, float], dict[int, int]]:
+    """Each target's position on its domain's continuum (a sub-target takes its parent's),
+    and each target's domain."""
     rows = list(
         LearningTarget.objects.filter(competency__domain_id__in=list(domain_ids)).values_list(
             "pk", "parent_id", "competency__domain_id", "level", "level_high", "position"
@@ -45,7 +46,7 @@ def continuum_positions_for(domain_ids: Iterable[int]) -> dict[int, float]:
     for pk, parent, *_ in rows:
         if parent is not None and parent in positions:
             positions[pk] = positions[parent]
-    return positions
+    return positions, {pk: domain for pk, _, domain, *_ in rows}
 
 
 def student_records_for_district(*, district: District, as_of: date) -> list[StudentRecord]:
@@ -64,12 +65,21 @@ def student_records_for_district(*, district: District, as_of: date) -> list[Stu
         .values_list("student_id", "target__competency__domain_id", "target_id", "day")
     )
     domain_ids = sorted({domain_id for _, domain_id, _, _ in rows})
-    positions = continuum_positions_for(domain_ids)
+    positions, domain_of = continuum_positions_for(domain_ids)
     days: dict[tuple[int, int], dict[date, list[float]]] = defaultdict(lambda: defaultdict(list))
     for student_id, domain_id, target_id, day in rows:
         position = positions.get(target_id)
         if position is not None:
             days[(student_id, domain_id)][day].append(position)
+    top_of: dict[int, float] = defaultdict(float)
+    for target_id, position in positions.items():
+        top_of[domain_of[target_id]] = max(top_of[domain_of[target_id]], position)
+    highest: dict[tuple[int, int], float] = {}
+    for student_id, domain_id, target_id, _ in rows:
+        position = positions.get(target_id)
+        if position is not None:
+            key = (student_id, domain_id)
+            highest[key] = max(highest.get(key, position), position)
     domains = {domain.pk: domain for domain in Domain.objects.filter(pk__in=domain_ids)}
     by_student: dict[int, list[int]] = defaultdict(list)
     for student_id, domain_id in sorted(days):
@@ -88,6 +98,7 @@ def student_records_for_district(*, district: District, as_of: date) -> list[Stu
                         for day, values in sorted(days[(student_id, domain_id)].items())
                     ),
                     is_academic=domains[domain_id].is_academic,
+                    reached_top=highest[(student_id, domain_id)] >= top_of[domain_id] - 1e-9,
                 )
                 for domain_id in by_student[student_id]
             ),

@@ -20,7 +20,13 @@ from masterypath.earlywarning.selectors import (
     student_records_for_district,
     thresholds_for_district,
 )
-from masterypath.engine.exceptions import Hit, Thresholds, detect
+from masterypath.engine.exceptions import (
+    Hit,
+    StudentRecord,
+    Thresholds,
+    detect,
+    level_gains,
+)
 from masterypath.roster.models import Student
 from masterypath.schools.models import District
 
@@ -66,10 +72,30 @@ def exceptions_recompute(
     counts["new"] = len(new)
     ExceptionRun.objects.update_or_create(
         district=district,
-        defaults={"as_of": as_of, "computed_at": timezone.now(), "counts": counts},
+        defaults={
+            "as_of": as_of,
+            "computed_at": timezone.now(),
+            "counts": counts,
+            "gains": _gains_by_school(records, as_of=as_of),
+        },
     )
     say("exception lists stored", 3, 3)
     return counts
+
+
+def _gains_by_school(records: list[StudentRecord], *, as_of: date) -> dict[str, dict[str, int]]:
+    school_of = {record.student_id: record.school_id for record in records}
+    by_school: dict[str, dict[str, int]] = {}
+    for gain in level_gains(records, as_of=as_of):
+        row = by_school.setdefault(
+            str(school_of[gain.student_id]), {"students": 0, "this_year": 0, "twelve_months": 0}
+        )
+        row["students"] += 1
+        row["this_year"] += int(gain.this_year is not None and gain.this_year >= 1.0 - 1e-9)
+        row["twelve_months"] += int(
+            gain.last_twelve_months is not None and gain.last_twelve_months >= 1.0 - 1e-9
+        )
+    return by_school
 
 
 def exception_hits_replace(*, district: District, hits: list[Hit], as_of: date) -> set[HitKey]:

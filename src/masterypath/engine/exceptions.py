@@ -10,9 +10,11 @@ follows their learning day by day, while the placement (80% of a level proficien
 design. Time is counted in months of school (``engine.school_year.school_months``: July and
 August do not count); a school week is 7 days of school.
 
-* **two or more grades below** (per domain): the working level ``floor(position)`` (the grade
-  whose targets the student is learning) is at least ``behind_grades`` below the grade. The
-  position is the mean of the last ``smooth_points`` days.
+* **two or more grades below** (per domain): the position is ``behind_grades`` levels or more
+  below the grade-level expectation for the time of year (below), i.e. two years of learning
+  behind; the words give the working level ``floor(position)`` (the grade whose targets the
+  student is learning) and the grade. The position is the mean of the last ``smooth_points``
+  days.
 * **struggling in several domains** (per student): ``struggling_domains`` or more academic
   domains where the position is ``struggling_gap`` levels or more below the grade-level
   expectation for the time of year, ``grade + (months of school since August 1) / 10`` (a
@@ -30,6 +32,8 @@ August do not count); a school week is 7 days of school.
   ten months of school) of the academic domains measured is ``rapid_pace`` times the expected
   one level per school year or more; a domain is measured with ``rapid_min_points`` days over
   ``rapid_min_months`` months of school or more ("enough evidence to say so").
+* A student assessed on the last target of a domain's continuum has nothing left to gain there:
+  neither "not progressing" nor "slowing down" applies.
 * **no recent evidence** (per domain; a coverage gap for the teacher, not a student problem): no
   evidence for ``gap_weeks`` school weeks while at least half of the student's grade-mates in
   the school have some in that domain (a domain nobody is taught now is no gap).
@@ -47,9 +51,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
-from masterypath.engine.continuum import growth
+import numpy as np
+
+from masterypath.engine.continuum import _t_critical as t_critical_95
 from masterypath.engine.school_year import BREAK_MONTHS, FIRST_MONTH, school_months
 from masterypath.engine.wording import ENGLISH, Translator, grade_name
 
@@ -171,6 +178,8 @@ class DomainRecord:
     domain: str
     positions: tuple[tuple[date, float], ...]
     is_academic: bool = True
+    # Assessed on the domain's last target: nothing is left to gain on this continuum.
+    reached_top: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,11 +205,13 @@ class Hit:
     facts: dict[str, Any]
 
 
+@lru_cache(maxsize=65536)
 def school_weeks(start: date, end: date) -> float:
     """School weeks from ``start`` to ``end`` (July and August do not count)."""
     return school_months(start, end, break_months=BREAK_MONTHS) * WEEKS_PER_MONTH
 
 
+@lru_cache(maxsize=4096)
 def weeks_before(end: date, weeks: float) -> date:
     """The latest day at least ``weeks`` school weeks before ``end``."""
     day = end
@@ -209,6 +220,7 @@ def weeks_before(end: date, weeks: float) -> date:
     return day
 
 
+@lru_cache(maxsize=65536)
 def weeks_after(start: date, weeks: float, *, limit: date) -> date:
     """The first day ``weeks`` school weeks after ``start`` (``limit`` at the latest)."""
     day = start
@@ -247,9 +259,43 @@ def last_gain(positions: Sequence[tuple[date, float]], *, min_gain: float) -> da
     return gained_on
 
 
+# Months of school are counted from a fixed day, once per date (the rules ask for the same
+# few hundred dates thousands of times).
+_REFERENCE = date(2000, FIRST_MONTH, 1)
+
+
+@lru_cache(maxsize=65536)
+def _school_month(day: date) -> float:
+    return school_months(_REFERENCE, day, break_months=BREAK_MONTHS)
+
+
+def _months(points: Sequence[tuple[date, float]]) -> tuple[np.ndarray, np.ndarray]:
+    return (
+        np.array([_school_month(day) for day, _ in points], dtype=np.float64),
+        np.array([level for _, level in points], dtype=np.float64),
+    )
+
+
+def _fit(months: np.ndarray, levels: np.ndarray) -> tuple[float, float] | None:
+    """Least-squares slope per month of school and its standard error (inf below 3 points);
+    None below 2 distinct months (as ``engine.continuum.growth``)."""
+    if months.size < 2:
+        return None
+    centred = months - months.mean()
+    sxx = float(np.dot(centred, centred))
+    if sxx <= 0.0:
+        return None
+    slope = float(np.dot(centred, levels - levels.mean()) / sxx)
+    if months.size < 3:
+        return slope, math.inf
+    residuals = levels - levels.mean() - slope * centred
+    return slope, math.sqrt(float(np.dot(residuals, residuals)) / (months.size - 2) / sxx)
+
+
 def pace(positions: Sequence[tuple[date, float]], *, as_of: date) -> float | None:
     """Levels gained per school year: the least-squares slope per month of school times 10."""
-    return growth(positions, as_of=as_of, break_months=BREAK_MONTHS).pace
+    fit = _fit(*_months([p for p in positions if p[0] <= as_of]))
+    return None if fit is None else fit[0] * SCHOOL_YEAR_MONTHS
 
 
 def _grades_words(gap: int, translator: Translator) -> str:
@@ -333,18 +379,21 @@ def _domain_hits(
         "working_level": standing.working,
         "expected_level": record.grade_level,
         "gap": standing.gap,
+        "behind_expected": round(standing.behind_expected, 2),
         "last_gain_on": standing.gained_on.isoformat() if standing.gained_on else None,
     }
-    if standing.gap <= -t.behind_grades:
-        # Dated from the first day of the current run this far below the grade of the day.
+    if standing.behind_expected >= t.behind_grades - 1e-9:
+        # Dated from the first day of the current run this far behind the expectation.
         since_on = points[-1][0]
         for day, level in reversed(points):
-            if (
-                math.floor(level + 1e-9) - grade_on(record.grade_level, day, as_of)
-                > -t.behind_grades
+            if expected_position(grade_on(record.grade_level, day, as_of), day) - level < (
+                t.behind_grades - 1e-9
             ):
                 break
             since_on = day
+        # Whole grades, as the words name them: working level against the grade, at least
+        # the whole years behind the expectation for the time of year.
+        below = max(-standing.gap, math.floor(standing.behind_expected + 1e-9))
         measured = pace(points, as_of=as_of)
         shortfall = max(0.0, 1.0 - measured) if measured is not None else 0.0
         hits.append(
@@ -353,21 +402,27 @@ def _domain_hits(
                 rule=Rule.TWO_BELOW,
                 domain_id=domain.domain_id,
                 detected_on=since_on,
-                # Grades below first, then how far the pace falls short of a level a year.
-                need=float(-standing.gap) + min(shortfall, 1.0) * 0.99,
+                # How far behind first, then how far the pace falls short of a level a year.
+                need=standing.behind_expected + min(shortfall, 1.0) * 0.5,
                 sentence=translator.gettext(
                     "%(gap)s in %(domain)s: working at %(working)s, expected %(expected)s; "
                     "%(since)s"
                 )
-                % words,
+                % {
+                    **words,
+                    "gap": _grades_words(-below, translator),
+                },
                 facts={**facts, "pace": None if measured is None else round(measured, 2)},
             )
         )
+    if domain.reached_top:
+        return hits
     window = weeks_before(as_of, t.stalled_weeks)
     recent_days = sum(1 for day, _ in points if day > window)
     gained_on = standing.gained_on
     if (
         gained_on is not None
+        and points[0][0] < window  # the history covers the whole window
         and school_weeks(gained_on, as_of) >= t.stalled_weeks
         and recent_days >= t.stalled_min_days
     ):
@@ -416,21 +471,29 @@ def _domain_hits(
 def _slowing(
     points: Sequence[tuple[date, float]], *, as_of: date, t: Thresholds
 ) -> tuple[float, float] | None:
-    """(earlier pace, recent pace) in levels per school year when the fall is significant."""
-    result = growth(
-        points,
-        as_of=as_of,
-        recent_months=t.recent_months,
-        earlier_months=t.earlier_months,
-        min_points=t.min_points,
-        break_months=BREAK_MONTHS,
-    )
-    if not result.is_slowing or result.earlier_slope is None or result.recent_slope is None:
+    """(earlier pace, recent pace) in levels per school year when the fall is significant:
+    the recent slope below the earlier one by more than ``t_0.95 * sqrt(se_1^2 + se_2^2)``,
+    ``n_1 + n_2 - 4`` degrees of freedom (the test of ``engine.continuum.growth``)."""
+    months, levels = _months(points)
+    now = _school_month(as_of)
+    recent = months > now - t.recent_months
+    earlier = ~recent & (months > now - t.recent_months - t.earlier_months)
+    n_recent, n_earlier = int(recent.sum()), int(earlier.sum())
+    if n_recent < t.min_points or n_earlier < t.min_points:
         return None
-    recent = result.recent_slope * SCHOOL_YEAR_MONTHS
-    if recent >= t.slowing_max_pace:
+    early_fit = _fit(months[earlier], levels[earlier])
+    recent_fit = _fit(months[recent], levels[recent])
+    if early_fit is None or recent_fit is None:
         return None
-    return result.earlier_slope * SCHOOL_YEAR_MONTHS, recent
+    difference = recent_fit[0] - early_fit[0]
+    se = math.hypot(early_fit[1], recent_fit[1])
+    critical = t_critical_95(max(n_recent + n_earlier - 4, 1))
+    if difference >= 0 or (se > 0.0 and difference / se >= -critical):
+        return None
+    recent_pace = recent_fit[0] * SCHOOL_YEAR_MONTHS
+    if recent_pace >= t.slowing_max_pace:
+        return None
+    return early_fit[0] * SCHOOL_YEAR_MONTHS, recent_pace
 
 
 def _gap_hit(
@@ -589,3 +652,52 @@ def _rapid_hit(
             "domains": [{"domain": n, "pace": round(p, 2)} for n, p in paces],
         },
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LevelGain:
+    """Levels a student gained, on average over their academic domains measured: since the
+    school year began (first evidence day of the year to ``as_of``) and over the last twelve
+    months (None when unknown)."""
+
+    student_id: int
+    this_year: float | None
+    last_twelve_months: float | None
+
+
+def _gain_since(points: Sequence[tuple[date, float]], start: date, smooth: int) -> float | None:
+    before = [level for day, level in points if day < start]
+    after = [level for day, level in points if day >= start]
+    if not after:
+        return None
+    first = before[-smooth:] if before else after[:smooth]
+    last = after[-smooth:]
+    return sum(last) / len(last) - sum(first) / len(first)
+
+
+def level_gains(
+    records: Sequence[StudentRecord], *, as_of: date, smooth_points: int = 3
+) -> list[LevelGain]:
+    """Per student, the mean over academic domains of the position gained since August 1
+    (from the last days before it, else the first days after) and since the same day a year
+    earlier: "gained one or more levels this year" is ``this_year >= 1``."""
+    year = as_of.year if as_of.month >= FIRST_MONTH else as_of.year - 1
+    starts = (date(year, FIRST_MONTH, 1), as_of.replace(year=as_of.year - 1))
+    gains = []
+    for record in records:
+        per_start: list[float | None] = []
+        for start in starts:
+            values = [
+                gain
+                for domain in record.domains
+                if domain.is_academic
+                for gain in [
+                    _gain_since(
+                        [p for p in domain.positions if p[0] <= as_of], start, smooth_points
+                    )
+                ]
+                if gain is not None
+            ]
+            per_start.append(sum(values) / len(values) if values else None)
+        gains.append(LevelGain(record.student_id, per_start[0], per_start[1]))
+    return gains

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("masterypath.web.leaders.urls")),
     path("district/imports/", include("masterypath.web.imports.urls")),
     path("district/methods/", include("masterypath.web.methods.urls")),
+    path("early-warning/", include("masterypath.web.earlywarning.urls")),
 ]
