@@ -109,6 +109,10 @@ def test_who_to_support_first_lists_the_most_behind_first_with_reasons(scene: Sc
     assert page.index("Ben") < page.index("Ana")
     assert "4 grades below in Mathematics: working at grade 4, expected grade 8" in page
     assert "Struggling in several areas <strong>2</strong>" in page
+    # Counted in students, as the list's count: two students, four entries, all new.
+    assert "Two or more grades below <strong>2</strong>" in page
+    assert "2 new" in page
+    assert "4 new" not in page
 
 
 def test_filters_narrow_the_list(scene: Scene) -> None:

@@ -3,7 +3,7 @@ hits an actor may see, filtered by school, grade and domain, most need first."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
@@ -111,18 +111,18 @@ def exception_lists_for(
     run = ExceptionRun.objects.filter(district_id=district_id).first()
     visible = hits_visible_to(actor).filter(district_id=district_id)
     scoped = _filtered(visible, filters)
-    students: dict[str, set[int]] = {}
-    new: Counter[str] = Counter()
+    students: dict[str, set[int]] = defaultdict(set)
+    new: dict[str, set[int]] = defaultdict(set)  # students listed for the first time
     for rule, student_id, first_seen in scoped.values_list("rule", "student_id", "first_seen_on"):
-        students.setdefault(rule, set()).add(student_id)
+        students[rule].add(student_id)
         if run is not None and first_seen == run.as_of:
-            new[rule] += 1
+            new[rule].add(student_id)
     counts = [
         RuleCount(
             rule=rule,
             title=RULE_TITLES[rule],
             students=len(students.get(str(rule), ())),
-            new=new[str(rule)],
+            new=len(new.get(str(rule), ())),
         )
         for rule in RULE_ORDER
     ]
