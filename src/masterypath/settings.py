@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "masterypath.evidence",
     "masterypath.mastery",
     "masterypath.groups",
+    "masterypath.earlywarning",
     "masterypath.jobs",
     "masterypath.interop.case",
     "masterypath.interop.oneroster",

@@ -45,6 +45,7 @@ from masterypath.continuum.services import (
     targets_create_many,
 )
 from masterypath.demo import district_frameworks as authored
+from masterypath.demo.early_warning import early_warning_demo
 from masterypath.demo.feedback import add_family_feedback
 from masterypath.demo.flexible_groups import add_demo_groups
 from masterypath.demo.people import draw_adult_name, draw_race, draw_student, surname_for
@@ -140,6 +141,7 @@ class Latent:
     rate: dict[str, float]
     late_rate: dict[str, float]
     break_at: float
+    profile: str = "steady"
 
     def level(self, domain: str, t_years: float) -> float:
         early = min(t_years, self.break_at)
@@ -762,6 +764,7 @@ class DemoBuilder:
             rate=rate,
             late_rate=late_rate,
             break_at=break_at,
+            profile=profile,
         )
 
     # -- classes ---------------------------------------------------------------------------
@@ -1039,6 +1042,8 @@ def seed_demo(
     say("evidence")
     mastery = mastery_recompute(district=builder.district, as_of=as_of)
     say("mastery estimates and placements")
+    early_warning_demo(builder=builder, as_of=as_of)
+    say("planted profiles and early warnings")
     add_family_feedback(students=builder.demo_family(), as_of=as_of)
     say("teachers' feedback for the demo family")
     add_demo_groups(username=DEMO_LOGINS[Role.TEACHER], as_of=as_of)

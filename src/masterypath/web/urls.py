@@ -25,4 +25,5 @@ urlpatterns = [
     path("district/imports/", include("masterypath.web.imports.urls")),
     path("district/methods/", include("masterypath.web.methods.urls")),
     path("district/audit/", include("masterypath.web.audit_log.urls")),
+    path("early-warning/", include("masterypath.web.earlywarning.urls")),
 ]
