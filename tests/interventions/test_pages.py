@@ -321,3 +321,24 @@ def test_the_profile_with_interventions_has_a_query_budget(
     client = _client(world, "teacher_a")
     with django_assert_max_num_queries(16 + 5):  # type: ignore[operator]
         assert client.get(f"/students/{world.students['s1'].pk}/").status_code == 200
+
+
+def test_a_guardian_reads_the_support_in_plain_words(world: World, current: Intervention) -> None:
+    """s1's guardian sees the strategy, how often, the goal and how it goes, in words; the
+    other participant is not named."""
+    text = _client(world, "g1").get(f"/family/children/{world.students['s1'].pk}/").content
+    page = text.decode()
+    assert "Extra support at school" in page
+    assert "Small-group fractions in" in page
+    assert "3 times a week, 30 minutes each" in page
+    assert "Goal: move from level 2.2 to level 2.8" in page
+    assert "Okafor" not in page
+
+
+def test_the_guardian_reads_it_in_spanish(world: World, current: Intervention) -> None:
+    """With Spanish chosen, the support reads in Spanish."""
+    client = _client(world, "g1")
+    client.post("/language/", {"language": "es", "next": "/"})
+    page = client.get(f"/family/children/{world.students['s1'].pk}/").content.decode()
+    assert "Apoyo adicional en la escuela" in page
+    assert "3 veces por semana" in page
