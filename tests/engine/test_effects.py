@@ -275,3 +275,26 @@ def test_rows_with_missing_values_are_left_out() -> None:
     est = _estimate(with_null, seed=0)
     full = _estimate(frame.filter(pl.col("student_id") != 0), seed=0)
     assert est == full
+
+
+def test_wilson_interval_matches_a_hand_computed_value() -> None:
+    """7 of 20 at 95%: Wilson gives 0.181 to 0.567 (Brown, Cai and DasGupta's formula)."""
+    from masterypath.engine.effects import wilson_interval
+
+    result = wilson_interval(7, 20)
+    assert result.share == pytest.approx(0.35)
+    assert result.low == pytest.approx(0.1812, abs=1e-3)
+    assert result.high == pytest.approx(0.5671, abs=1e-3)
+
+
+def test_wilson_interval_stays_inside_zero_and_one_and_suppresses_small_groups() -> None:
+    """All successes: the high end is 1 and the low end below it; under ten: suppressed."""
+    from masterypath.engine.effects import wilson_interval
+
+    full = wilson_interval(12, 12)
+    assert full.high == pytest.approx(1.0)
+    assert full.low is not None
+    assert 0.7 < full.low < 1.0
+    small = wilson_interval(3, 9)
+    assert small.suppressed
+    assert small.share is None

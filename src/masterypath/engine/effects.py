@@ -331,3 +331,51 @@ def matched_effect_by_group(
             bias_correction=bias_correction,
         )
     return result
+
+
+@dataclass(frozen=True)
+class Proportion:
+    """A share with its Wilson interval; all None when suppressed (fewer than ``min_group``)."""
+
+    share: float | None
+    low: float | None
+    high: float | None
+    n: int
+    suppressed: bool
+
+
+# Two-sided standard normal quantiles for the usual levels (no scipy in the engine).
+_Z = {
+    0.8: 1.2815515655446004,
+    0.9: 1.6448536269514722,
+    0.95: 1.959963984540054,
+    0.99: 2.5758293035489004,
+}
+
+
+def wilson_interval(
+    successes: int, n: int, *, level: float = 0.95, min_group: int = DEFAULT_MIN_GROUP
+) -> Proportion:
+    """The share ``p = successes / n`` with the Wilson score interval::
+
+        centre = (p + z^2 / 2n) / (1 + z^2 / n)
+        half   = z / (1 + z^2 / n) * sqrt(p (1 - p) / n + z^2 / 4n^2)
+
+    Source: E. B. Wilson, "Probable inference, the law of succession, and statistical
+    inference", JASA 22 (1927); recommended over the plain normal interval for small ``n`` by
+    Brown, Cai and DasGupta, Statistical Science 16 (2001). ``level`` is one of 0.8, 0.9,
+    0.95, 0.99."""
+    if not 0 <= successes <= n:
+        raise EffectInputError("successes must be between 0 and n")
+    if level not in _Z:
+        raise EffectInputError(f"level must be one of {sorted(_Z)}")
+    if n < max(min_group, 1):
+        return Proportion(share=None, low=None, high=None, n=n, suppressed=True)
+    z = _Z[level]
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z / denominator * float(np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)))
+    return Proportion(
+        share=p, low=max(0.0, centre - half), high=min(1.0, centre + half), n=n, suppressed=False
+    )

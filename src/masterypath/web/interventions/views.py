@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from masterypath.accounts.models import User
+from masterypath.accounts.models import Role, User
 from masterypath.continuum.models import Domain
 from masterypath.interventions.access import (
+    LEADER_ROLES,
     access_intervention_for_change,
     access_student_for_intervention,
     root_causes_visible_to,
@@ -44,9 +45,16 @@ from masterypath.interventions.services import (
     root_cause_record,
     session_log,
 )
-from masterypath.roster.access import access_section_by_id
+from masterypath.reports.what_works import what_works
+from masterypath.roster.access import (
+    access_section_by_id,
+    active_user,
+    district_administered_by,
+    schools_visible_to,
+)
 from masterypath.roster.models import Section, Staff, Student
 from masterypath.roster.selectors import student_list_for_section
+from masterypath.schools.models import District
 from masterypath.web.charts import Chart, ProgressMark, aim_line_chart
 from masterypath.web.interventions.forms import (
     CheckForm,
@@ -341,3 +349,29 @@ def student_section(user: User, student: Student) -> dict[str, Any]:
         "tiers": tier_history_for_student(student=student),
         "can_start": staff_user(user) is not None,
     }
+
+
+@login_required
+def what_works_page(request: HttpRequest) -> HttpResponse:
+    """Per strategy: growth against matched similar students, success rate, cost per level,
+    per student group with suppression. A counselor's or principal's school; a district
+    admin's whole district (`?school=<id>` narrows it to one school)."""
+    user = active_user(request.user)
+    if user is None or user.role not in LEADER_ROLES:
+        raise Http404("Leaders only.")
+    school = None
+    school_id = request.GET.get("school", "")
+    if user.role != Role.DISTRICT_ADMIN or school_id.isdigit():
+        schools = schools_visible_to(user)
+        school = (
+            schools.filter(pk=int(school_id)).first() if school_id.isdigit() else schools.first()
+        )
+        if school is None:
+            raise Http404("No such school.")
+    district_id = district_administered_by(user) if school is None else school.district_id
+    district = District.objects.filter(pk=district_id).first() if district_id else None
+    if district is None:
+        raise Http404("No district.")
+    report = what_works(district=district, school=school, as_of=timezone.localdate())
+    context = {"report": report, "school": school, "district": district}
+    return render(request, "interventions/what_works.html", context)
