@@ -305,7 +305,7 @@ def what_works(*, district: District, school: School | None = None, as_of: date)
         cost = strategy.cost_per_student
         cost_per_level = (
             (cost / Decimal(str(round(effect.effect, 4)))).quantize(Decimal("1"))
-            if cost is not None and effect.effect is not None and effect.effect > 0.01
+            if cost is not None and effect.effect is not None and (effect.low or 0) > 0
             else None
         )
         results.append(
