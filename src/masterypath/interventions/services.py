@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from masterypath.accounts.actors import Actor
+from masterypath.accounts.actors import Actor, SystemActor
 from masterypath.accounts.models import User
 from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
@@ -44,7 +44,7 @@ from masterypath.schools.models import District, School
 Code = InterventionErrorCode
 
 
-def _user(actor: Actor | None) -> User | None:
+def _user(actor: Actor | SystemActor | None) -> User | None:
     return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
@@ -60,7 +60,7 @@ def intervention_settings_for(*, district: District) -> InterventionSettings:
 
 @transaction.atomic
 def intervention_settings_set(
-    *, actor: Actor, district: District, requires_root_cause_for_tier_3: bool
+    *, actor: Actor | SystemActor, district: District, requires_root_cause_for_tier_3: bool
 ) -> InterventionSettings:
     settings, _ = InterventionSettings.objects.update_or_create(
         district=district,
@@ -78,7 +78,7 @@ def intervention_settings_set(
 @transaction.atomic
 def strategy_create(
     *,
-    actor: Actor,
+    actor: Actor | SystemActor,
     district: District,
     name: str,
     tier: int,
@@ -136,7 +136,7 @@ def strategy_create(
 @transaction.atomic
 def root_cause_record(
     *,
-    actor: Actor,
+    actor: Actor | SystemActor,
     school: School,
     scope: RootCauseScope,
     problem: str,
@@ -218,7 +218,7 @@ def _weeks(starts_on: date, ends_on: date) -> int:
 @transaction.atomic
 def intervention_start(
     *,
-    actor: Actor,
+    actor: Actor | SystemActor,
     strategy: Strategy,
     students: Sequence[Student],
     staff: Staff,
@@ -336,7 +336,7 @@ def intervention_start(
 
 def _tier_change(
     *,
-    actor: Actor,
+    actor: Actor | SystemActor,
     student: Student,
     domain: Domain,
     tier: int,
@@ -368,7 +368,7 @@ def _tier_change(
 @transaction.atomic
 def tier_set(
     *,
-    actor: Actor,
+    actor: Actor | SystemActor,
     student: Student,
     domain: Domain,
     tier: int,
@@ -412,7 +412,7 @@ def _check_in_period(intervention: Intervention, on: date, today: date, field: s
 @transaction.atomic
 def session_log(
     *,
-    actor: Actor,
+    actor: Actor | SystemActor,
     intervention: Intervention,
     held_on: date,
     minutes: int,
@@ -446,7 +446,7 @@ def session_log(
 @transaction.atomic
 def progress_check_record(
     *,
-    actor: Actor,
+    actor: Actor | SystemActor,
     participant: Participant,
     checked_on: date,
     level: float,
@@ -475,7 +475,7 @@ def progress_check_record(
 @transaction.atomic
 def participant_close(
     *,
-    actor: Actor,
+    actor: Actor | SystemActor,
     participant: Participant,
     outcome: Outcome,
     closed_on: date,
