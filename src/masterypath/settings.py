@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "masterypath.mastery",
     "masterypath.groups",
     "masterypath.earlywarning",
+    "masterypath.interventions",
     "masterypath.jobs",
     "masterypath.interop.case",
     "masterypath.interop.oneroster",

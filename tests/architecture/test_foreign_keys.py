@@ -14,6 +14,7 @@ ORDER = [
     "roster",
     "evidence",
     "mastery",
+    "interventions",
     "reports",
     "case",
     "oneroster",

@@ -48,6 +48,7 @@ from masterypath.demo import district_frameworks as authored
 from masterypath.demo.early_warning import early_warning_demo
 from masterypath.demo.feedback import add_family_feedback
 from masterypath.demo.flexible_groups import add_demo_groups
+from masterypath.demo.interventions import add_interventions
 from masterypath.demo.people import draw_adult_name, draw_race, draw_student, surname_for
 from masterypath.demo.standards import StandardRow, ela_standards, math_standards
 from masterypath.evidence.models import Assessment, EvidenceKind, EvidenceSource
@@ -1047,6 +1048,8 @@ def seed_demo(
     add_family_feedback(students=builder.demo_family(), as_of=as_of)
     say("teachers' feedback for the demo family")
     add_demo_groups(username=DEMO_LOGINS[Role.TEACHER], as_of=as_of)
+    add_interventions(district=builder.district, as_of=as_of, seed=seed)
+    say("interventions, root causes and their sessions")
     audit_record(
         actor=None,
         action=AuditAction.IMPORT,

@@ -23,6 +23,7 @@ from masterypath.roster.access import access_student_by_id
 from masterypath.roster.models import Student
 from masterypath.web.audit_reads import audit_students_read
 from masterypath.web.family.forms import ReportPeriodForm
+from masterypath.web.interventions.views import student_section
 from masterypath.web.student.views import growth_chart, has_growth, track_chart
 
 
@@ -61,6 +62,7 @@ def profile(request: HttpRequest, student_id: int) -> HttpResponse:
         "growth": growth_chart(positions, title=_("Placement per area over time"))
         if has_growth(positions)
         else None,
+        "interventions": student_section(user, student),
         "report_form": ReportPeriodForm(
             initial={"start": data.years[0].year.starts_on, "end": today},
             auto_id=f"report-{student.pk}-%s",
