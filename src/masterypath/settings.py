@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "masterypath.roster",
     "masterypath.evidence",
     "masterypath.mastery",
+    "masterypath.plans",
     "masterypath.jobs",
     "masterypath.interop.case",
     "masterypath.interop.oneroster",

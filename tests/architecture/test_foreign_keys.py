@@ -14,6 +14,7 @@ ORDER = [
     "roster",
     "evidence",
     "mastery",
+    "plans",
     "reports",
     "case",
     "oneroster",
