@@ -14,12 +14,13 @@ from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from masterypath.accounts.models import Role, User
 from masterypath.common.audit import audit_record
+from masterypath.common.bulk import concrete_field, db_column, db_datetimes
 from masterypath.common.event_types import Pair
 from masterypath.continuum.access import targets_visible_in_district
 from masterypath.continuum.models import LearningTarget
@@ -768,55 +769,86 @@ def goal_progress_refresh(*, goal_ids: Sequence[int]) -> int:
     if not goal_ids:
         return 0
     progress = goal_progress(_progress_frame(goal_ids))
-    by_goal = {row["goal_id"]: row for row in progress.iter_rows(named=True)}
+    by_goal = {row[0]: row[1:] for row in progress.iter_rows()}
     now = timezone.now()
-    goals = list(
+    stored = (
         Goal.objects.filter(pk__in=goal_ids)
         .exclude(status=GoalStatus.DROPPED)
-        .select_related("plan")
-    )
-    changed: list[Goal] = []
-    met: list[Goal] = []
-    for goal in goals:
-        row = by_goal.get(goal.pk)
-        if row is None:
-            continue
-        current, n_met, n_total = row["current_level"], row["targets_met"], row["targets_total"]
-        is_met = bool(row["is_met"])
-        before = (goal.current_level, goal.targets_met, goal.targets_total, goal.status)
-        goal.current_level = current
-        if goal.baseline_level is None:
-            goal.baseline_level = current
-        goal.targets_met, goal.targets_total = n_met, n_total
-        if is_met and goal.status == GoalStatus.OPEN:
-            goal.status, goal.met_at = GoalStatus.MET, now
-            met.append(goal)
-        elif not is_met and goal.status == GoalStatus.MET:
-            # Newer evidence moved a target back below its level: the goal is open again.
-            goal.status, goal.met_at = GoalStatus.OPEN, None
-        if before != (goal.current_level, goal.targets_met, goal.targets_total, goal.status):
-            goal.progress_at = now
-            changed.append(goal)
-    Goal.objects.bulk_update(
-        changed,
-        [
+        .values_list(
+            "pk",
+            "plan_id",
             "current_level",
             "baseline_level",
             "targets_met",
             "targets_total",
             "status",
             "met_at",
-            "progress_at",
-        ],
-        batch_size=1000,
+        )
     )
+    changed: list[tuple[Any, ...]] = []
+    met: list[tuple[int, int]] = []
+    for pk, plan_id, level, baseline, n_met_before, n_total_before, status, met_at in stored:
+        found = by_goal.get(pk)
+        if found is None:
+            continue
+        current, n_met, n_total, is_met = found
+        new_status, new_met_at = status, met_at
+        if is_met and status == GoalStatus.OPEN:
+            new_status, new_met_at = GoalStatus.MET, now
+            met.append((pk, plan_id))
+        elif not is_met and status == GoalStatus.MET:
+            # Newer evidence moved a target back below its level: the goal is open again.
+            new_status, new_met_at = GoalStatus.OPEN, None
+        if (level, n_met_before, n_total_before, status) != (current, n_met, n_total, new_status):
+            changed.append(
+                (
+                    current,
+                    current if baseline is None else baseline,
+                    n_met,
+                    n_total,
+                    str(new_status),
+                    new_met_at,
+                    now,
+                    pk,
+                )
+            )
+    _goal_progress_save(changed)
     PlanEvent.objects.bulk_create(
         [
-            PlanEvent(plan=goal.plan, goal=goal, kind=PlanEventKind.GOAL_MET, detail={}, at=now)
-            for goal in met
+            PlanEvent(plan_id=plan_id, goal_id=pk, kind=PlanEventKind.GOAL_MET, detail={}, at=now)
+            for pk, plan_id in met
         ]
     )
     return len(changed)
+
+
+def _goal_progress_save(rows: Sequence[tuple[Any, ...]]) -> None:
+    """One UPDATE by id per goal (rows in `_PROGRESS_FIELDS` order, then the id), sent as one
+    executemany: Django's bulk_update builds a CASE per column whose cost grows with the
+    square of the batch on SQLite."""
+    if not rows:
+        return
+    table = Goal._meta.db_table
+    columns = [db_column(concrete_field(Goal, name)) for name in _PROGRESS_FIELDS]
+    assignments = ", ".join(f"{column} = %s" for column in columns)
+    met_at = db_datetimes([row[5] for row in rows])
+    progress_at = db_datetimes([row[6] for row in rows])
+    params = [
+        (*row[:5], met_at[index], progress_at[index], row[7]) for index, row in enumerate(rows)
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", params)  # noqa: S608
+
+
+_PROGRESS_FIELDS = (
+    "current_level",
+    "baseline_level",
+    "targets_met",
+    "targets_total",
+    "status",
+    "met_at",
+    "progress_at",
+)
 
 
 def goal_ids_for_pairs(pairs: Iterable[Pair]) -> list[int]:
