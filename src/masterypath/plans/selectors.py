@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from masterypath.plans.models import (
     ActionStep,
@@ -66,9 +66,14 @@ def plan_detail_get(*, plan_id: int) -> LearningPlan:
 
 
 def plan_current_for_student(*, student: Student, on: date) -> LearningPlan | None:
-    """The open plan whose period holds `on` (else the newest open plan), with its goals."""
-    plans = plan_list_for_student(student=student).filter(state__in=OPEN_STATES)
-    return plans.filter(starts_on__lte=on, ends_on__gte=on).first() or plans.first()
+    """The open plan whose period holds `on` (else the newest open plan), with its goals,
+    targets and steps: one query when the student has no open plan, four when they do."""
+    plans = list(LearningPlan.objects.filter(student=student, state__in=OPEN_STATES))
+    current = next((p for p in plans if p.starts_on <= on <= p.ends_on), None)
+    chosen = current or (plans[0] if plans else None)
+    if chosen is not None:
+        prefetch_related_objects([chosen], _goals_prefetch())
+    return chosen
 
 
 def steps_for_today(*, plan: LearningPlan, on: date) -> list[ActionStep]:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("me/", include("masterypath.web.me.urls")),
     path("teach/", include("masterypath.web.teacher.urls")),
     path("family/", include("masterypath.web.family.urls")),
+    path("plans/", include("masterypath.web.plans.urls")),
     path("", include("masterypath.web.leaders.urls")),
     path("district/imports/", include("masterypath.web.imports.urls")),
     path("district/methods/", include("masterypath.web.methods.urls")),
