@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "masterypath.evidence",
     "masterypath.mastery",
     "masterypath.plans",
+    "masterypath.resources",
     "masterypath.jobs",
     "masterypath.interop.case",
     "masterypath.interop.oneroster",

@@ -15,6 +15,7 @@ ORDER = [
     "evidence",
     "mastery",
     "plans",
+    "resources",
     "reports",
     "case",
     "oneroster",
