@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -52,6 +53,7 @@ from masterypath.plans.services import (
     step_add,
     step_set_done,
 )
+from masterypath.resources.selectors import resource_suggestions_for_student, resources_on_steps
 from masterypath.roster.access import active_user
 from masterypath.roster.models import Staff, Student
 from masterypath.web.audit_reads import audit_students_read
@@ -148,6 +150,10 @@ def _render_plan(
     can_edit = can_edit_plans_of(user, detail.student) and detail.state != PlanState.COMPLETE
     audit_students_read(actor=user, students=[detail.student], page="plans.plan", subject=detail)
     goals = list(detail.goals.all())
+    steps = [step for goal in goals for step in goal.steps.all()]
+    linked = resources_on_steps(step_ids=[step.pk for step in steps])
+    for step in steps:
+        setattr(step, "linked_resources", linked.get(step.pk, []))  # noqa: B010
     context = {
         "plan": detail,
         "student": detail.student,
@@ -166,6 +172,12 @@ def _render_plan(
         "drop_goal_id": forms.get("drop_goal_id"),
         "note_form": forms.get("note_form") or NoteForm(auto_id="note-%s"),
         "error": forms.get("error"),
+        "suggestions": resource_suggestions_for_student(
+            student=detail.student, language=get_language() or "en"
+        )
+        if can_edit
+        else [],
+        "open_steps": [step for step in steps if step.done_at is None],
     }
     return render(request, "plans/plan.html", context, status=status)
 
