@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "masterypath.groups",
     "masterypath.earlywarning",
     "masterypath.interventions",
+    "masterypath.plans",
+    "masterypath.resources",
     "masterypath.jobs",
     "masterypath.interop.case",
     "masterypath.interop.oneroster",

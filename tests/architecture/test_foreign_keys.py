@@ -15,6 +15,8 @@ ORDER = [
     "evidence",
     "mastery",
     "interventions",
+    "plans",
+    "resources",
     "reports",
     "case",
     "oneroster",

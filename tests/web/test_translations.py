@@ -13,7 +13,7 @@ WEB = Path(__file__).resolve().parents[2] / "src" / "masterypath" / "web"
 TEMPLATES = WEB / "templates"
 LOCALE = WEB.parent / "locale"
 # Pages students and families see live in these folders; shared parts are listed by name.
-AUDIENCE_FOLDERS = ("student", "family", "me")
+AUDIENCE_FOLDERS = ("student", "family", "me", "plans", "resources")
 SHARED_TEMPLATES = (
     "web/base.html",
     "web/login.html",

@@ -22,6 +22,8 @@ urlpatterns = [
     path("teach/", include("masterypath.web.teacher.urls")),
     path("family/", include("masterypath.web.family.urls")),
     path("interventions/", include("masterypath.web.interventions.urls")),
+    path("plans/", include("masterypath.web.plans.urls")),
+    path("resources/", include("masterypath.web.resources.urls")),
     path("", include("masterypath.web.leaders.urls")),
     path("district/imports/", include("masterypath.web.imports.urls")),
     path("district/methods/", include("masterypath.web.methods.urls")),

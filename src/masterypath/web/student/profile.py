@@ -24,6 +24,7 @@ from masterypath.roster.models import Student
 from masterypath.web.audit_reads import audit_students_read
 from masterypath.web.family.forms import ReportPeriodForm
 from masterypath.web.interventions.views import student_section
+from masterypath.web.plans.slot import plan_slot
 from masterypath.web.student.views import growth_chart, has_growth, track_chart
 
 
@@ -56,6 +57,7 @@ def profile(request: HttpRequest, student_id: int) -> HttpResponse:
     context = {
         "profile": data,
         "student": student,
+        "plan_slot": plan_slot(student=student, on=today, with_profile=True),
         "track": track_chart(positions, title=_("Where the student is on each continuum"))
         if positions
         else None,
