@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from masterypath.continuum.models import (
-    ContinuumRevision,
     Competency,
+    ContinuumRevision,
     Domain,
     Framework,
     LearningTarget,

@@ -35,9 +35,9 @@ from masterypath.continuum.models import (
     TargetLink,
 )
 from masterypath.continuum.services import (
-    continuum_revision_bump,
     competencies_create_many,
     competency_create,
+    continuum_revision_bump,
     domain_create,
     framework_create,
     scale_create,

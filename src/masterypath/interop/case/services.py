@@ -27,8 +27,8 @@ from masterypath.continuum.models import (
     TargetLink,
 )
 from masterypath.continuum.services import (
-    continuum_revision_bump,
     competency_create,
+    continuum_revision_bump,
     continuum_row_update,
     domain_create,
     framework_create,
