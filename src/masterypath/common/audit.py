@@ -78,3 +78,24 @@ def audit_record_batch(
         subject_id=None,
         detail=detail,
     )
+
+
+def audit_entry_add(
+    *,
+    actor: Any,
+    action: AuditAction | str,
+    subject_type: str,
+    subject_id: int | None = None,
+    student_id: int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Add one entry named by its subject's label (`roster.student`) rather than a row: what
+    a request read, where no one model instance stands for it."""
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=AuditAction(action),
+        subject_type=subject_type,
+        subject_id=subject_id,
+        student_id=student_id,
+        detail=detail or {},
+    )

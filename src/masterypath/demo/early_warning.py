@@ -9,6 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from masterypath.demo.models import PlantedProfile
+from masterypath.demo.services import planted_profiles_create_many
 from masterypath.earlywarning.services import exceptions_recompute
 
 if TYPE_CHECKING:
@@ -16,8 +17,8 @@ if TYPE_CHECKING:
 
 
 def early_warning_demo(*, builder: DemoBuilder, as_of: date) -> None:
-    PlantedProfile.objects.bulk_create(
-        [
+    planted_profiles_create_many(
+        profiles=[
             PlantedProfile(
                 student=student,
                 profile=latent.profile,
@@ -25,6 +26,5 @@ def early_warning_demo(*, builder: DemoBuilder, as_of: date) -> None:
             )
             for student, latent in zip(builder.students, builder.latent, strict=True)
         ],
-        batch_size=1000,
     )
     exceptions_recompute(district=builder.district, as_of=as_of)

@@ -33,7 +33,9 @@ from masterypath.interventions.models import (
 from masterypath.interventions.services import (
     intervention_start,
     participant_close,
+    progress_checks_create_many,
     root_cause_record,
+    session_logs_create_many,
     strategy_create,
 )
 from masterypath.mastery.models import MasteryEstimate, Placement
@@ -342,8 +344,8 @@ def add_interventions(*, district: District, as_of: date, seed: int) -> dict[str
                         level=round(baseline + gained * share + float(rng.normal(0, 0.05)), 2),
                     )
                 )
-    SessionLog.objects.bulk_create(sessions)
-    ProgressCheck.objects.bulk_create(checks)
+    session_logs_create_many(sessions=sessions)
+    progress_checks_create_many(checks=checks)
     closed = 0
     for intervention, _key in made[::3]:
         for participant in intervention.participants.all():

@@ -521,3 +521,13 @@ def participant_close(
         detail={"outcome": str(outcome)},
     )
     return participant
+
+
+def session_logs_create_many(*, sessions: list[SessionLog]) -> list[SessionLog]:
+    """Save sessions already held in bulk (the demo seed's history)."""
+    return SessionLog.objects.bulk_create(sessions, batch_size=1000)
+
+
+def progress_checks_create_many(*, checks: list[ProgressCheck]) -> list[ProgressCheck]:
+    """Save probe results already taken in bulk (the demo seed's history)."""
+    return ProgressCheck.objects.bulk_create(checks, batch_size=1000)

@@ -12,7 +12,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from masterypath.common.models import AuditAction, AuditEntry
+from masterypath.common.audit import audit_entry_add
+from masterypath.common.models import AuditAction
 from masterypath.common.read_ledger import ledger_close, ledger_open, note_students_read
 
 # Beyond this many students an entry keeps the count and the first ids only.
@@ -45,8 +46,8 @@ def _write_entry(request: HttpRequest, student_ids: list[int]) -> None:
     match = request.resolver_match
     page = match.view_name if match is not None else ""
     one = student_ids[0] if len(student_ids) == 1 else None
-    AuditEntry.objects.create(
-        actor=user if user is not None and user.is_authenticated else None,
+    audit_entry_add(
+        actor=user,
         action=AuditAction.VIEW,
         subject_type="roster.student",
         subject_id=one,
