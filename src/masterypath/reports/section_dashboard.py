@@ -28,8 +28,8 @@ from masterypath.engine.pathway import PathTarget, next_targets
 from masterypath.engine.wording import PaceWords, PlacementWords, working_level
 from masterypath.evidence.models import Evidence
 from masterypath.evidence.selectors import default_level_for_section, student_list_for_scoring
-from masterypath.mastery.models import MasteryEstimate
-from masterypath.mastery.selectors import MasteryCell, mastery_cells_for_section
+from masterypath.mastery.models import METHOD_LABELS, MasteryEstimate
+from masterypath.mastery.selectors import MasteryCell
 from masterypath.reports.models import StandingSummary
 from masterypath.reports.student_dashboard import scales_by_id
 from masterypath.reports.student_words import (
@@ -230,21 +230,34 @@ def _predecessors(target_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
     return {key: tuple(sorted(ids)) for key, ids in found.items()}
 
 
-def _proficient_pairs(
+def _cells(
     student_ids: Sequence[int], targets: Sequence[TargetRow]
-) -> set[tuple[int, int]]:
-    """(student, target) pairs of the window where the student is proficient now, by the one
-    level rule of each target's scale (two queries)."""
+) -> dict[tuple[int, int], MasteryCell]:
+    """Every current estimate of the students on the targets as a cell (number, label, band,
+    proficiency by the one level rule of the target's scale), in two queries: estimates and
+    scale levels. The tooltip names the method; the evidence page behind each cell shows how
+    the value was computed (the gradebook's explanation reads every score, too slow here)."""
     scale_of = {t.pk: t.scale_id for t in targets}
     scales = scales_by_id(set(scale_of.values()))
     rows = MasteryEstimate.objects.filter(
         student_id__in=list(student_ids), target_id__in=list(scale_of)
-    ).values_list("student_id", "target_id", "value", "method")
-    return {
-        (student_id, target_id)
-        for student_id, target_id, value, method in rows
-        if scales[scale_of[target_id]].is_proficient(value, method)
-    }
+    ).values_list("student_id", "target_id", "value", "method", "evidence_count")
+    cells = {}
+    for student_id, target_id, value, method, count in rows:
+        scale = scales[scale_of[target_id]]
+        cells[(student_id, target_id)] = MasteryCell(
+            student_id=student_id,
+            target_id=target_id,
+            value=value,
+            level_label=scale.label_for(value, method),
+            is_proficient=scale.is_proficient(value, method),
+            evidence_count=count,
+            method=method,
+            explanation=METHOD_LABELS.get(method, method),
+            band=scale.band(value, method),
+            display_value=scale.display(value, method, decimals=1),
+        )
+    return cells
 
 
 def _next_target(
@@ -395,10 +408,9 @@ def section_dashboard(
             shown = [t for t in by_domain[domain.pk] if t.covers(level)]
             blocks.append(LevelBlock(domain, level, members[(domain.pk, level)], shown))
     distributed = [t for t in targets if t.covers(distribution_level)]
-    shown_ids = {t.pk for block in blocks for t in block.targets} | {t.pk for t in distributed}
-    cells = mastery_cells_for_section(section=section, target_ids=sorted(shown_ids))
+    cells = _cells([s.pk for s in students], targets)
     predecessors = _predecessors([t.pk for t in targets])
-    proficient = _proficient_pairs([s.pk for s in students], targets)
+    proficient = {key for key, cell in cells.items() if cell.is_proficient}
     next_of: dict[tuple[int, int], TargetRow] = {}
     for row in rows:
         for standing in row.standings:

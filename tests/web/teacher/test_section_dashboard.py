@@ -22,10 +22,8 @@ from tests.web.teacher.section_world import SectionWorld, add_section_data
 
 # Session, user and staff, the section, students, domains, placements and their domains,
 # latest evidence, paces (summaries), the section's level, targets and the links between
-# them, estimates and scale levels for the next targets, the mastery selector (students,
-# evidence, estimates, targets, scale levels, policies), the audit entry, saved groups and
-# their students.
-DASHBOARD_QUERIES = 24
+# them, estimates and scale levels, the audit entry, saved groups and their students.
+DASHBOARD_QUERIES = 18
 
 
 @pytest.fixture
