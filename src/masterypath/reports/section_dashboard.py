@@ -9,6 +9,7 @@ selector's own set, and each student's latest evidence.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -245,16 +246,17 @@ def _cells(
     cells = {}
     for student_id, target_id, value, method, count in rows:
         scale = scales[scale_of[target_id]]
+        level = scale.level(value, method) if value is not None else None
         cells[(student_id, target_id)] = MasteryCell(
             student_id=student_id,
             target_id=target_id,
             value=value,
-            level_label=scale.label_for(value, method),
-            is_proficient=scale.is_proficient(value, method),
+            level_label=level.label if level else "",
+            is_proficient=bool(level and level.is_proficient),
             evidence_count=count,
             method=method,
             explanation=METHOD_LABELS.get(method, method),
-            band=scale.band(value, method),
+            band=level.band if level else 0,
             display_value=scale.display(value, method, decimals=1),
         )
     return cells
@@ -269,6 +271,8 @@ def _next_target(
 ) -> int | None:
     """The first target the student learns next in the standing's domain (engine.pathway)."""
     low, high = standing.level, standing.level + LOOKAHEAD_LEVELS
+    ends = [t.completes for t in domain_targets]  # ascending: the targets are in order
+    window = domain_targets[bisect_left(ends, low) : bisect_right(ends, high)]
     path = [
         PathTarget(
             id=t.pk,
@@ -277,8 +281,7 @@ def _next_target(
             is_proficient=(student.pk, t.pk) in proficient,
             predecessors=predecessors.get(t.pk, ()),
         )
-        for t in domain_targets
-        if low <= t.completes <= high
+        for t in window
     ]
     chosen = next_targets(path, working_level=standing.level, limit=1)
     return chosen[0] if chosen else None
