@@ -13,8 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from masterypath.common.models import AuditAction, AuditEntry
-from masterypath.evidence.models import Evidence
 from masterypath.engine.wording import pace_words
+from masterypath.evidence.models import Evidence
 from masterypath.groups.services import student_group_save
 from masterypath.reports.models import StandingSummary
 from masterypath.reports.summaries import dashboard_summary_refresh
