@@ -7,8 +7,9 @@ in the data folder, with mastery recomputed and the dashboards' summaries refres
 requests each page ``--runs`` times after three warm-up requests and prints the median, the
 90th percentile and the queries of one request. Pages are ``LOGIN:URL`` pairs (``--page``,
 repeatable; the default is every leader page); ``{school}`` in a URL is the demo principal's
-school, ``{domain}`` its first domain and ``{section}`` the demo teacher's first section, so
-pages of other roles can be added by URL: ``--page demo-student:/ --page demo-guardian:/``.
+school, ``{domain}`` its first domain and ``{section}`` the demo teacher's first section of
+the latest school year, so pages of other roles can be added by URL:
+``--page demo-student:/ --page demo-guardian:/``.
 
 Usage:
   .venv/bin/python benchmarks/dashboards.py [--students 900] [--runs 20] [--json out.json]
@@ -89,7 +90,7 @@ def _resolve(url: str) -> str:
         Section.objects.filter(
             enrollments__staff__user__username="demo-teacher", enrollments__role="teacher"
         )
-        .order_by("id")
+        .order_by("-session__starts_on", "id")
         .values_list("id", flat=True)
         .first()
     )

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from masterypath.groups.models import StudentGroup
+from masterypath.reports.summaries import dashboard_summary_refresh
 from tests.browser.conftest import SCREENSHOTS, assert_accessible, follow, sign_in
 from tests.conftest import World, build_world, user_of
 from tests.factories import PASSWORD
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def section_world(transactional_db: None) -> World:
     world = build_world()
     add_group_students(add_section_data(world))
+    dashboard_summary_refresh(district=world.sections["S1"].school.district)
     return world
 
 

@@ -9,6 +9,7 @@ selector's own set, and each student's latest evidence.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,8 +29,8 @@ from masterypath.engine.pathway import PathTarget, next_targets
 from masterypath.engine.wording import PaceWords, PlacementWords, working_level
 from masterypath.evidence.models import Evidence
 from masterypath.evidence.selectors import default_level_for_section, student_list_for_scoring
-from masterypath.mastery.models import MasteryEstimate
-from masterypath.mastery.selectors import MasteryCell, mastery_cells_for_section
+from masterypath.mastery.models import METHOD_LABELS, MasteryEstimate
+from masterypath.mastery.selectors import MasteryCell
 from masterypath.reports.models import StandingSummary
 from masterypath.reports.student_dashboard import scales_by_id
 from masterypath.reports.student_words import (
@@ -230,21 +231,35 @@ def _predecessors(target_ids: Sequence[int]) -> dict[int, tuple[int, ...]]:
     return {key: tuple(sorted(ids)) for key, ids in found.items()}
 
 
-def _proficient_pairs(
+def _cells(
     student_ids: Sequence[int], targets: Sequence[TargetRow]
-) -> set[tuple[int, int]]:
-    """(student, target) pairs of the window where the student is proficient now, by the one
-    level rule of each target's scale (two queries)."""
+) -> dict[tuple[int, int], MasteryCell]:
+    """Every current estimate of the students on the targets as a cell (number, label, band,
+    proficiency by the one level rule of the target's scale), in two queries: estimates and
+    scale levels. The tooltip names the method; the evidence page behind each cell shows how
+    the value was computed (the gradebook's explanation reads every score, too slow here)."""
     scale_of = {t.pk: t.scale_id for t in targets}
     scales = scales_by_id(set(scale_of.values()))
     rows = MasteryEstimate.objects.filter(
         student_id__in=list(student_ids), target_id__in=list(scale_of)
-    ).values_list("student_id", "target_id", "value", "method")
-    return {
-        (student_id, target_id)
-        for student_id, target_id, value, method in rows
-        if scales[scale_of[target_id]].is_proficient(value, method)
-    }
+    ).values_list("student_id", "target_id", "value", "method", "evidence_count")
+    cells = {}
+    for student_id, target_id, value, method, count in rows:
+        scale = scales[scale_of[target_id]]
+        level = scale.level(value, method) if value is not None else None
+        cells[(student_id, target_id)] = MasteryCell(
+            student_id=student_id,
+            target_id=target_id,
+            value=value,
+            level_label=level.label if level else "",
+            is_proficient=bool(level and level.is_proficient),
+            evidence_count=count,
+            method=method,
+            explanation=METHOD_LABELS.get(method, method),
+            band=level.band if level else 0,
+            display_value=scale.display(value, method, decimals=1),
+        )
+    return cells
 
 
 def _next_target(
@@ -256,6 +271,8 @@ def _next_target(
 ) -> int | None:
     """The first target the student learns next in the standing's domain (engine.pathway)."""
     low, high = standing.level, standing.level + LOOKAHEAD_LEVELS
+    ends = [t.completes for t in domain_targets]  # ascending: the targets are in order
+    window = domain_targets[bisect_left(ends, low) : bisect_right(ends, high)]
     path = [
         PathTarget(
             id=t.pk,
@@ -264,8 +281,7 @@ def _next_target(
             is_proficient=(student.pk, t.pk) in proficient,
             predecessors=predecessors.get(t.pk, ()),
         )
-        for t in domain_targets
-        if low <= t.completes <= high
+        for t in window
     ]
     chosen = next_targets(path, working_level=standing.level, limit=1)
     return chosen[0] if chosen else None
@@ -395,10 +411,9 @@ def section_dashboard(
             shown = [t for t in by_domain[domain.pk] if t.covers(level)]
             blocks.append(LevelBlock(domain, level, members[(domain.pk, level)], shown))
     distributed = [t for t in targets if t.covers(distribution_level)]
-    shown_ids = {t.pk for block in blocks for t in block.targets} | {t.pk for t in distributed}
-    cells = mastery_cells_for_section(section=section, target_ids=sorted(shown_ids))
+    cells = _cells([s.pk for s in students], targets)
     predecessors = _predecessors([t.pk for t in targets])
-    proficient = _proficient_pairs([s.pk for s in students], targets)
+    proficient = {key for key, cell in cells.items() if cell.is_proficient}
     next_of: dict[tuple[int, int], TargetRow] = {}
     for row in rows:
         for standing in row.standings:

@@ -13,8 +13,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from masterypath.common.models import AuditAction, AuditEntry
+from masterypath.engine.wording import pace_words
 from masterypath.evidence.models import Evidence
 from masterypath.groups.services import student_group_save
+from masterypath.reports.models import StandingSummary
+from masterypath.reports.summaries import dashboard_summary_refresh
 from masterypath.roster.models import Student
 from tests import factories as f
 from tests.conftest import World, user_of
@@ -22,10 +25,8 @@ from tests.web.teacher.section_world import SectionWorld, add_section_data
 
 # Session, user and staff, the section, students, domains, placements and their domains,
 # latest evidence, paces (summaries), the section's level, targets and the links between
-# them, estimates and scale levels for the next targets, the mastery selector (students,
-# evidence, estimates, targets, scale levels, policies), the audit entry, saved groups and
-# their students.
-DASHBOARD_QUERIES = 24
+# them, estimates and scale levels, the audit entry, saved groups and their students.
+DASHBOARD_QUERIES = 18
 
 
 @pytest.fixture
@@ -243,3 +244,20 @@ def test_section_page_shows_where_each_student_works(data: SectionWorld) -> None
     assert principal.status_code == 200
     assert "Working at grade 3 level" in principal.content.decode()
     assert _client(world, "teacher_a2").get(url).status_code == 404
+
+
+def test_pace_comes_from_the_summaries_once_they_have_the_student(data: SectionWorld) -> None:
+    """Before a refresh no pace is shown; after it each placed student's pace reads as the
+    engine's words for the summary's pace."""
+    world = data.world
+    client = _client(world, "teacher_a")
+    before = _section(client.get(_url(world)).content.decode(), 'id="standings"', "</table>")
+    assert "grade levels per school year" not in before
+    assert "Not enough evidence over time" not in before
+    dashboard_summary_refresh(district=world.sections["S1"].school.district)
+    table = _section(client.get(_url(world)).content.decode(), 'id="standings"', "</table>")
+    domain_id = world.targets[0].competency.domain_id
+    for student in (world.students["s1"], data.cara):
+        summary = StandingSummary.objects.get(student=student, domain_id=domain_id)
+        row = _section(table, f"{student.family_name}, {student.given_name}", "</tr>")
+        assert pace_words(summary.pace).sentence in row
