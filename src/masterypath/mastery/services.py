@@ -13,6 +13,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from masterypath.accounts.actors import Actor
 from masterypath.common import events
 from masterypath.common.audit import audit_record
 from masterypath.common.bulk import (
@@ -44,7 +45,7 @@ from masterypath.mastery.models import (
     Placement,
 )
 from masterypath.mastery.selectors import counted_evidence, evidence_frame
-from masterypath.roster.access import administers_district, can_record_evidence_for
+from masterypath.roster.access import active_user, administers_district, can_record_evidence_for
 from masterypath.roster.models import Student
 from masterypath.schools.models import District
 
@@ -548,7 +549,7 @@ def _placements_replace(
 
 @transaction.atomic
 def mastery_override_set(
-    *, actor: Any, student: Student, target: LearningTarget, value: Decimal, reason: str
+    *, actor: Actor, student: Student, target: LearningTarget, value: Decimal, reason: str
 ) -> MasteryEstimate:
     """A teacher's professional judgement replaces the estimate until newer evidence."""
     if not can_record_evidence_for(actor, student):
@@ -561,12 +562,15 @@ def mastery_override_set(
             MasteryErrorCode.OFF_SCALE,
             f"{value} is off the scale ({scale.minimum}-{scale.maximum}).",
         )
+    person = active_user(actor)
+    if person is None:  # can_record_evidence_for refused anyone else already
+        raise MasteryError(MasteryErrorCode.NOT_ALLOWED, "You may not judge this student.")
     override = MasteryOverride.objects.create(
         student=student,
         target=target,
         value=Decimal(value),
         set_at=timezone.now(),
-        set_by=actor,
+        set_by=person,
         reason=reason.strip(),
     )
     audit_record(
@@ -826,7 +830,7 @@ def _placement_history(
 
 @transaction.atomic
 def mastery_policy_choose(
-    *, actor: Any, district: District, method: str, framework: Framework | None = None
+    *, actor: Actor, district: District, method: str, framework: Framework | None = None
 ) -> MasteryPolicy:
     """A district admin sets the method of the district (``framework`` None) or of one
     framework, keeping the other parameters; audited, then mastery is recomputed in a job."""
