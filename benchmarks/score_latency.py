@@ -45,6 +45,7 @@ from masterypath.common import events
 from masterypath.common.event_types import EvidenceRecorded
 from masterypath.continuum.models import LearningTarget
 from masterypath.evidence.services import evidence_record
+from masterypath.roster.access import can_record_evidence_for
 from masterypath.roster.models import EnrollmentRole, Section, Student
 
 scores, warmup, seed = (int(value) for value in sys.argv[1:4])
@@ -65,6 +66,8 @@ targets = list(
     .distinct()
     .order_by("pk")
 )
+# only the students the teacher may score now (this year's sections)
+students = [student for student in students if can_record_evidence_for(teacher, student)]
 assert students and targets, (len(students), len(targets))
 
 spent = {}
