@@ -30,19 +30,36 @@ def synthetic_bkt(
     min_attempts: int = 20,
     max_attempts: int = 40,
     seed: int = 42,
+    full_range: bool = False,
 ) -> dict[str, NDArray[np.int32] | NDArray[np.int64] | NDArray[np.int8] | NDArray[np.float64]]:
     """Responses drawn from BKT itself, rows sorted by (student, skill, attempt).
 
-    Every (student, skill) gets 20-40 attempts; per skill the true parameters are drawn once:
-    prior U(0.1, 0.5), learn U(0.05, 0.3), guess U(0.1, 0.3), slip U(0.05, 0.2).
+    Every (student, skill) gets 20-40 attempts; per skill the true parameters are drawn once.
+    ``full_range``: over the whole range pyBKT allows, each of prior, learn, guess and slip
+    U(0.01, 0.99), redrawn until 1 - slip > guess (a student who knows the skill answers
+    correctly more often than one who does not: otherwise "known" and "unknown" swap names
+    and no fit can tell them apart). Else the narrow ranges of a typical tutor: prior
+    U(0.1, 0.5), learn U(0.05, 0.3), guess U(0.1, 0.3), slip U(0.05, 0.2) (which never
+    reaches a guess/slip bound of 0.3).
     Returns arrays: user, skill, attempt, correct, order, is_test (last 20% of each sequence),
     and the true parameters per skill.
     """
     rng = np.random.default_rng(seed)
-    prior = rng.uniform(0.1, 0.5, skills)
-    learn = rng.uniform(0.05, 0.3, skills)
-    guess = rng.uniform(0.1, 0.3, skills)
-    slip = rng.uniform(0.05, 0.2, skills)
+    if full_range:
+        prior = rng.uniform(0.01, 0.99, skills)
+        learn = rng.uniform(0.01, 0.99, skills)
+        guess = rng.uniform(0.01, 0.99, skills)
+        slip = rng.uniform(0.01, 0.99, skills)
+        swapped = 1.0 - slip <= guess
+        while swapped.any():
+            guess[swapped] = rng.uniform(0.01, 0.99, int(swapped.sum()))
+            slip[swapped] = rng.uniform(0.01, 0.99, int(swapped.sum()))
+            swapped = 1.0 - slip <= guess
+    else:
+        prior = rng.uniform(0.1, 0.5, skills)
+        learn = rng.uniform(0.05, 0.3, skills)
+        guess = rng.uniform(0.1, 0.3, skills)
+        slip = rng.uniform(0.05, 0.2, skills)
     n_seq = students * skills
     lengths = rng.integers(min_attempts, max_attempts + 1, n_seq)
     seq_user = np.repeat(np.arange(students, dtype=np.int64), skills)

@@ -45,6 +45,7 @@ from masterypath.common import events
 from masterypath.common.event_types import EvidenceRecorded
 from masterypath.continuum.models import LearningTarget
 from masterypath.evidence.services import evidence_record
+from masterypath.roster.access import can_record_evidence_for
 from masterypath.roster.models import EnrollmentRole, Section, Student
 
 scores, warmup, seed = (int(value) for value in sys.argv[1:4])
@@ -65,6 +66,8 @@ targets = list(
     .distinct()
     .order_by("pk")
 )
+# only the students the teacher may score now (this year's sections)
+students = [student for student in students if can_record_evidence_for(teacher, student)]
 assert students and targets, (len(students), len(targets))
 
 spent = {}
@@ -172,14 +175,18 @@ def main() -> None:
         )
     result = json.loads(done.stdout.strip().splitlines()[-1])
     rows = result["rows"]
-    parts = {
-        "one score, end to end": [row["total"] for row in rows],
-        "  mastery: estimate and today's placement": [row.get("mastery", 0.0) for row in rows],
-        "  dashboards' summaries": [row.get("reports", 0.0) for row in rows],
-        "  evidence: validate, save, audit, commit": [
-            row["total"] - row.get("mastery", 0.0) - row.get("reports", 0.0) for row in rows
-        ],
+    subscribers = sorted({key for row in rows for key in row} - {"total", "queries"})
+    labels = {
+        "mastery": "mastery: estimate and today's placement",
+        "reports": "dashboards' summaries",
+        "plans": "learning plans' goal progress",
     }
+    parts = {"one score, end to end": [row["total"] for row in rows]}
+    for name in subscribers:
+        parts[labels.get(name, f"{name} subscriber")] = [row.get(name, 0.0) for row in rows]
+    parts["evidence: validate, save, audit, commit"] = [
+        row["total"] - sum(row.get(name, 0.0) for name in subscribers) for row in rows
+    ]
     queries = [row["queries"] for row in rows]
     figures = {name.strip(): _figures(values) for name, values in parts.items()}
     load = os.getloadavg()[0]

@@ -135,11 +135,12 @@ def test_a_score_that_keeps_proficiency_reads_the_placement_once(
     ("target_index", "score", "budget"),
     [
         # a pair with an estimate, proficiency kept: save and audit (4 with the access check
-        # and the scale), mastery (6), the dashboards' subscriber (3), 6 savepoint statements
-        (0, 3, 19),
+        # and the scale), mastery (6), the dashboards' subscriber (3), the learning plans'
+        # subscriber (4), 6 savepoint statements
+        (0, 3, 23),
         # a first score on a pair, the placement moves: the pair recomputed from its evidence
         # and judgements, the domain's estimates read and the placement rewritten
-        (1, 4, 23),
+        (1, 4, 27),
     ],
 )
 def test_one_score_through_the_service_keeps_a_query_budget(
