@@ -39,6 +39,7 @@ from masterypath.continuum.models import (
 from masterypath.demo import district_frameworks as authored
 from masterypath.demo.feedback import add_family_feedback
 from masterypath.demo.people import draw_adult_name, draw_race, draw_student, surname_for
+from masterypath.demo.plans import add_plans
 from masterypath.demo.standards import StandardRow, ela_standards, math_standards
 from masterypath.evidence.models import Assessment, EvidenceKind, EvidenceSource
 from masterypath.evidence.services import EvidenceRow, evidence_record_many
@@ -1028,6 +1029,8 @@ def seed_demo(
     say("mastery estimates and placements")
     add_family_feedback(students=builder.demo_family(), as_of=as_of)
     say("teachers' feedback for the demo family")
+    add_plans(district=builder.district, as_of=as_of, seed=seed)
+    say("learner profiles, learning plans and the resource library")
     audit_record(
         actor=None,
         action=AuditAction.IMPORT,
