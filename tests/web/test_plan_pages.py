@@ -14,7 +14,6 @@ from masterypath.plans.services import advising_assign, goal_add, plan_create, s
 from tests import factories as f
 from tests.conftest import World, user_of
 
-
 ADVISEES_QUERIES = 8
 
 
