@@ -147,3 +147,31 @@ def test_students_do_not_see_resources_waiting_for_review(world: World) -> None:
 def test_impact_report_is_for_staff(world: World) -> None:
     assert _client(world, "s1").get("/resources/impact/").status_code == 404
     assert _client(world, "principal_a").get("/resources/impact/").status_code == 200
+
+
+def test_a_resource_assigned_to_a_section_shows_for_its_students(world: World) -> None:
+    teacher = world.staff["teacher_a"]
+    resource = resource_create(
+        actor=teacher.user,
+        district=teacher.district,
+        title="Class video",
+        kind="video",
+        minutes=8,
+        targets=[world.targets[0]],
+        url="https://example.org/v",
+    )
+    resource_review(actor=user_of(world, "principal_a"), resource=resource, approve=True)
+    client = _client(world, "teacher_a")
+    section = world.sections["S1"]
+    assert (
+        client.post(f"/resources/{resource.pk}/assign/", {"section": section.pk}).status_code == 302
+    )
+    page = _client(world, "s1").get("/resources/").content.decode()
+    assert "Assigned to my classes" in page
+    assert "Class video" in page
+    assert "Assigned to my classes" not in _client(world, "s3").get("/resources/").content.decode()
+    # A teacher cannot assign to a section they do not teach.
+    other = world.sections["S2"]
+    assert (
+        client.post(f"/resources/{resource.pk}/assign/", {"section": other.pk}).status_code == 404
+    )

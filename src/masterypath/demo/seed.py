@@ -50,6 +50,7 @@ from masterypath.demo.feedback import add_family_feedback
 from masterypath.demo.flexible_groups import add_demo_groups
 from masterypath.demo.interventions import add_interventions
 from masterypath.demo.people import draw_adult_name, draw_race, draw_student, surname_for
+from masterypath.demo.plans import add_plans
 from masterypath.demo.standards import StandardRow, ela_standards, math_standards
 from masterypath.evidence.models import Assessment, EvidenceKind, EvidenceSource
 from masterypath.evidence.services import EvidenceRow, evidence_record_many
@@ -1050,6 +1051,8 @@ def seed_demo(
     add_demo_groups(username=DEMO_LOGINS[Role.TEACHER], as_of=as_of)
     add_interventions(district=builder.district, as_of=as_of, seed=seed)
     say("interventions, root causes and their sessions")
+    add_plans(district=builder.district, as_of=as_of, seed=seed)
+    say("learner profiles, learning plans and the resource library")
     audit_record(
         actor=None,
         action=AuditAction.IMPORT,

@@ -109,7 +109,8 @@ class AdviseeRow:
 
 def advisee_rows(*, advisor: Staff, on: date) -> list[AdviseeRow]:
     """Each advisee of `advisor` with their open plan: steps due in the next 7 days, overdue
-    steps and goals, whether the plan waits for review. Four queries, whatever the count."""
+    steps and goals, whether the plan waits for review. Four queries, whatever the count
+    (the page shows no targets, so none are fetched)."""
     students = list(
         Student.objects.filter(advisings__advisor=advisor, district_id=advisor.district_id)
         .select_related("school")
@@ -118,7 +119,14 @@ def advisee_rows(*, advisor: Staff, on: date) -> list[AdviseeRow]:
     plans = (
         LearningPlan.objects.filter(student__in=students, state__in=OPEN_STATES)
         .order_by("student_id", "-starts_on", "-pk")
-        .prefetch_related(_goals_prefetch())
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.prefetch_related(
+                    Prefetch("steps", queryset=ActionStep.objects.order_by("due_on", "id"))
+                ),
+            )
+        )
     )
     plan_of: dict[int, LearningPlan] = {}
     for found in plans:

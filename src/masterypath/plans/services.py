@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -406,13 +406,15 @@ def step_add(
 
 
 @transaction.atomic
-def step_set_done(*, actor: User, step: ActionStep, done: bool) -> ActionStep:
-    """Tick a step done (or reopen it)."""
+def step_set_done(
+    *, actor: User, step: ActionStep, done: bool, at: datetime | None = None
+) -> ActionStep:
+    """Tick a step done (or reopen it); `at` is when it was done (now by default)."""
     plan = step.goal.plan
     _check_editable(plan)
     if done == step.is_done:
         return step
-    step.done_at = timezone.now() if done else None
+    step.done_at = (at or timezone.now()) if done else None
     step.done_by = actor if done else None
     step.save(update_fields=["done_at", "done_by", "updated_at"])
     kind = PlanEventKind.STEP_DONE if done else PlanEventKind.STEP_UNDONE

@@ -10,8 +10,14 @@ from django.db.models import Count, Q, QuerySet
 from masterypath.continuum.models import LearningTarget
 from masterypath.mastery.models import MasteryEstimate
 from masterypath.plans.models import Goal, GoalStatus, PlanState
-from masterypath.resources.models import Resource, ReviewStatus, StepResource, UseAction
-from masterypath.roster.models import Student
+from masterypath.resources.models import (
+    Resource,
+    ResourceAssignment,
+    ReviewStatus,
+    StepResource,
+    UseAction,
+)
+from masterypath.roster.models import EnrollmentRole, Student
 
 # Below this estimate a target counts as a gap when its scale says nothing else.
 GAP_BELOW = 3.0
@@ -116,3 +122,17 @@ def resources_on_steps(*, step_ids: Iterable[int]) -> dict[int, list[Resource]]:
     for link in StepResource.objects.filter(step_id__in=list(step_ids)).select_related("resource"):
         on.setdefault(link.step_id, []).append(link.resource)
     return on
+
+
+def resources_assigned_to_student(*, student: Student) -> list[ResourceAssignment]:
+    """Approved resources assigned to the sections the student is enrolled in (one query)."""
+    return list(
+        ResourceAssignment.objects.filter(
+            section__enrollments__student=student,
+            section__enrollments__role=EnrollmentRole.STUDENT,
+            resource__status=ReviewStatus.APPROVED,
+        )
+        .select_related("resource", "section")
+        .order_by("due_on", "resource__title")
+        .distinct()
+    )

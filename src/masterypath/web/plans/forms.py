@@ -78,6 +78,14 @@ class NoteForm(forms.Form):
     )
     change_value = forms.CharField(label=_("to"), required=False, max_length=300)
 
+    def __init__(self, *args: Any, is_staff: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A student reflects; a teacher gives feedback; both comment and propose.
+        hidden = NoteKind.REFLECTION if is_staff else NoteKind.FEEDBACK
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            (value, label) for value, label in NoteKind.choices if value != hidden
+        ]
+
 
 class ProfileForm(forms.Form):
     strengths = forms.CharField(

@@ -170,7 +170,8 @@ def _render_plan(
         "step_goal_id": forms.get("step_goal_id"),
         "drop_form": forms.get("drop_form"),
         "drop_goal_id": forms.get("drop_goal_id"),
-        "note_form": forms.get("note_form") or NoteForm(auto_id="note-%s"),
+        "note_form": forms.get("note_form")
+        or NoteForm(auto_id="note-%s", is_staff=user.is_staff_member),
         "error": forms.get("error"),
         "suggestions": resource_suggestions_for_student(
             student=detail.student, language=get_language() or "en"
@@ -303,7 +304,7 @@ def plan_action_view(request: HttpRequest, plan_id: int, action: str) -> HttpRes
 def note_add_view(request: HttpRequest, plan_id: int) -> HttpResponse:
     user = _user(request)
     plan = access_plan_by_id(user, plan_id, write=True)
-    form = NoteForm(request.POST, auto_id="note-%s")
+    form = NoteForm(request.POST, auto_id="note-%s", is_staff=user.is_staff_member)
     if form.is_valid():
         data = form.cleaned_data
         goal = None

@@ -24,7 +24,7 @@ from masterypath.resources.access import (
 from masterypath.resources.errors import ResourceError
 from masterypath.resources.impact import resource_impact
 from masterypath.resources.models import ResourceKind, ReviewStatus, UseAction
-from masterypath.resources.selectors import resource_library
+from masterypath.resources.selectors import resource_library, resources_assigned_to_student
 from masterypath.resources.services import (
     resource_add_to_step,
     resource_assign_to_section,
@@ -66,6 +66,9 @@ def library(request: HttpRequest) -> HttpResponse:
         "may_submit": may_submit_resources(user),
         "is_curator": is_curator(user),
         "is_student": user.role == Role.STUDENT,
+        "assigned": resources_assigned_to_student(student=access_own_student(user))
+        if user.role == Role.STUDENT
+        else [],
         "sections": list(sections_visible_to(user).select_related("course")[:50])
         if user.role == Role.TEACHER
         else [],
