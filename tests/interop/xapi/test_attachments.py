@@ -148,3 +148,21 @@ def test_a_malformed_signature_is_refused(lrs: Lrs, kwargs: dict[str, Any]) -> N
     """Another algorithm, a payload that is not the statement, or a signature that is not
     application/octet-stream answers 400."""
     assert _post(lrs, _signed(**kwargs)).status_code == 400
+
+
+def test_attachment_data_stays_in_its_district(lrs: Lrs, world) -> None:  # type: ignore[no-untyped-def]
+    """Another district's client naming the same sha2 (with a fileUrl) gets no data of
+    district one's attachment back."""
+    from masterypath.interop.xapi.services import xapi_client_create
+    from tests.conftest import user_of
+
+    data = b"private work"
+    assert _post(lrs, _body(statement(attachments=[_meta(data)]), [_part(data)])).status_code == 200
+    other = Lrs(xapi_client_create(actor=None, name="Two", owner=user_of(world, "admin_d2")))
+    statement_id = new_id()
+    named = _meta(data, fileUrl="https://t.org/elsewhere.txt")
+    assert other.post(statement(id=statement_id, attachments=[named])).status_code == 200
+    answer = other.get(statementId=statement_id, attachments="true")
+    parts = parts_of(answer.content, boundary_of(answer["Content-Type"]))
+    assert len(parts) == 1
+    assert data not in answer.content

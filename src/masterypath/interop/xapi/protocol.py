@@ -163,6 +163,9 @@ def xapi_endpoint(handler: Handler) -> Callable[[HttpRequest], HttpResponse]:
     def view(request: HttpRequest) -> HttpResponse:
         try:
             call = call_from(request)
+            if any("\x00" in key or "\x00" in value for key, value in call.params.items()):
+                # PostgreSQL text cannot hold NUL; refusing it keeps both databases alike.
+                raise invalid("parameters", "must not contain the NUL character")
         except XapiError as error:
             return error_response(error.status, error.message, error.code.value)
         if not _VERSION.match(call.header("X-Experience-API-Version")):

@@ -54,6 +54,13 @@ def client_district_id(client: XapiClient) -> int | None:
     return district_id_of(client.owner) if client.owner_id is not None else None
 
 
+def client_scope(client: XapiClient) -> str:
+    """The scope of `client`'s documents and attachment data: `d<district id>`, or
+    `c<client id>` for a client without a district."""
+    district_id = client_district_id(client)
+    return f"d{district_id}" if district_id is not None else f"c{client.pk}"
+
+
 def statements_of(client: XapiClient) -> QuerySet[Statement]:
     """Every statement `client` may read or void: those of its district, or, for a client with
     no district, only those it sent itself."""
@@ -189,9 +196,7 @@ def documents_of(
 ) -> QuerySet[Document]:
     """The documents of one kind in `client`'s scope for these parameters (the listing of ids
     and the State resource's DELETE without stateId). `registration=None` means any."""
-    district_id = client_district_id(client)
-    scope = f"d{district_id}" if district_id is not None else f"c{client.pk}"
-    rows = Document.objects.filter(scope=scope, kind=kind)
+    rows = Document.objects.filter(scope=client_scope(client), kind=kind)
     if activity_id:
         rows = rows.filter(activity_id=activity_id)
     if agent_key:
@@ -204,8 +209,9 @@ def documents_of(
 
 
 def document_get(*, client: XapiClient, key: str) -> Document:
-    """One document by its key (see services.document_key); 404 when absent."""
-    row = Document.objects.filter(key=key).first()
+    """One document of `client`'s scope by its key (see services.document_key); 404 when
+    absent."""
+    row = Document.objects.filter(key=key, scope=client_scope(client)).first()
     if row is None:
         raise XapiError(XapiErrorCode.NOT_FOUND, "No such document.")
     return row
@@ -265,9 +271,8 @@ def attachment_data(*, client: XapiClient, sha2s: list[str]) -> list[tuple[str, 
     asked; an attachment sent only by fileUrl has no data here and is left out."""
     if not sha2s:
         return []
-    district_id = client_district_id(client)
-    scope = f"d{district_id}" if district_id is not None else f"c{client.pk}"
-    rows = {row.sha2: row for row in AttachmentContent.objects.filter(scope=scope, sha2__in=sha2s)}
+    kept = AttachmentContent.objects.filter(scope=client_scope(client), sha2__in=sha2s)
+    rows = {row.sha2: row for row in kept}
     return [
         (sha2, rows[sha2].content_type, bytes(rows[sha2].content)) for sha2 in sha2s if sha2 in rows
     ]

@@ -52,7 +52,7 @@ from masterypath.interop.xapi.models import (
     Statement,
     XapiClient,
 )
-from masterypath.interop.xapi.selectors import client_district_id, statements_of
+from masterypath.interop.xapi.selectors import client_district_id, client_scope, statements_of
 from masterypath.interop.xapi.validation import Checked, normalize, statement_check
 from masterypath.roster.models import Student
 
@@ -581,8 +581,7 @@ class DocumentAddress:
 def document_scope(client: XapiClient) -> tuple[str, int | None]:
     """(scope, district id): a district's clients share documents; a client without a district
     has its own."""
-    district_id = client_district_id(client)
-    return (f"d{district_id}" if district_id is not None else f"c{client.pk}"), district_id
+    return client_scope(client), client_district_id(client)
 
 
 def document_key(scope: str, address: DocumentAddress) -> str:
