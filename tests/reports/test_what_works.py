@@ -209,3 +209,39 @@ def test_the_page_has_a_query_budget(planted, client, django_assert_max_num_quer
     client.force_login(admin.user)
     with django_assert_max_num_queries(10):
         assert client.get("/interventions/what-works/").status_code == 200
+
+
+def test_the_cached_report_follows_a_new_outcome(planted) -> None:  # type: ignore[no-untyped-def]
+    """A second read comes from the cache; closing one more participant recomputes it."""
+    from django.core.cache import cache
+
+    from masterypath.interventions.models import Participant
+    from masterypath.reports.what_works import what_works_cached
+
+    cache.clear()
+    district, staff, strategies, students = planted
+    first = what_works_cached(district=district, as_of=AS_OF)
+    again = what_works_cached(district=district, as_of=AS_OF)
+    assert [r.success.n for r in again.results] == [r.success.n for r in first.results]
+    extra = intervention_start(
+        actor=None,
+        strategy=strategies["works"],
+        students=[students[0]],
+        staff=staff,  # type: ignore[arg-type]
+        domain=strategies["works"].domains.get(),
+        starts_on=START,
+        ends_on=END,
+        goal_on=END,
+        goal_gain=0.5,
+        today=START,
+    )
+    participant_close(
+        actor=None,
+        participant=Participant.objects.get(intervention=extra),  # type: ignore[arg-type]
+        outcome=Outcome.MET,
+        closed_on=END,
+        today=AS_OF,
+    )
+    after = {r.strategy.name: r for r in what_works_cached(district=district, as_of=AS_OF).results}
+    before = {r.strategy.name: r for r in first.results}
+    assert after["Works"].success.n == before["Works"].success.n + 1

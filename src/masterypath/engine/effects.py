@@ -309,13 +309,14 @@ def matched_effect_by_group(
     (the same student in two rows of different groups)."""
     if group not in frame.columns:
         raise EffectInputError(f"the frame has no column {group}")
-    values = sorted(
-        {str(v) for v in frame.get_column(group).drop_nulls().unique().to_list()},
+    text = frame.filter(pl.col(group).is_not_null()).with_columns(
+        pl.col(group).cast(pl.Utf8).alias("__group")
     )
-    text = frame.with_columns(pl.col(group).cast(pl.Utf8).alias("__group"))
+    # One pass splits the frame; filtering once per value would scan it per group.
+    parts = {str(key[0]): part for key, part in text.partition_by("__group", as_dict=True).items()}
     result: dict[str, EffectEstimate] = {}
-    for value in values:
-        part = text.filter(pl.col("__group") == value)
+    for value in sorted(parts):
+        part = parts[value]
         result[value] = matched_effect(
             part,
             outcome=outcome,

@@ -177,6 +177,7 @@ def _frame(
     for p in participants:
         by_intervention[p["intervention_id"]].append(p)
     rows: list[dict[str, object]] = []
+    memo: dict[int, dict[str, str]] = {}  # student -> their group in each dimension
     for intervention_id, members in by_intervention.items():
         first = members[0]
         domain_id = int(first["intervention__domain_id"])
@@ -218,7 +219,9 @@ def _frame(
                 else 0.0,
                 STANDING: _standing(prior, grade),
             }
-            row.update(groups_of(student))
+            if student_id not in memo:
+                memo[student_id] = groups_of(student)
+            row.update(memo[student_id])
             rows.append(row)
     outcomes: dict[int, list[str]] = defaultdict(list)
     for p in participants:
@@ -328,3 +331,43 @@ def what_works(*, district: District, school: School | None = None, as_of: date)
 def interventions_in_scope(*, district: District, school: School | None) -> int:
     scope = Intervention.objects.filter(district=district)
     return (scope.filter(school=school) if school is not None else scope).count()
+
+
+CACHE_SECONDS = 600
+
+
+def what_works_cached(
+    *, district: District, school: School | None = None, as_of: date
+) -> WhatWorks:
+    """`what_works`, kept in the cache while nothing it reads has changed: the key holds the
+    date and a fingerprint of the interventions in scope (how many participants, how many
+    closed, the latest change), so starting, closing or editing one recomputes it. Placements
+    move with evidence, at most daily in the figures used (the date is in the key)."""
+    from django.core.cache import cache
+    from django.db.models import Count, Max
+
+    scope = Intervention.objects.filter(district=district)
+    if school is not None:
+        scope = scope.filter(school=school)
+    stamp = scope.aggregate(
+        n=Count("participants"),
+        closed=Count("participants", filter=~Q(participants__outcome="")),
+        changed=Max("updated_at"),
+        last_closed=Max("participants__closed_on"),
+    )
+    key = "what-works:{}:{}:{}:{}:{}:{}:{}:{}".format(
+        district.pk,
+        school.pk if school is not None else "all",
+        as_of.isoformat(),
+        district.min_group_size,
+        stamp["n"],
+        stamp["closed"],
+        stamp["changed"].isoformat() if stamp["changed"] else "",
+        stamp["last_closed"].isoformat() if stamp["last_closed"] else "",
+    )
+    found = cache.get(key)
+    if isinstance(found, WhatWorks):
+        return found
+    report = what_works(district=district, school=school, as_of=as_of)
+    cache.set(key, report, CACHE_SECONDS)
+    return report

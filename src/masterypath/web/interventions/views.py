@@ -45,7 +45,7 @@ from masterypath.interventions.services import (
     root_cause_record,
     session_log,
 )
-from masterypath.reports.what_works import what_works
+from masterypath.reports.what_works import what_works_cached
 from masterypath.roster.access import (
     access_section_by_id,
     active_user,
@@ -372,6 +372,6 @@ def what_works_page(request: HttpRequest) -> HttpResponse:
     district = District.objects.filter(pk=district_id).first() if district_id else None
     if district is None:
         raise Http404("No district.")
-    report = what_works(district=district, school=school, as_of=timezone.localdate())
+    report = what_works_cached(district=district, school=school, as_of=timezone.localdate())
     context = {"report": report, "school": school, "district": district}
     return render(request, "interventions/what_works.html", context)
