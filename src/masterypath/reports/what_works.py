@@ -39,11 +39,17 @@ from masterypath.engine.effects import (
     wilson_interval,
 )
 from masterypath.engine.wording import working_level
-from masterypath.interventions.models import Intervention, Outcome, Participant, Strategy
+from masterypath.interventions.models import (
+    ImprovementCycle,
+    Intervention,
+    Outcome,
+    Participant,
+    Strategy,
+)
 from masterypath.mastery.models import Placement
 from masterypath.reports.groups import GROUP_DIMENSIONS, STUDENT_FIELDS, group_label, groups_of
 from masterypath.reports.groups import dimension_label as _dimension_label
-from masterypath.roster.models import Student
+from masterypath.roster.models import Enrollment, EnrollmentRole, Student
 from masterypath.schools.models import District, School
 
 PACE_WINDOW_DAYS = 91
@@ -371,3 +377,108 @@ def what_works_cached(
     report = what_works(district=district, school=school, as_of=as_of)
     cache.set(key, report, CACHE_SECONDS)
     return report
+
+
+@dataclass(frozen=True)
+class ShareChange:
+    """How many of a group were 2+ grades below at the start and at the end."""
+
+    n: int
+    at_start: float | None
+    at_end: float | None
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class CycleFindings:
+    growth: EffectEstimate
+    involved: ShareChange
+    comparison: ShareChange
+    until: date
+    is_final: bool
+
+
+def _share_change(rows: list[tuple[float, float, int]], min_group: int) -> ShareChange:
+    """rows: (level at start, level at end, grade)."""
+    n = len(rows)
+    if n < min_group:
+        return ShareChange(n=n, at_start=None, at_end=None, suppressed=True)
+    start = sum(1 for a, _, g in rows if _standing(a, g) == "two_below") / n
+    end = sum(1 for _, b, g in rows if _standing(b, g) == "two_below") / n
+    return ShareChange(n=n, at_start=start, at_end=end, suppressed=False)
+
+
+def cycle_findings(*, cycle: ImprovementCycle, as_of: date) -> CycleFindings:
+    """The cycle's measures for the students involved (named, or enrolled in its sections)
+    against the other students of their grades in the district: growth in the cycle's domain
+    from start to end (matched as in `what_works`: exact grade, nearest placement and pace
+    before), and the share 2+ grades below at the start and at the end."""
+    district = cycle.district
+    involved = set(cycle.students.values_list("pk", flat=True)) | set(
+        Enrollment.objects.filter(
+            section__in=cycle.sections.all(), role=EnrollmentRole.STUDENT
+        ).values_list("student_id", flat=True)
+    )
+    end = min(cycle.ends_on, as_of)
+    grades = set(Student.objects.filter(pk__in=involved).values_list("grade_level", flat=True))
+    students = dict(
+        Student.objects.filter(
+            district=district, grade_level__in=grades, is_active=True
+        ).values_list("pk", "grade_level")
+    )
+    history = _History(
+        list(
+            Placement.objects.filter(
+                student__district=district,
+                student__grade_level__in=grades,
+                domain=cycle.domain,
+                placed_on__gte=cycle.starts_on - timedelta(days=PACE_WINDOW_DAYS + 31),
+                placed_on__lte=end,
+            ).values_list("student_id", "domain_id", "placed_on", "level")
+        )
+    )
+    rows: list[dict[str, object]] = []
+    shares: dict[bool, list[tuple[float, float, int]]] = {True: [], False: []}
+    for student_id, grade in students.items():
+        prior = history.level(student_id, cycle.domain_id, cycle.starts_on)
+        final = history.level(student_id, cycle.domain_id, end)
+        if prior is None or final is None:
+            continue
+        before = history.level(
+            student_id, cycle.domain_id, cycle.starts_on - timedelta(days=PACE_WINDOW_DAYS)
+        )
+        treated = student_id in involved
+        rows.append(
+            {
+                "grade": grade,
+                "treated": treated,
+                "growth": final - prior,
+                "prior": prior,
+                "pace_before": (prior - before) * 365 / PACE_WINDOW_DAYS
+                if before is not None
+                else 0.0,
+            }
+        )
+        shares[treated].append((prior, final, grade))
+    min_group = district.min_group_size
+    growth = (
+        matched_effect(
+            pl.DataFrame(rows),
+            outcome="growth",
+            treated="treated",
+            exact=("grade",),
+            nearest=("prior", "pace_before"),
+            seed=SEED,
+            n_boot=N_BOOT,
+            min_group=min_group,
+        )
+        if rows
+        else EffectEstimate(None, None, None, 0, 0, None, True)
+    )
+    return CycleFindings(
+        growth=growth,
+        involved=_share_change(shares[True], min_group),
+        comparison=_share_change(shares[False], min_group),
+        until=end,
+        is_final=as_of >= cycle.ends_on,
+    )
