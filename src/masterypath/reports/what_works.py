@@ -255,6 +255,7 @@ def what_works(*, district: District, school: School | None = None, as_of: date)
         "seed": SEED,
         "n_boot": N_BOOT,
         "min_group": min_group,
+        "control_id": "student_id",
     }
     # Per strategy and group: the closed participants' outcomes, for success rates.
     closed_by_group: dict[tuple[int, str, str], list[str]] = defaultdict(list)
