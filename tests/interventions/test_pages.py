@@ -342,3 +342,15 @@ def test_the_guardian_reads_it_in_spanish(world: World, current: Intervention) -
     page = client.get(f"/family/children/{world.students['s1'].pk}/").content.decode()
     assert "Apoyo adicional en la escuela" in page
     assert "3 veces por semana" in page
+
+
+def test_links_lead_to_the_intervention_pages(world: World) -> None:
+    """The section page links to a group start; the principal's dashboard to what works,
+    the cycles and the caseload."""
+    section = world.sections["S1"]
+    page = _client(world, "teacher_a").get(f"/sections/{section.pk}/").content.decode()
+    assert f"/interventions/start/?section={section.pk}" in page
+    home = _client(world, "principal_a").get("/").content.decode()
+    school = world.students["s1"].school_id
+    assert f"/interventions/what-works/?school={school}" in home
+    assert f"/interventions/cycles/?school={school}" in home
