@@ -82,3 +82,35 @@ def test_start_follow_and_caseload(page: Any, live_server: Any, world: World) ->
     page.goto(f"{live_server.url}/interventions/root-causes/new/?student={s1.pk}")
     assert_accessible(page, "interventions-root-cause")
     assert errors == []
+
+
+def test_a_guardian_reads_the_support_on_a_phone(
+    browser: Any, live_server: Any, world: World
+) -> None:
+    """At 390 px the family page shows the support in words; axe finds nothing."""
+    from masterypath.interventions.models import Strategy
+    from masterypath.interventions.services import intervention_start
+
+    today = timezone.localdate()
+    intervention_start(
+        actor=world.staff["counselor_a"].user,
+        strategy=Strategy.objects.get(),
+        students=[world.students["s1"]],
+        staff=world.staff["counselor_a"],
+        domain=world.targets[0].competency.domain,
+        starts_on=today - timedelta(days=7),
+        ends_on=today + timedelta(days=49),
+        goal_on=today + timedelta(days=49),
+        goal_gain=0.5,
+        today=today - timedelta(days=7),
+    )
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+    page = context.new_page()
+    try:
+        sign_in(page, live_server.url, world.guardians["g1"].user.username, PASSWORD)
+        page.goto(f"{live_server.url}/family/children/{world.students['s1'].pk}/")
+        assert page.get_by_role("heading", name="Extra support at school").is_visible()
+        assert page.get_by_text("3 times a week, 30 minutes each").is_visible()
+        assert_accessible(page, "interventions-family-phone")
+    finally:
+        context.close()

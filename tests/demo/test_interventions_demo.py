@@ -9,6 +9,7 @@ import pytest
 
 from masterypath.demo.seed import seed_demo
 from masterypath.interventions.models import (
+    ImprovementCycle,
     Intervention,
     Participant,
     ProgressCheck,
@@ -32,3 +33,5 @@ def test_the_demo_has_supports_with_sessions_checks_and_outcomes() -> None:
     assert ProgressCheck.objects.exists()
     assert Participant.objects.exclude(outcome="").exists()
     assert Intervention.objects.filter(staff__user__username="demo-counselor").exists()
+    assert ImprovementCycle.objects.count() == 2
+    assert ImprovementCycle.objects.exclude(learnings="").count() == 1

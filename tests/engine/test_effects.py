@@ -298,3 +298,26 @@ def test_wilson_interval_stays_inside_zero_and_one_and_suppresses_small_groups()
     small = wilson_interval(3, 9)
     assert small.suppressed
     assert small.share is None
+
+
+def test_control_id_counts_people_not_rows() -> None:
+    """The same comparison student in two periods is one control when `control_id` is set."""
+    frame = pl.DataFrame(
+        {
+            "period": [1, 1, 2, 2],
+            "student": [10, 20, 11, 20],
+            "prior": [1.0, 1.1, 2.0, 2.1],
+            "treated": [True, False, True, False],
+            "growth": [1.0, 0.5, 1.0, 0.5],
+        }
+    )
+    kwargs = {
+        "outcome": "growth",
+        "treated": "treated",
+        "exact": ("period",),
+        "nearest": ("prior",),
+        "seed": 0,
+        "min_group": 1,
+    }
+    assert matched_effect(frame, **kwargs).n_controls == 2  # type: ignore[arg-type]
+    assert matched_effect(frame, control_id="student", **kwargs).n_controls == 1  # type: ignore[arg-type]

@@ -317,9 +317,10 @@ def test_the_profile_with_interventions_has_a_query_budget(
     world: World, current: Intervention, django_assert_max_num_queries: object
 ) -> None:
     """The interventions block costs at most five queries (interventions, participants,
-    checks, placements, tiers) on top of the profile's own."""
+    checks, placements, tiers) on top of the profile's own (16, and 2 for the learning plan
+    and the learner profile)."""
     client = _client(world, "teacher_a")
-    with django_assert_max_num_queries(16 + 5):  # type: ignore[operator]
+    with django_assert_max_num_queries(16 + 2 + 5):  # type: ignore[operator]
         assert client.get(f"/students/{world.students['s1'].pk}/").status_code == 200
 
 
@@ -342,3 +343,15 @@ def test_the_guardian_reads_it_in_spanish(world: World, current: Intervention) -
     page = client.get(f"/family/children/{world.students['s1'].pk}/").content.decode()
     assert "Apoyo adicional en la escuela" in page
     assert "3 veces por semana" in page
+
+
+def test_links_lead_to_the_intervention_pages(world: World) -> None:
+    """The section page links to a group start; the principal's dashboard to what works,
+    the cycles and the caseload."""
+    section = world.sections["S1"]
+    page = _client(world, "teacher_a").get(f"/sections/{section.pk}/").content.decode()
+    assert f"/interventions/start/?section={section.pk}" in page
+    home = _client(world, "principal_a").get("/").content.decode()
+    school = world.students["s1"].school_id
+    assert f"/interventions/what-works/?school={school}" in home
+    assert f"/interventions/cycles/?school={school}" in home

@@ -23,14 +23,18 @@ from masterypath.continuum.models import Domain, LearningTarget
 from masterypath.evidence.models import EvidenceKind, EvidenceSource
 from masterypath.evidence.services import EvidenceRow, evidence_record_many
 from masterypath.interventions.models import (
+    CycleMeasure,
     Intervention,
     Outcome,
     ProgressCheck,
+    RootCause,
     RootCauseScope,
     SessionLog,
     Strategy,
 )
 from masterypath.interventions.services import (
+    improvement_cycle_create,
+    improvement_cycle_record_learnings,
     intervention_start,
     participant_close,
     progress_checks_create_many,
@@ -41,7 +45,7 @@ from masterypath.interventions.services import (
 from masterypath.mastery.models import MasteryEstimate, Placement
 from masterypath.mastery.services import mastery_refresh_pairs
 from masterypath.roster.models import Staff, StaffRole, Student
-from masterypath.schools.models import District
+from masterypath.schools.models import District, School
 
 WEEKS = 10
 # Extra share of the next level's targets made proficient during the period, per strategy.
@@ -162,6 +166,61 @@ def _boost_rows(
                     )
                 )
     return rows
+
+
+def _cycles(
+    *,
+    actor: SystemActor,
+    school: School,
+    domain: Domain,
+    start: date,
+    as_of: date,
+    number_line: list[Student],
+    app: list[Student],
+    root_cause: RootCause,
+) -> None:
+    """Two improvement cycles: one studied (with the team's learnings), one still running."""
+    if number_line:
+        studied = improvement_cycle_create(
+            actor=actor,
+            school=school,
+            title="Number line before symbols",
+            question="Do students behind in Mathematics grow faster when every fraction and "
+            "place-value lesson starts from the number line?",
+            hypothesis="Students in the number-line groups will gain at least a third of a level "
+            "more than similar students by the end of the cycle.",
+            change="Three 30-minute number-line sessions a week in groups of four.",
+            domain=domain,
+            starts_on=start,
+            ends_on=as_of - timedelta(days=1),
+            students=number_line,
+            measures=[CycleMeasure.MASTERY_GROWTH, CycleMeasure.TWO_BELOW],
+            team="Grades 2-5 team with the counselor",
+            root_cause=root_cause,
+        )
+        improvement_cycle_record_learnings(
+            actor=actor,
+            cycle=studied,
+            learnings="The groups grew clearly more than similar students; sessions held on "
+            "Mondays were the ones most often missed.",
+            next_steps="Keep the groups; move Monday sessions to Tuesday; try the number line "
+            "in whole-class lessons in grade 3.",
+        )
+    if app:
+        improvement_cycle_create(
+            actor=actor,
+            school=school,
+            title="Fact-fluency app minutes",
+            question="Does twenty minutes of app practice four times a week raise placements?",
+            hypothesis="App users will gain a quarter of a level more than similar students.",
+            change="The fact-fluency app during the intervention block.",
+            domain=domain,
+            starts_on=start,
+            ends_on=as_of + timedelta(weeks=4),
+            students=app,
+            measures=[CycleMeasure.MASTERY_GROWTH],
+            team="Grades 2-5 team",
+        )
 
 
 def add_interventions(*, district: District, as_of: date, seed: int) -> dict[str, int]:
@@ -360,6 +419,16 @@ def add_interventions(*, district: District, as_of: date, seed: int) -> dict[str
                 today=as_of,
             )
             closed += 1
+    _cycles(
+        actor=actor,
+        school=school,
+        domain=domain,
+        start=start,
+        as_of=as_of,
+        number_line=number_line,
+        app=app,
+        root_cause=school_cause,
+    )
     return {
         "strategies": len(strategies),
         "interventions": len(made),

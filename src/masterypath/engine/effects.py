@@ -191,10 +191,13 @@ def matched_effect(
     caliper: float | None = None,
     level: float = 0.95,
     bias_correction: bool = True,
+    control_id: str | None = None,
 ) -> EffectEstimate:
     """The matched, bias-corrected effect on the treated with a wild-bootstrap interval (see the
     module docstring for the formulas). Rows with a missing value in any named column are left
-    out. ``caliper`` is in standard deviations of the distance metric."""
+    out. ``caliper`` is in standard deviations of the distance metric. ``control_id`` names a
+    column identifying the person when one person has several rows (a comparison student in
+    several periods): ``n_controls`` then counts people, not rows."""
     _check(
         frame,
         outcome=outcome,
@@ -205,7 +208,10 @@ def matched_effect(
         n_boot=n_boot,
         level=level,
     )
-    data = frame.select([outcome, treated, *exact, *nearest]).drop_nulls()
+    if control_id is not None and control_id not in frame.columns:
+        raise EffectInputError(f"the frame has no column {control_id}")
+    extra = [control_id] if control_id is not None and control_id not in (outcome, treated) else []
+    data = frame.select([outcome, treated, *exact, *nearest, *extra]).drop_nulls()
     y = data[outcome].cast(pl.Float64).to_numpy()
     t = data[treated].cast(pl.Boolean).to_numpy().astype(np.bool_)
     x = (
@@ -243,7 +249,12 @@ def matched_effect(
     if n_treated == 0:
         return _suppressed(0, 0, n_unmatched)
     used = np.unique(np.concatenate([m.ravel() for m in match_rows]))
-    n_controls = int(used.size)
+    # A person may stand in several rows (one per intervention period): count people.
+    n_controls = (
+        int(np.unique(data[control_id].to_numpy()[used]).size)
+        if control_id is not None
+        else int(used.size)
+    )
     if n_treated < min_group or n_controls < min_group:
         return _suppressed(n_treated, n_controls, n_unmatched)
 
@@ -299,6 +310,7 @@ def matched_effect_by_group(
     caliper: float | None = None,
     level: float = 0.95,
     bias_correction: bool = True,
+    control_id: str | None = None,
 ) -> dict[str, EffectEstimate]:
     """``matched_effect`` for each value of ``group`` (English learners, a race/ethnicity...),
     comparing each group's treated students with control students of the same group, so the
@@ -309,13 +321,14 @@ def matched_effect_by_group(
     (the same student in two rows of different groups)."""
     if group not in frame.columns:
         raise EffectInputError(f"the frame has no column {group}")
-    values = sorted(
-        {str(v) for v in frame.get_column(group).drop_nulls().unique().to_list()},
+    text = frame.filter(pl.col(group).is_not_null()).with_columns(
+        pl.col(group).cast(pl.Utf8).alias("__group")
     )
-    text = frame.with_columns(pl.col(group).cast(pl.Utf8).alias("__group"))
+    # One pass splits the frame; filtering once per value would scan it per group.
+    parts = {str(key[0]): part for key, part in text.partition_by("__group", as_dict=True).items()}
     result: dict[str, EffectEstimate] = {}
-    for value in values:
-        part = text.filter(pl.col("__group") == value)
+    for value in sorted(parts):
+        part = parts[value]
         result[value] = matched_effect(
             part,
             outcome=outcome,
@@ -329,6 +342,7 @@ def matched_effect_by_group(
             caliper=caliper,
             level=level,
             bias_correction=bias_correction,
+            control_id=control_id,
         )
     return result
 

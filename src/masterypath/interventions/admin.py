@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from masterypath.interventions.models import (
+    ImprovementCycle,
     Intervention,
     InterventionSettings,
     RootCause,
@@ -24,3 +25,4 @@ class InterventionAdmin(admin.ModelAdmin):
 admin.site.register(RootCause)
 admin.site.register(TierRecord)
 admin.site.register(InterventionSettings)
+admin.site.register(ImprovementCycle)

@@ -268,3 +268,41 @@ class TierRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student_id}/{self.domain_id} tier {self.tier} from {self.since_on}"
+
+
+class CycleMeasure(models.TextChoices):
+    MASTERY_GROWTH = "mastery_growth", _("Mastery growth (levels gained)")
+    TWO_BELOW = "two_below", _("Students 2 or more grades below")
+
+
+class ImprovementCycle(BaseModel):
+    """A plan-do-study-act inquiry: a team tests a change with some students or sections;
+    at the end the product computes the measures against a matched comparison group."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=200)
+    question = models.TextField()
+    hypothesis = models.TextField()
+    change = models.TextField(help_text="The change the team tests.")
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="+")
+    students = models.ManyToManyField(Student, related_name="+", blank=True)
+    sections = models.ManyToManyField(Section, related_name="+", blank=True)
+    measures = models.JSONField(default=list)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    team = models.TextField(blank=True)
+    root_cause = models.ForeignKey(
+        RootCause, null=True, blank=True, on_delete=models.SET_NULL, related_name="cycles"
+    )
+    learnings = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from masterypath.accounts.actors import Actor
 from masterypath.engine.progress import Decision, aim_value, progress_decision
@@ -262,7 +262,12 @@ def caseload_for_staff(*, actor: Actor | None, staff: Staff, as_of: date) -> lis
                 filter=Q(sessions__held_on__gte=week_start, sessions__was_delivered=True),
                 distinct=True,
             ),
-            last_check=Max("participants__checks__checked_on"),
+            # A subquery: joining checks as well would multiply the session rows counted.
+            last_check=Subquery(
+                ProgressCheck.objects.filter(participant__intervention=OuterRef("pk"))
+                .order_by("-checked_on")
+                .values("checked_on")[:1]
+            ),
         )
         .order_by("goal_on", "pk"),
         actor,

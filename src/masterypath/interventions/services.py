@@ -24,6 +24,8 @@ from masterypath.continuum.models import Domain, LearningTarget
 from masterypath.interventions.errors import InterventionError, InterventionErrorCode
 from masterypath.interventions.models import (
     CauseCategory,
+    CycleMeasure,
+    ImprovementCycle,
     Intervention,
     InterventionSettings,
     InterventionStatus,
@@ -531,3 +533,89 @@ def session_logs_create_many(*, sessions: list[SessionLog]) -> list[SessionLog]:
 def progress_checks_create_many(*, checks: list[ProgressCheck]) -> list[ProgressCheck]:
     """Save probe results already taken in bulk (the demo seed's history)."""
     return ProgressCheck.objects.bulk_create(checks, batch_size=1000)
+@transaction.atomic
+def improvement_cycle_create(
+    *,
+    actor: Actor | SystemActor,
+    school: School,
+    title: str,
+    question: str,
+    hypothesis: str,
+    change: str,
+    domain: Domain,
+    starts_on: date,
+    ends_on: date,
+    students: Sequence[Student] = (),
+    sections: Sequence[Section] = (),
+    measures: Sequence[str] = (CycleMeasure.MASTERY_GROWTH,),
+    team: str = "",
+    root_cause: RootCause | None = None,
+) -> ImprovementCycle:
+    """Plan an improvement cycle: the question, the hypothesis, the change to test, who is
+    involved (students and/or sections), the measures and the dates."""
+    for field, value in (
+        ("title", title),
+        ("question", question),
+        ("hypothesis", hypothesis),
+        ("change", change),
+    ):
+        if not value.strip():
+            raise InterventionError(Code.INVALID, f"The cycle needs a {field}.", field=field)
+    if ends_on < starts_on:
+        raise InterventionError(
+            Code.END_BEFORE_START,
+            f"The end ({ends_on:%d %B %Y}) is before the start ({starts_on:%d %B %Y}).",
+            field="ends_on",
+        )
+    if not students and not sections:
+        raise InterventionError(
+            Code.NO_STUDENTS, "Name the students or sections involved.", field="students"
+        )
+    unknown = sorted(set(measures) - set(CycleMeasure.values))
+    if unknown or not measures:
+        raise InterventionError(
+            Code.INVALID,
+            f"Unknown measure: {', '.join(unknown) or 'none chosen'}.",
+            field="measures",
+        )
+    if any(s.district_id != school.district_id for s in students) or any(
+        s.school.district_id != school.district_id for s in sections
+    ):
+        raise InterventionError(
+            Code.OTHER_DISTRICT,
+            "A student or section belongs to another district.",
+            field="students",
+        )
+    cycle = ImprovementCycle.objects.create(
+        district_id=school.district_id,
+        school=school,
+        title=title.strip(),
+        question=question.strip(),
+        hypothesis=hypothesis.strip(),
+        change=change.strip(),
+        domain=domain,
+        measures=list(measures),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        team=team,
+        root_cause=root_cause,
+        created_by=_user(actor),
+    )
+    cycle.students.set(students)
+    cycle.sections.set(sections)
+    audit_record(actor=actor, action=AuditAction.CREATE, subject=cycle)
+    return cycle
+
+
+@transaction.atomic
+def improvement_cycle_record_learnings(
+    *, actor: Actor | SystemActor, cycle: ImprovementCycle, learnings: str, next_steps: str = ""
+) -> ImprovementCycle:
+    """The team's study and act: what it learned and what it changes next."""
+    if not learnings.strip():
+        raise InterventionError(Code.INVALID, "Write what the team learned.", field="learnings")
+    cycle.learnings = learnings.strip()
+    cycle.next_steps = next_steps.strip()
+    cycle.save(update_fields=["learnings", "next_steps", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.UPDATE, subject=cycle)
+    return cycle

@@ -39,11 +39,17 @@ from masterypath.engine.effects import (
     wilson_interval,
 )
 from masterypath.engine.wording import working_level
-from masterypath.interventions.models import Intervention, Outcome, Participant, Strategy
+from masterypath.interventions.models import (
+    ImprovementCycle,
+    Intervention,
+    Outcome,
+    Participant,
+    Strategy,
+)
 from masterypath.mastery.models import Placement
 from masterypath.reports.groups import GROUP_DIMENSIONS, STUDENT_FIELDS, group_label, groups_of
 from masterypath.reports.groups import dimension_label as _dimension_label
-from masterypath.roster.models import Student
+from masterypath.roster.models import Enrollment, EnrollmentRole, Student
 from masterypath.schools.models import District, School
 
 PACE_WINDOW_DAYS = 91
@@ -177,6 +183,7 @@ def _frame(
     for p in participants:
         by_intervention[p["intervention_id"]].append(p)
     rows: list[dict[str, object]] = []
+    memo: dict[int, dict[str, str]] = {}  # student -> their group in each dimension
     for intervention_id, members in by_intervention.items():
         first = members[0]
         domain_id = int(first["intervention__domain_id"])
@@ -218,7 +225,9 @@ def _frame(
                 else 0.0,
                 STANDING: _standing(prior, grade),
             }
-            row.update(groups_of(student))
+            if student_id not in memo:
+                memo[student_id] = groups_of(student)
+            row.update(memo[student_id])
             rows.append(row)
     outcomes: dict[int, list[str]] = defaultdict(list)
     for p in participants:
@@ -246,6 +255,7 @@ def what_works(*, district: District, school: School | None = None, as_of: date)
         "seed": SEED,
         "n_boot": N_BOOT,
         "min_group": min_group,
+        "control_id": "student_id",
     }
     # Per strategy and group: the closed participants' outcomes, for success rates.
     closed_by_group: dict[tuple[int, str, str], list[str]] = defaultdict(list)
@@ -328,3 +338,148 @@ def what_works(*, district: District, school: School | None = None, as_of: date)
 def interventions_in_scope(*, district: District, school: School | None) -> int:
     scope = Intervention.objects.filter(district=district)
     return (scope.filter(school=school) if school is not None else scope).count()
+
+
+CACHE_SECONDS = 600
+
+
+def what_works_cached(
+    *, district: District, school: School | None = None, as_of: date
+) -> WhatWorks:
+    """`what_works`, kept in the cache while nothing it reads has changed: the key holds the
+    date and a fingerprint of the interventions in scope (how many participants, how many
+    closed, the latest change), so starting, closing or editing one recomputes it. Placements
+    move with evidence, at most daily in the figures used (the date is in the key)."""
+    from django.core.cache import cache
+    from django.db.models import Count, Max
+
+    scope = Intervention.objects.filter(district=district)
+    if school is not None:
+        scope = scope.filter(school=school)
+    stamp = scope.aggregate(
+        n=Count("participants"),
+        closed=Count("participants", filter=~Q(participants__outcome="")),
+        changed=Max("updated_at"),
+        last_closed=Max("participants__closed_on"),
+    )
+    key = "what-works:{}:{}:{}:{}:{}:{}:{}:{}".format(
+        district.pk,
+        school.pk if school is not None else "all",
+        as_of.isoformat(),
+        district.min_group_size,
+        stamp["n"],
+        stamp["closed"],
+        stamp["changed"].isoformat() if stamp["changed"] else "",
+        stamp["last_closed"].isoformat() if stamp["last_closed"] else "",
+    )
+    found = cache.get(key)
+    if isinstance(found, WhatWorks):
+        return found
+    report = what_works(district=district, school=school, as_of=as_of)
+    cache.set(key, report, CACHE_SECONDS)
+    return report
+
+
+@dataclass(frozen=True)
+class ShareChange:
+    """How many of a group were 2+ grades below at the start and at the end."""
+
+    n: int
+    at_start: float | None
+    at_end: float | None
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class CycleFindings:
+    growth: EffectEstimate
+    involved: ShareChange
+    comparison: ShareChange
+    until: date
+    is_final: bool
+
+
+def _share_change(rows: list[tuple[float, float, int]], min_group: int) -> ShareChange:
+    """rows: (level at start, level at end, grade)."""
+    n = len(rows)
+    if n < min_group:
+        return ShareChange(n=n, at_start=None, at_end=None, suppressed=True)
+    start = sum(1 for a, _, g in rows if _standing(a, g) == "two_below") / n
+    end = sum(1 for _, b, g in rows if _standing(b, g) == "two_below") / n
+    return ShareChange(n=n, at_start=start, at_end=end, suppressed=False)
+
+
+def cycle_findings(*, cycle: ImprovementCycle, as_of: date) -> CycleFindings:
+    """The cycle's measures for the students involved (named, or enrolled in its sections)
+    against the other students of their grades in the district: growth in the cycle's domain
+    from start to end (matched as in `what_works`: exact grade, nearest placement and pace
+    before), and the share 2+ grades below at the start and at the end."""
+    district = cycle.district
+    involved = set(cycle.students.values_list("pk", flat=True)) | set(
+        Enrollment.objects.filter(
+            section__in=cycle.sections.all(), role=EnrollmentRole.STUDENT
+        ).values_list("student_id", flat=True)
+    )
+    end = min(cycle.ends_on, as_of)
+    grades = set(Student.objects.filter(pk__in=involved).values_list("grade_level", flat=True))
+    students = dict(
+        Student.objects.filter(
+            district=district, grade_level__in=grades, is_active=True
+        ).values_list("pk", "grade_level")
+    )
+    history = _History(
+        list(
+            Placement.objects.filter(
+                student__district=district,
+                student__grade_level__in=grades,
+                domain=cycle.domain,
+                placed_on__gte=cycle.starts_on - timedelta(days=PACE_WINDOW_DAYS + 31),
+                placed_on__lte=end,
+            ).values_list("student_id", "domain_id", "placed_on", "level")
+        )
+    )
+    rows: list[dict[str, object]] = []
+    shares: dict[bool, list[tuple[float, float, int]]] = {True: [], False: []}
+    for student_id, grade in students.items():
+        prior = history.level(student_id, cycle.domain_id, cycle.starts_on)
+        final = history.level(student_id, cycle.domain_id, end)
+        if prior is None or final is None:
+            continue
+        before = history.level(
+            student_id, cycle.domain_id, cycle.starts_on - timedelta(days=PACE_WINDOW_DAYS)
+        )
+        treated = student_id in involved
+        rows.append(
+            {
+                "grade": grade,
+                "treated": treated,
+                "growth": final - prior,
+                "prior": prior,
+                "pace_before": (prior - before) * 365 / PACE_WINDOW_DAYS
+                if before is not None
+                else 0.0,
+            }
+        )
+        shares[treated].append((prior, final, grade))
+    min_group = district.min_group_size
+    growth = (
+        matched_effect(
+            pl.DataFrame(rows),
+            outcome="growth",
+            treated="treated",
+            exact=("grade",),
+            nearest=("prior", "pace_before"),
+            seed=SEED,
+            n_boot=N_BOOT,
+            min_group=min_group,
+        )
+        if rows
+        else EffectEstimate(None, None, None, 0, 0, None, True)
+    )
+    return CycleFindings(
+        growth=growth,
+        involved=_share_change(shares[True], min_group),
+        comparison=_share_change(shares[False], min_group),
+        until=end,
+        is_final=as_of >= cycle.ends_on,
+    )

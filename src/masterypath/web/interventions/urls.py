@@ -11,6 +11,8 @@ urlpatterns = [
     path("root-causes/new/", views.root_cause_new, name="root-cause-new"),
     path("caseload/", views.caseload, name="caseload"),
     path("what-works/", views.what_works_page, name="what-works"),
+    path("cycles/", views.cycles, name="cycles"),
+    path("cycles/<int:cycle_id>/learnings/", views.cycle_learnings, name="cycle-learnings"),
     path("<int:intervention_id>/", views.detail, name="detail"),
     path("<int:intervention_id>/sessions/", views.session_new, name="session-new"),
     path(

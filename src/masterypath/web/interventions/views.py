@@ -28,7 +28,7 @@ from masterypath.interventions.access import (
     strategies_visible_to,
 )
 from masterypath.interventions.errors import InterventionError
-from masterypath.interventions.models import Outcome, RootCauseScope
+from masterypath.interventions.models import ImprovementCycle, Outcome, RootCauseScope
 from masterypath.interventions.selectors import (
     InterventionView,
     ParticipantProgress,
@@ -39,13 +39,14 @@ from masterypath.interventions.selectors import (
     tier_history_for_student,
 )
 from masterypath.interventions.services import (
+    improvement_cycle_record_learnings,
     intervention_start,
     participant_close,
     progress_check_record,
     root_cause_record,
     session_log,
 )
-from masterypath.reports.what_works import what_works
+from masterypath.reports.what_works import cycle_findings, what_works_cached
 from masterypath.roster.access import (
     access_section_by_id,
     active_user,
@@ -54,7 +55,7 @@ from masterypath.roster.access import (
 )
 from masterypath.roster.models import Section, Staff, Student
 from masterypath.roster.selectors import student_list_for_section
-from masterypath.schools.models import District
+from masterypath.schools.models import District, School
 from masterypath.web.charts import Chart, ProgressMark, aim_line_chart
 from masterypath.web.interventions.forms import (
     CheckForm,
@@ -372,6 +373,51 @@ def what_works_page(request: HttpRequest) -> HttpResponse:
     district = District.objects.filter(pk=district_id).first() if district_id else None
     if district is None:
         raise Http404("No district.")
-    report = what_works(district=district, school=school, as_of=timezone.localdate())
+    report = what_works_cached(district=district, school=school, as_of=timezone.localdate())
     context = {"report": report, "school": school, "district": district}
     return render(request, "interventions/what_works.html", context)
+
+
+def _leader_schools(request: HttpRequest) -> tuple[User, QuerySet[School]]:
+    user = active_user(request.user)
+    if user is None or user.role not in LEADER_ROLES:
+        raise Http404("Leaders only.")
+    return user, schools_visible_to(user)
+
+
+@login_required
+def cycles(request: HttpRequest) -> HttpResponse:
+    """A school's improvement cycles, each with the measures the product computed for the
+    students involved against matched comparison students, and what the team learned."""
+    _user, schools = _leader_schools(request)
+    school_id = request.GET.get("school", "")
+    school = schools.filter(pk=int(school_id)).first() if school_id.isdigit() else schools.first()
+    if school is None:
+        raise Http404("No such school.")
+    today = timezone.localdate()
+    items = [
+        (cycle, cycle_findings(cycle=cycle, as_of=today))
+        for cycle in ImprovementCycle.objects.filter(school=school).select_related("domain")
+    ]
+    return render(request, "interventions/cycles.html", {"school": school, "items": items})
+
+
+@login_required
+@require_POST
+def cycle_learnings(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    user, schools = _leader_schools(request)
+    cycle = ImprovementCycle.objects.filter(pk=cycle_id, school__in=schools).first()
+    if cycle is None:
+        raise Http404("No such cycle.")
+    try:
+        improvement_cycle_record_learnings(
+            actor=user,
+            cycle=cycle,
+            learnings=request.POST.get("learnings", ""),
+            next_steps=request.POST.get("next_steps", ""),
+        )
+    except InterventionError as failure:
+        messages.error(request, failure.message)
+    else:
+        messages.success(request, _("Learnings saved."))
+    return redirect(reverse("interventions:cycles") + f"?school={cycle.school_id}")
