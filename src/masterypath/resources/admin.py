@@ -12,3 +12,4 @@ class ResourceAdmin(ReadOnlyAdmin):
     list_filter = ("status", "kind", "language")
     search_fields = ("title",)
     raw_id_fields = ("district", "curator", "reviewed_by")
+    district_paths = ("district_id",)
