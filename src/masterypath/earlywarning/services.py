@@ -14,6 +14,7 @@ from django.utils import timezone
 from masterypath.accounts.models import User
 from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
+from masterypath.earlywarning.alerts import alerts_create
 from masterypath.earlywarning.errors import EarlyWarningError, EarlyWarningErrorCode
 from masterypath.earlywarning.models import EarlyWarningSettings, ExceptionHit, ExceptionRun
 from masterypath.earlywarning.selectors import (
@@ -66,10 +67,15 @@ def exceptions_recompute(
     say("placements and evidence loaded", 1, 3)
     hits = detect(records, as_of=as_of, thresholds=thresholds)
     say("rules applied", 2, 3)
+    # A district's first lists are its baseline: nothing in them is news to anyone yet.
+    is_baseline = not ExceptionRun.objects.filter(district=district).exists()
     new = exception_hits_replace(district=district, hits=hits, as_of=as_of)
     counts = dict(Counter(str(hit.rule) for hit in hits))
     counts["students"] = len(records)
     counts["new"] = len(new)
+    counts["alerts"] = (
+        0 if is_baseline else alerts_create(district_id=district.pk, keys=new, as_of=as_of)
+    )
     ExceptionRun.objects.update_or_create(
         district=district,
         defaults={
