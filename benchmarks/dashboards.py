@@ -7,8 +7,8 @@ in the data folder, with mastery recomputed and the dashboards' summaries refres
 requests each page ``--runs`` times after three warm-up requests and prints the median, the
 90th percentile and the queries of one request. Pages are ``LOGIN:URL`` pairs (``--page``,
 repeatable; the default is every leader page); ``{school}`` in a URL is the demo principal's
-school and ``{domain}`` its first domain, so pages of other roles can be added by URL:
-``--page demo-student:/ --page demo-guardian:/``.
+school, ``{domain}`` its first domain and ``{section}`` the demo teacher's first section, so
+pages of other roles can be added by URL: ``--page demo-student:/ --page demo-guardian:/``.
 
 Usage:
   .venv/bin/python benchmarks/dashboards.py [--students 900] [--runs 20] [--json out.json]
@@ -75,6 +75,7 @@ def _prepare(students: int) -> dict[str, Any]:
 def _resolve(url: str) -> str:
     from masterypath.accounts.models import User
     from masterypath.reports.models import StandingSummary
+    from masterypath.roster.models import Section
 
     principal = User.objects.select_related("staff").get(username="demo-principal")
     school_id = principal.staff.school_id
@@ -84,7 +85,15 @@ def _resolve(url: str) -> str:
         .values_list("domain_id", flat=True)
         .first()
     )
-    return url.format(school=school_id, domain=domain_id)
+    section_id = (
+        Section.objects.filter(
+            enrollments__staff__user__username="demo-teacher", enrollments__role="teacher"
+        )
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return url.format(school=school_id, domain=domain_id, section=section_id)
 
 
 def _time(client: Any, url: str, runs: int) -> tuple[list[float], int, int, int]:

@@ -6,7 +6,9 @@
 Starts every server itself on 127.0.0.1 (ours on a fresh SQLite file and on a fresh PostgreSQL
 database, ralph on a fresh directory), sends a bounded load from 16 concurrent keep-alive
 clients (one asyncio process, raw HTTP/1.1), stops them, prints a table and writes JSON.
-Single: one statement per POST. Batched: 100 statements per POST. Each run lasts `--seconds`;
+Single: one statement per POST. Batched: 100 statements per POST. State PUT (ours only; ralph
+has no document resources): one State document per PUT, over 50 activities x 500 agents x 5
+ids, so most PUTs replace a stored document. Each run lasts `--seconds`;
 medians of `--runs` runs with min-max. Every statement has its own id, an mbox actor, a verb,
 an activity and a scaled score; the same generator feeds both LRSs. Ours acknowledges after the
 transaction commits (PostgreSQL: synchronous_commit on, fsync on, as configured on the host).
@@ -30,6 +32,7 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 OURS_PY = ROOT / ".venv" / "bin"
@@ -89,6 +92,7 @@ class Load:
     """`concurrency` keep-alive connections posting bodies for `seconds`; latencies in ms."""
 
     def __init__(self, port: int, path: str, auth: str, batch: int) -> None:
+        # batch 0: State documents, one PUT each (ours only: ralph has no document resources)
         self.port, self.path, self.auth, self.batch = port, path, auth, batch
         self.latencies: list[float] = []
         self.errors: dict[int, int] = {}
@@ -96,6 +100,9 @@ class Load:
         self.counter = 0
 
     def body(self) -> bytes:
+        if self.batch == 0:
+            self.counter += 1
+            return json.dumps({"page": self.counter, "bookmark": "unit-3/lesson-2"}).encode()
         self.counter += self.batch
         if self.batch == 1:
             return json.dumps(statement(self.counter)).encode()
@@ -103,18 +110,31 @@ class Load:
 
     async def worker(self, until: float) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
-        head = (
-            f"POST {self.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {self.auth}\r\n"
+        fields = (
+            f"Host: 127.0.0.1\r\nAuthorization: {self.auth}\r\n"
             "X-Experience-API-Version: 1.0.3\r\nContent-Type: application/json\r\n"
         )
         while time.monotonic() < until:
             body = self.body()
+            if self.batch == 0:
+                query = urlencode(
+                    {
+                        "activityId": f"https://tool.example.org/activities/{self.counter % 50}",
+                        "agent": json.dumps({"mbox": f"mailto:s{self.counter % 500}@example.org"}),
+                        "stateId": f"state-{self.counter % 5}",
+                    }
+                )
+                request_line = f"PUT /xapi/activities/state?{query} HTTP/1.1\r\n"
+            else:
+                request_line = f"POST {self.path} HTTP/1.1\r\n"
             started = time.perf_counter()
-            writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            writer.write(
+                f"{request_line}{fields}Content-Length: {len(body)}\r\n\r\n".encode() + body
+            )
             status, closing = await self.read_response(reader)
             self.latencies.append((time.perf_counter() - started) * 1000)
-            if status == 200:
-                self.statements += self.batch
+            if status in {200, 204}:
+                self.statements += max(self.batch, 1)
             else:
                 self.errors[status] = self.errors.get(status, 0) + 1
             if closing:
@@ -359,7 +379,10 @@ def main() -> None:
             try:
                 warm(server.port, path, auth)
                 entry = {}
-                for label, batch in (("single", 1), ("batch of 100", 100)):
+                modes = [("single", 1), ("batch of 100", 100)]
+                if not isinstance(server, Ralph):
+                    modes.append(("state PUT", 0))
+                for label, batch in modes:
                     runs = []
                     for _ in range(args.runs):
                         if isinstance(server, Ralph):
@@ -394,12 +417,14 @@ def report(results: dict[str, Any]) -> None:
         f"{results['machine']}, {results['server']}; load average {before} before, "
         f"{after} after"
     )
-    print("| LRS | mode | statements/s (median, min-max) | p50 ms | p95 ms | x ralph |")
+    print(
+        "| LRS | mode | statements (or documents)/s, median, min-max | p50 ms | p95 ms | x ralph |"
+    )
     print("|---|---|---|---|---|---|")
     for name, entry in results["lrs"].items():
         for mode, row in entry.items():
             ratio = ""
-            if ralph and name != "ralph 5.1 (fs)":
+            if ralph and name != "ralph 5.1 (fs)" and mode in ralph:
                 ratio = f"{row['median'] / ralph[mode]['median']:.1f}x"
             errors = sum(sum(r["errors"].values()) for r in row["runs"])
             note = f" ({errors} errors)" if errors else ""

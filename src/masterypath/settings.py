@@ -94,7 +94,11 @@ INSTALLED_APPS = [
     "masterypath.roster",
     "masterypath.evidence",
     "masterypath.mastery",
+    "masterypath.groups",
     "masterypath.earlywarning",
+    "masterypath.interventions",
+    "masterypath.plans",
+    "masterypath.resources",
     "masterypath.jobs",
     "masterypath.interop.case",
     "masterypath.interop.oneroster",
@@ -143,6 +147,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "masterypath.web.audit_middleware.ReadAuditMiddleware",
     "masterypath.web.language.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -210,3 +215,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+
+# -- Security ------------------------------------------------------------------------------
+def _env_int(name: str, *, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}.")
+    return value
+
+
+# Days a teacher still sees a student after the student's (or the teacher's) enrollment in
+# their section ends: time to finish grades, not forever (roster/access.py).
+TEACHER_GRACE_DAYS = _env_int("MASTERYPATH_TEACHER_GRACE_DAYS", default=30)

@@ -10,9 +10,9 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from masterypath.earlywarning.alerts import alert_emails_send
 from masterypath.earlywarning.models import Alert, ExceptionHit
 from masterypath.earlywarning.services import exceptions_recompute
+from masterypath.earlywarning.services.alerts import alert_emails_send
 from masterypath.engine.exceptions import Rule
 from masterypath.roster.models import Staff, StaffRole, Student
 from tests import factories as f

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from masterypath.earlywarning.attendance_import import attendance_import
 from masterypath.earlywarning.models import AttendanceDay, ExceptionHit, Incident
 from masterypath.earlywarning.services import exceptions_recompute
+from masterypath.earlywarning.services.attendance_import import attendance_import
 from masterypath.engine.exceptions import Rule
 from tests import factories as f
 from tests.earlywarning.world import AS_OF, build_world

@@ -302,3 +302,36 @@ def test_a_large_batch_rebuilds_the_district_in_a_job(
     after = _snapshot(leaders)
     dashboard_summary_refresh(district=leaders.district)
     assert _snapshot(leaders) == after
+
+
+def test_evidence_that_moves_no_count_updates_the_standing_alone(
+    leaders: LeaderWorld,
+    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    """One more score that changes neither the student's band, level, gain nor "few evidence"
+    rewrites the standing's row alone (no group or section count moves), and the summaries
+    still equal a full refresh."""
+    from datetime import datetime, time
+    from decimal import Decimal
+
+    from masterypath.evidence.models import Evidence
+
+    student = leaders.students[3]
+    before = StandingSummary.objects.get(student=student, domain=leaders.math)
+    Evidence.objects.create(
+        student=student,
+        target=leaders.targets["math"][0],
+        score=Decimal(3),
+        observed_at=timezone.make_aware(datetime.combine(AS_OF, time(9))),
+        kind="formative",
+    )
+    # the student, the district's state, the placements, the standing, the evidence counts,
+    # the row's update, the savepoint pair
+    with django_assert_max_num_queries(8):
+        standing_summary_update(student_id=student.pk, domain_id=leaders.math.pk)
+    after = StandingSummary.objects.get(student=student, domain=leaders.math)
+    assert after.pk == before.pk
+    assert after.evidence_year == before.evidence_year + 1
+    incremental = _snapshot(leaders)
+    dashboard_summary_refresh(district=leaders.district)
+    assert incremental == _snapshot(leaders)

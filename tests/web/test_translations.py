@@ -13,8 +13,16 @@ WEB = Path(__file__).resolve().parents[2] / "src" / "masterypath" / "web"
 TEMPLATES = WEB / "templates"
 LOCALE = WEB.parent / "locale"
 # Pages students and families see live in these folders; shared parts are listed by name.
-AUDIENCE_FOLDERS = ("student", "family")
-SHARED_TEMPLATES = ("web/base.html", "web/login.html", "404.html", "web/_chart.html")
+AUDIENCE_FOLDERS = ("student", "family", "me", "plans", "resources")
+SHARED_TEMPLATES = (
+    "web/base.html",
+    "web/login.html",
+    "404.html",
+    "web/_chart.html",
+    "web/_messages.html",
+    "web/_artifact_fields.html",
+    "web/_target_checkboxes.html",
+)
 NOT_WORDS = {"masterypath"}  # the product's name reads the same in every language
 _ATTRIBUTE = re.compile(r'\b(?:aria-label|title|alt|placeholder)="([^"{]*)"')
 _RAW = re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL)

@@ -1,21 +1,37 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 
 from masterypath.accounts.models import User
+from masterypath.common.admin_scope import ADMIN_RIGHTS, DistrictScopedAdmin
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldsetSpec
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DistrictScopedAdmin, DjangoUserAdmin):
+    """A district administrator sees and edits the logins of their district's people (and may
+    set a password), but creates none (logins come with the roster) and grants no
+    superuser, staff flag, group or permission: only the operator does."""
+
+    district_paths = ("staff__district_id", "student__district_id", "guardian__district_id")
+    district_admin_rights = ADMIN_RIGHTS - {"add", "delete"}
+    operator_only_fields = ("is_superuser", "is_staff", "groups", "user_permissions")
+
     list_display = ("username", "first_name", "last_name", "role", "is_active", "is_staff")
     list_filter = ("role", "is_active", "is_staff")
     fieldsets = (
         *cast("_FieldsetSpec", DjangoUserAdmin.fieldsets),  # always set on Django's UserAdmin
         ("masterypath", {"fields": ("role", "preferred_language")}),
     )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if getattr(request.user, "is_superuser", False):
+            return readonly
+        return (*readonly, *self.operator_only_fields)

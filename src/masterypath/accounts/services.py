@@ -33,3 +33,13 @@ def user_language_set(*, actor: User, language: str) -> User:
             detail={"preferred_language": language, "was": before},
         )
     return actor
+
+
+def users_create_many(*, users: list[User]) -> list[User]:
+    """Save new logins in bulk (passwords already hashed): the demo seed's people."""
+    return User.objects.bulk_create(users, batch_size=1000)
+
+
+def user_username_set(*, user_id: int, username: str) -> int:
+    """Rename a login (the demo gives its demo teacher a known name); how many changed."""
+    return User.objects.filter(pk=user_id).update(username=username)

@@ -17,14 +17,19 @@ from ninja.params import functions as param
 from masterypath.api.schemas import MasteryOut, PlacementOut, SectionMasteryOut
 from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
+from masterypath.common.read_ledger import note_students_read
 from masterypath.continuum.models import LearningTarget
 from masterypath.mastery.selectors import (
     mastery_cells_for_section,
     mastery_list_for_student,
     standings_for_student,
 )
-from masterypath.roster.access import access_section_by_id, access_student_by_id
-from masterypath.roster.models import EnrollmentRole, Student
+from masterypath.roster.access import (
+    access_section_by_id,
+    access_student_by_id,
+    enrolled_in_section_q,
+)
+from masterypath.roster.models import Student
 
 router = Router(tags=["mastery"])
 
@@ -106,14 +111,13 @@ def section_mastery(request: HttpRequest, section_id: int = ID) -> dict[str, Any
     (columns, continuum order) and one cell per (student, target) with an estimate."""
     section = access_section_by_id(request.user, section_id)
     cells = mastery_cells_for_section(section=section)
-    students = (
-        Student.objects.filter(
-            enrollments__section=section, enrollments__role=EnrollmentRole.STUDENT
-        )
+    students = list(
+        Student.objects.filter(enrolled_in_section_q(section))
         .order_by("family_name", "given_name", "id")
         .values("id", "given_name", "family_name")
         .distinct()
     )
+    note_students_read(row["id"] for row in students)  # plain values: no record loaded
     with_cells = {target_id for _, target_id in cells}
     targets = (
         LearningTarget.objects.filter(
@@ -125,7 +129,7 @@ def section_mastery(request: HttpRequest, section_id: int = ID) -> dict[str, Any
     )
     return {
         "section_id": section.pk,
-        "students": list(students),
+        "students": students,
         "targets": list(targets),
         "cells": [asdict(cell) for _, cell in sorted(cells.items())],
     }

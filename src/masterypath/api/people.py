@@ -16,10 +16,11 @@ from masterypath.common.models import AuditAction
 from masterypath.roster.access import (
     access_section_by_id,
     access_student_by_id,
+    enrolled_in_section_q,
     sections_visible_to,
     students_visible_to,
 )
-from masterypath.roster.models import EnrollmentRole, Section, Student
+from masterypath.roster.models import Section, Student
 
 router = Router(tags=["students and sections"])
 
@@ -75,6 +76,6 @@ def section_get(request: HttpRequest, section_id: int = ID) -> Section:
 @paginate(Pages)
 def section_students(request: HttpRequest, section_id: int = ID) -> Any:
     section = access_section_by_id(request.user, section_id)
-    return Student.objects.filter(
-        enrollments__section=section, enrollments__role=EnrollmentRole.STUDENT
-    ).order_by("family_name", "given_name", "id")
+    return Student.objects.filter(enrolled_in_section_q(section)).order_by(
+        "family_name", "given_name", "id"
+    )

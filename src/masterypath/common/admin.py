@@ -1,11 +1,20 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
+from masterypath.common.admin_scope import DistrictScopedAdmin
 from masterypath.common.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(DistrictScopedAdmin):
+    # An entry belongs to the district of the person who acted, or of the district the
+    # product acted for (an import's or the seed's entries name it in their detail).
+    district_paths = (
+        "actor__staff__district_id",
+        "actor__student__district_id",
+        "actor__guardian__district_id",
+        "detail__district",
+    )
     list_display = ("at", "actor", "action", "subject_type", "subject_id", "student_id")
     list_filter = ("action", "subject_type")
     search_fields = ("subject_type",)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
 from django.db import models
 
+from masterypath.common.admin_scope import DistrictScopedAdmin
 from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
 
 
-class AuditedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditedAdmin(DistrictScopedAdmin):
     """Set `student_id_of` to a function giving the student a row belongs to."""
 
     @staticmethod

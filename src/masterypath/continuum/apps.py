@@ -5,3 +5,8 @@ class ContinuumConfig(AppConfig):
     name = "masterypath.continuum"
     label = "continuum"
     verbose_name = "Standards continuum"
+
+    def ready(self) -> None:
+        from masterypath.continuum import signals
+
+        signals.connect()

@@ -257,3 +257,14 @@ class RubricDescriptor(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ContinuumRevision(models.Model):
+    """One counter, raised in the same transaction as every change to scales, frameworks,
+    domains, competencies or targets, so that a process that keeps the continuum's layout
+    in memory (mastery's placement index) sees from one small read that it must reload."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"continuum revision {self.number}"

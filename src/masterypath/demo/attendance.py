@@ -15,6 +15,7 @@ from masterypath.earlywarning.models import (
     Incident,
     IncidentSeverity,
 )
+from masterypath.earlywarning.services.attendance_import import attendance_insert_many
 from masterypath.roster.models import Student
 
 # Mean share of days present, and incidents per school day, by planted profile.
@@ -69,6 +70,5 @@ def add_attendance(
             )
             for index, category, severity in zip(chosen, categories, severities, strict=True)
         )
-    AttendanceDay.objects.bulk_create(attendance, batch_size=5000)
-    Incident.objects.bulk_create(incidents, batch_size=2000)
+    attendance_insert_many(days=attendance, incidents=incidents)
     return len(attendance), len(incidents)

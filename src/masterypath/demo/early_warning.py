@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from masterypath.demo.attendance import add_attendance
 from masterypath.demo.models import PlantedProfile
+from masterypath.demo.services import planted_profiles_record
 from masterypath.earlywarning.services import exceptions_recompute
 
 if TYPE_CHECKING:
@@ -17,16 +18,15 @@ if TYPE_CHECKING:
 
 
 def early_warning_demo(*, builder: DemoBuilder, as_of: date, seed: int) -> None:
-    PlantedProfile.objects.bulk_create(
-        [
+    planted_profiles_record(
+        rows=[
             PlantedProfile(
                 student=student,
                 profile=latent.profile,
                 latent={**asdict(latent), "origin": builder.origin.isoformat()},
             )
             for student, latent in zip(builder.students, builder.latent, strict=True)
-        ],
-        batch_size=1000,
+        ]
     )
     this_year = builder.years[-1]
     add_attendance(

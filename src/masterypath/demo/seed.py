@@ -24,25 +24,39 @@ from django.db import transaction
 
 from masterypath.accounts.actors import SystemActor
 from masterypath.accounts.models import Role, User
+from masterypath.accounts.services import user_username_set, users_create_many
 from masterypath.common.audit import audit_record
-from masterypath.common.bulk import bulk_insert
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import (
     Competency,
-    Domain,
     Framework,
     LearningTarget,
     PerformanceLevel,
-    PerformanceScale,
     TargetLink,
+)
+from masterypath.continuum.services import (
+    competencies_create_many,
+    competency_create,
+    continuum_revision_bump,
+    domain_create,
+    framework_create,
+    scale_create,
+    target_links_create_many,
+    targets_create_many,
 )
 from masterypath.demo import district_frameworks as authored
 from masterypath.demo.early_warning import early_warning_demo
 from masterypath.demo.feedback import add_family_feedback
+from masterypath.demo.flexible_groups import add_demo_groups
+from masterypath.demo.interventions import add_interventions
 from masterypath.demo.people import draw_adult_name, draw_race, draw_student, surname_for
 from masterypath.demo.standards import StandardRow, ela_standards, math_standards
 from masterypath.evidence.models import Assessment, EvidenceKind, EvidenceSource
 from masterypath.evidence.services import EvidenceRow, evidence_record_many
+from masterypath.evidence.services.writes import (
+    assessment_targets_add_many,
+    assessments_create_many,
+)
 from masterypath.mastery.services import mastery_recompute
 from masterypath.roster.models import (
     Course,
@@ -56,7 +70,17 @@ from masterypath.roster.models import (
     StaffRole,
     Student,
 )
+from masterypath.roster.services import (
+    courses_create_many,
+    enrollments_create_many,
+    guardian_links_create_many,
+    guardians_create_many,
+    sections_create_many,
+    staff_create_many,
+    students_create_many,
+)
 from masterypath.schools.models import AcademicSession, District, School, SessionType
+from masterypath.schools.services import academic_session_create, district_create, school_create
 
 DISTRICT_NAME = "Riverbend Unified School District"
 DEMO_PASSWORD = "masterypath-demo"  # noqa: S105 - printed by `make demo` on purpose
@@ -211,8 +235,9 @@ class DemoBuilder:
             last_name=family,
             role=role,
             password=self.password,
+            # The district administrator uses the admin, scoped to the district; superusers
+            # are the operator's alone (`masterypath createsuperuser`).
             is_staff=role == Role.DISTRICT_ADMIN,
-            is_superuser=role == Role.DISTRICT_ADMIN,
         )
 
     def _choice(self, shares: dict[str, float]) -> str:
@@ -222,11 +247,11 @@ class DemoBuilder:
 
     # -- organisation ----------------------------------------------------------------------
     def build_organisation(self) -> None:
-        self.district = District.objects.create(
+        self.district = district_create(
             name=DISTRICT_NAME, state_code="OR", source_id="district-riverbend"
         )
         self.schools = [
-            School.objects.create(
+            school_create(
                 district=self.district,
                 name=name,
                 grade_low=low,
@@ -237,7 +262,7 @@ class DemoBuilder:
         ]
         for plan in self.years:
             label = f"{plan.end_year - 1}-{str(plan.end_year)[2:]}"
-            year = AcademicSession.objects.create(
+            year = academic_session_create(
                 district=self.district,
                 title=f"School year {label}",
                 session_type=SessionType.SCHOOL_YEAR,
@@ -250,7 +275,7 @@ class DemoBuilder:
             for index, (start, end) in enumerate(
                 [(plan.starts_on, middle), (middle + timedelta(days=1), plan.ends_on)], start=1
             ):
-                semester = AcademicSession.objects.create(
+                semester = academic_session_create(
                     district=self.district,
                     title=f"Semester {index} {label}",
                     parent=year,
@@ -265,7 +290,7 @@ class DemoBuilder:
                     [(start, quarter_middle), (quarter_middle + timedelta(days=1), end)],
                     start=index * 2 - 1,
                 ):
-                    AcademicSession.objects.create(
+                    academic_session_create(
                         district=self.district,
                         title=f"Quarter {q} {label}",
                         parent=semester,
@@ -280,38 +305,33 @@ class DemoBuilder:
 
     # -- frameworks ------------------------------------------------------------------------
     def build_frameworks(self) -> None:
-        self.scale = PerformanceScale.objects.create(
-            district=self.district, name="Four-level proficiency scale"
-        )
-        PerformanceLevel.objects.bulk_create(
-            [
+        self.scale = scale_create(
+            district=self.district,
+            name="Four-level proficiency scale",
+            levels=[
                 PerformanceLevel(
-                    scale=self.scale,
                     value=Decimal(1),
                     label="Beginning",
                     descriptor="Shows a beginning understanding with help.",
                 ),
                 PerformanceLevel(
-                    scale=self.scale,
                     value=Decimal(2),
                     label="Developing",
                     descriptor="Shows partial understanding; some errors remain.",
                 ),
                 PerformanceLevel(
-                    scale=self.scale,
                     value=Decimal(3),
                     label="Proficient",
                     descriptor="Meets the target independently.",
                     is_proficient=True,
                 ),
                 PerformanceLevel(
-                    scale=self.scale,
                     value=Decimal(4),
                     label="Advanced",
                     descriptor="Applies the target in new, complex situations.",
                     is_proficient=True,
                 ),
-            ]
+            ],
         )
         # Per subject: {level: [target ids]} for the evidence model.
         self.continua: dict[str, tuple[np.ndarray, np.ndarray]] = {}
@@ -349,11 +369,13 @@ class DemoBuilder:
             authored.HABITS_DOMAIN_OF,
             authored.HABITS,
         )
+        continuum_revision_bump()  # targets went in with bulk_create, which no signal reports
 
     def _standards_framework(
         self, key: str, title: str, area: str, rows: list[StandardRow]
     ) -> None:
-        framework = Framework.objects.create(
+        framework = framework_create(
+            district=None,
             title=title,
             version="2010",
             publisher="NGA Center and CCSSO",
@@ -362,9 +384,7 @@ class DemoBuilder:
             source_note="Common Standards Project JSON; see demo/data/SOURCES.md",
         )
         self.frameworks[key] = framework
-        domain = Domain.objects.create(
-            framework=framework, code=key.upper(), title=area, content_area=area
-        )
+        domain = domain_create(framework=framework, code=key.upper(), title=area, content_area=area)
         competencies: dict[str, Competency] = {}
         for row in rows:
             if row.competency_code not in competencies:
@@ -374,7 +394,7 @@ class DemoBuilder:
                     title=row.competency_title,
                     position=len(competencies),
                 )
-        Competency.objects.bulk_create(list(competencies.values()))
+        competencies_create_many(competencies=list(competencies.values()))
         parents = [
             LearningTarget(
                 competency=competencies[row.competency_code],
@@ -389,10 +409,10 @@ class DemoBuilder:
             for index, row in enumerate(rows)
             if row.parent_code is None
         ]
-        LearningTarget.objects.bulk_create(parents)
+        targets_create_many(targets=parents)
         by_code = {target.code: target for target in parents}
-        LearningTarget.objects.bulk_create(
-            [
+        targets_create_many(
+            targets=[
                 LearningTarget(
                     competency=competencies[row.competency_code],
                     parent=by_code[row.parent_code],
@@ -420,7 +440,7 @@ class DemoBuilder:
         domain_of: dict[str, str],
         targets: list[authored.AuthoredTarget],
     ) -> None:
-        framework = Framework.objects.create(
+        framework = framework_create(
             district=self.district,
             title=title,
             version="2025",
@@ -431,7 +451,7 @@ class DemoBuilder:
         )
         self.frameworks[key] = framework
         domain_rows = {
-            code: Domain.objects.create(
+            code: domain_create(
                 framework=framework,
                 code=code,
                 title=name,
@@ -442,7 +462,7 @@ class DemoBuilder:
             for index, (code, (name, kind)) in enumerate(domains.items())
         }
         competency_rows = {
-            code: Competency.objects.create(
+            code: competency_create(
                 domain=domain_rows[domain_of[code]], code=code, title=name, position=index
             )
             for index, (code, name) in enumerate(competencies.items())
@@ -464,7 +484,7 @@ class DemoBuilder:
                     position=index,
                 )
             )
-        LearningTarget.objects.bulk_create(rows)
+        targets_create_many(targets=rows)
         # Within a competency each band's targets precede the next band's.
         by_competency: dict[int, list[LearningTarget]] = defaultdict(list)
         for target in rows:
@@ -480,7 +500,7 @@ class DemoBuilder:
                     for b in group
                     if b.level == upper
                 )
-        TargetLink.objects.bulk_create(links)
+        target_links_create_many(links=links)
         self._set_continuum(key, rows)
 
     def _set_continuum(self, key: str, targets: list[LearningTarget]) -> None:
@@ -560,10 +580,10 @@ class DemoBuilder:
                 for subject in SUBJECTS:
                     for _ in range(per_subject):
                         self.teachers[(school.pk, subject)].append(add(StaffRole.TEACHER, school))
-        User.objects.bulk_create(users)
+        users_create_many(users=users)
         for member in staff:
             member.user_id = _login_of(member).pk
-        Staff.objects.bulk_create(staff)
+        staff_create_many(staff=staff)
         self.staff = staff
 
     def build_students(self) -> None:
@@ -652,14 +672,14 @@ class DemoBuilder:
                 links.extend((child, len(guardians), relationship, number == 0) for child in family)
                 guardians.append(guardian)
         self._assign_demo_logins(students, guardians, links)
-        User.objects.bulk_create(users, batch_size=1000)
+        users_create_many(users=users)
         people: list[Student | Guardian] = [*students, *guardians]
         for person in people:
             person.user_id = _login_of(person).pk
-        Student.objects.bulk_create(students, batch_size=1000)
-        Guardian.objects.bulk_create(guardians, batch_size=1000)
-        GuardianLink.objects.bulk_create(
-            [
+        students_create_many(students=students)
+        guardians_create_many(guardians=guardians)
+        guardian_links_create_many(
+            links=[
                 GuardianLink(
                     student=students[s],
                     guardian=guardians[g],
@@ -668,7 +688,6 @@ class DemoBuilder:
                 )
                 for s, g, relationship, primary in links
             ],
-            batch_size=1000,
         )
         self.students = students
         self.latent = [self._draw_latent(student) for student in students]
@@ -766,14 +785,12 @@ class DemoBuilder:
                     grade_high=grade,
                     source_id=f"course-{subject}-{grade}",
                 )
-        Course.objects.bulk_create(list(courses.values()))
-        through = Course.frameworks.through
-        through.objects.bulk_create(
-            [
-                through(course_id=course.pk, framework_id=self.frameworks[key].pk)
-                for (subject, _), course in courses.items()
-                for key in (subject, "habits")
-            ]
+        courses_create_many(
+            courses=list(courses.values()),
+            frameworks={
+                index: [self.frameworks[subject], self.frameworks["habits"]]
+                for index, (subject, _) in enumerate(courses)
+            },
         )
         school_for_grade = {
             g: s for s in self.schools for g in range(s.grade_low, s.grade_high + 1)
@@ -818,7 +835,7 @@ class DemoBuilder:
                         )
                         section_rows.append(section)
                         self.sections.append((year_index, section, teacher, subject, group))
-        Section.objects.bulk_create(section_rows)
+        sections_create_many(sections=section_rows)
         enrollments = []
         for year_index, section, teacher, _, group in self.sections:
             plan = self.years[year_index]
@@ -841,15 +858,15 @@ class DemoBuilder:
                 )
                 for i in group
             )
-        Enrollment.objects.bulk_create(enrollments, batch_size=2000)
+        enrollments_create_many(enrollments=enrollments)
         self._assign_demo_teacher()
 
     def _assign_demo_teacher(self) -> None:
         """The demo teacher is the current math teacher of the demo student."""
         for year_index, _, teacher, subject, group in self.sections:
             if year_index == 1 and subject == "math" and self.demo_student_index in group:
-                User.objects.filter(pk=cast(int, teacher.user_id)).update(
-                    username=DEMO_LOGINS[Role.TEACHER]
+                user_username_set(
+                    user_id=cast(int, teacher.user_id), username=DEMO_LOGINS[Role.TEACHER]
                 )
                 return
 
@@ -907,12 +924,9 @@ class DemoBuilder:
                         recorded_by=teacher.user_id,
                     )
                     pending.append((len(assessments) - 1, rows, used))
-        Assessment.objects.bulk_create(assessments, batch_size=2000)
-        through = Assessment.targets.through
-        bulk_insert(
-            through,
-            ["assessment", "learningtarget"],
-            (
+        assessments_create_many(assessments=assessments)
+        assessment_targets_add_many(
+            pairs=(
                 (assessments[index].pk, target_id)
                 for index, _, used in pending
                 for target_id in sorted(used)
@@ -1033,6 +1047,9 @@ def seed_demo(
     say("planted profiles and early warnings")
     add_family_feedback(students=builder.demo_family(), as_of=as_of)
     say("teachers' feedback for the demo family")
+    add_demo_groups(username=DEMO_LOGINS[Role.TEACHER], as_of=as_of)
+    add_interventions(district=builder.district, as_of=as_of, seed=seed)
+    say("interventions, root causes and their sessions")
     audit_record(
         actor=None,
         action=AuditAction.IMPORT,

@@ -302,6 +302,43 @@ def placements_from_estimates(
     return placement_from_shares(shares)
 
 
+def placement_of_counts(
+    assessed: Mapping[float, tuple[int, int]],
+    totals: Mapping[float, int],
+    *,
+    share: float = 0.8,
+    min_coverage: float = MIN_COVERAGE,
+) -> tuple[float, float] | None:
+    """One student's placement in one domain, the rule of ``placements_from_estimates`` on
+    counts: ``assessed[level] = (n_assessed, n_proficient)`` over the assessed top-level
+    targets of each level, ``totals[level]`` the targets of each level. Returns (completed,
+    placement), the same floats the frame version gives, or None when no level of
+    ``totals`` lies at or above the lowest counted level (nothing to place on).
+
+    Pure Python: one student in one domain is a few dozen numbers, where a data frame costs
+    more to build than the sums.
+    """
+    if not assessed:
+        return None
+    covered = [
+        level
+        for level, (n_assessed, _) in assessed.items()
+        if n_assessed >= min_coverage * totals.get(level, 1)
+    ]
+    lowest = min(covered) if covered else min(assessed)
+    levels = sorted(level for level in totals if level >= lowest)
+    if not levels:
+        return None
+    completed = levels[0] - 1.0
+    for level in levels:
+        level_share = assessed.get(level, (0, 0))[1] / totals[level]
+        if level_share >= share - 1e-12:
+            completed = level
+            continue
+        return completed, completed + (level - completed) * min(level_share / share, 1.0)
+    return completed, completed
+
+
 # ---------------------------------------------------------------------------------------------
 # Growth
 

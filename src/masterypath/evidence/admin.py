@@ -1,11 +1,13 @@
 from django.contrib import admin
 
+from masterypath.common.admin_scope import DistrictScopedAdmin
 from masterypath.common.pagination import CappedCountPaginator
 from masterypath.evidence.models import Artifact, Assessment, Evidence, Observation
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(DistrictScopedAdmin):
+    district_paths = ("section__school__district_id",)
     list_display = ("title", "kind", "assessed_on", "section", "dok", "source")
     list_filter = ("kind", "source")
     search_fields = ("title", "source_id")
@@ -14,7 +16,7 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(DistrictScopedAdmin):
     """Read-only here: evidence is recorded and voided through the evidence services.
 
     The table holds every score ever given (256,000 in the demo), so the list never reads it
@@ -22,6 +24,8 @@ class EvidenceAdmin(admin.ModelAdmin):
     the unfiltered table, no facet counts, and a date filter of fixed ranges instead of a date
     hierarchy (which reads every row's date to list the years).
     """
+
+    district_paths = ("student__district_id",)
 
     list_display = ("student", "target", "score", "observed_at", "kind", "source", "is_voided")
     list_filter = (("observed_at", admin.DateFieldListFilter), "kind", "source", "is_voided")
@@ -43,12 +47,14 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(admin.ModelAdmin):
+class ObservationAdmin(DistrictScopedAdmin):
+    district_paths = ("student__district_id",)
     list_display = ("student", "author", "observed_at")
     raw_id_fields = ("student", "author")
 
 
 @admin.register(Artifact)
-class ArtifactAdmin(admin.ModelAdmin):
+class ArtifactAdmin(DistrictScopedAdmin):
+    district_paths = ("student__district_id",)
     list_display = ("title", "student", "content_type", "size_bytes", "created_at")
     raw_id_fields = ("student", "uploaded_by")

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from masterypath.accounts.actors import Actor
 from masterypath.accounts.models import Role
 from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
@@ -26,7 +26,8 @@ from masterypath.evidence.errors import EvidenceError, EvidenceErrorCode
 from masterypath.evidence.models import Artifact, Evidence, EvidenceKind, EvidenceSource
 from masterypath.evidence.selectors import target_ids_for_student
 from masterypath.evidence.services import _check_dok, _create
-from masterypath.roster.access import can_record_evidence_for
+from masterypath.evidence.services.writes import artifact_save
+from masterypath.roster.access import active_user, can_record_evidence_for
 from masterypath.roster.models import Student
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -128,7 +129,7 @@ def check_upload(upload: UploadedFile[bytes]) -> FileType:
     return file_type
 
 
-def _may_upload_for(actor: Any, student: Student) -> bool:
+def _may_upload_for(actor: Actor, student: Student) -> bool:
     if getattr(actor, "role", "") == Role.STUDENT:
         return student.user_id is not None and student.user_id == actor.pk
     return can_record_evidence_for(actor, student)
@@ -145,7 +146,7 @@ def _digest(upload: UploadedFile[bytes]) -> str:
 @transaction.atomic
 def artifact_upload(
     *,
-    actor: Any,
+    actor: Actor,
     student: Student,
     upload: UploadedFile[bytes],
     title: str,
@@ -155,6 +156,9 @@ def artifact_upload(
     """Store a file of student work; a student uploads only for themself, staff for the
     students they teach. Targets must belong to the student's courses."""
     if not _may_upload_for(actor, student):
+        raise EvidenceError(EvidenceErrorCode.NOT_ALLOWED, "You may not upload work for them.")
+    uploader = active_user(actor)
+    if uploader is None:  # _may_upload_for refused anyone else already
         raise EvidenceError(EvidenceErrorCode.NOT_ALLOWED, "You may not upload work for them.")
     file_type = check_upload(upload)
     _check_dok(dok)
@@ -174,7 +178,7 @@ def artifact_upload(
         )
     artifact = Artifact(
         student=student,
-        uploaded_by=actor,
+        uploaded_by=uploader,
         title=title[:255],
         content_type=file_type.content_type,
         size_bytes=upload.size or 0,
@@ -183,8 +187,7 @@ def artifact_upload(
     )
     extension = PurePath(upload.name or "").suffix.lower()
     artifact.file.save(f"{digest[:16]}{extension}", upload, save=False)
-    artifact.save()
-    artifact.targets.set(targets)
+    artifact_save(artifact=artifact, targets=targets)
     audit_record(
         actor=actor,
         action=AuditAction.CREATE,
@@ -202,7 +205,7 @@ def artifact_upload(
 @transaction.atomic
 def artifact_score(
     *,
-    actor: Any,
+    actor: Actor,
     artifact: Artifact,
     target: LearningTarget,
     score: Decimal,

@@ -36,6 +36,8 @@ from masterypath.evidence.models import (
     ScoreImportStatus,
 )
 from masterypath.evidence.services import EvidenceBatchError, EvidenceRow, evidence_record_many
+from masterypath.evidence.services.writes import score_import_create, score_import_mark_committed
+from masterypath.roster.access import enrolled_in_section_q
 from masterypath.roster.models import Section, Student
 
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
@@ -200,7 +202,7 @@ def row_source_id(
 def _lookups(section: Section) -> tuple[dict[str, Student], dict[str, list[LearningTarget]]]:
     students = {
         s.local_id.strip().lower(): s
-        for s in Student.objects.filter(enrollments__section=section, enrollments__role="student")
+        for s in Student.objects.filter(enrolled_in_section_q(section))
     }
     targets: dict[str, list[LearningTarget]] = {}
     for target in (
@@ -433,7 +435,7 @@ def score_import_preview(
     if not preview.is_valid:
         return None, preview
     text = data.decode("utf-8-sig")
-    score_import = ScoreImport.objects.create(
+    score_import = score_import_create(
         section=section,
         uploaded_by=uploader,
         filename=filename[:255],
@@ -503,10 +505,7 @@ def score_import_commit(*, actor: Actor, score_import: ScoreImport) -> int:
             "These scores were imported meanwhile; nothing was added.",
         ) from error
     added = recorded.created
-    score_import.status = ScoreImportStatus.COMMITTED
-    score_import.added_count = added
-    score_import.committed_at = timezone.now()
-    score_import.save(update_fields=["status", "added_count", "committed_at", "updated_at"])
+    score_import_mark_committed(score_import=score_import, added=added)
     audit_record(
         actor=user,
         action=AuditAction.IMPORT,

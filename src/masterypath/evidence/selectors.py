@@ -13,6 +13,7 @@ from masterypath.accounts.actors import Actor
 from masterypath.continuum.models import LearningTarget, PerformanceLevel, Rubric, RubricCriterion
 from masterypath.evidence.access import SCALE_LEVELS, SCALE_RELATED, sections_scorable_by
 from masterypath.evidence.models import Artifact, Assessment, Evidence, EvidenceSource, Observation
+from masterypath.roster.access import enrolled_in_section_q
 from masterypath.roster.models import EnrollmentRole, Section, Student
 
 # Every source of evidence but students' own ratings of themselves, which stay apart.
@@ -122,9 +123,9 @@ def target_list_for_section(*, section: Section, level: int | None = None) -> li
 def student_list_for_scoring(*, section: Section) -> list[Student]:
     """The section's students in roster order."""
     return list(
-        Student.objects.filter(
-            enrollments__section=section, enrollments__role=EnrollmentRole.STUDENT
-        ).order_by("family_name", "given_name", "id")
+        Student.objects.filter(enrolled_in_section_q(section)).order_by(
+            "family_name", "given_name", "id"
+        )
     )
 
 
@@ -356,10 +357,7 @@ def artifact_list_for_student(*, student: Student) -> list[Artifact]:
 
 def artifact_list_for_section(*, section: Section) -> list[Artifact]:
     return list(
-        Artifact.objects.filter(
-            student__enrollments__section=section,
-            student__enrollments__role=EnrollmentRole.STUDENT,
-        )
+        Artifact.objects.filter(enrolled_in_section_q(section, prefix="student__"))
         .select_related("student", "uploaded_by")
         .prefetch_related("targets", "evidence__target")
         .order_by("-created_at", "-id")

@@ -2,12 +2,14 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from masterypath.common.admin_scope import DistrictScopedAdmin
 from masterypath.jobs.models import Job
 from masterypath.jobs.services import job_fail
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
+class JobAdmin(DistrictScopedAdmin):
+    district_paths = ("district_id",)
     list_display = ["id", "kind", "status", "progress", "total", "created_at", "finished_at"]
     list_filter = ["kind", "status"]
     readonly_fields = ["errors", "warnings", "result", "params", "task_id", "exclusive_key"]

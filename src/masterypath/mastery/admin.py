@@ -1,21 +1,25 @@
 from django.contrib import admin
 
+from masterypath.common.admin_scope import DistrictScopedAdmin
 from masterypath.common.pagination import CappedCountPaginator
 from masterypath.mastery.config import display_value
 from masterypath.mastery.models import BktFit, MasteryEstimate, MasteryOverride, MasteryPolicy
 
 
 @admin.register(MasteryPolicy)
-class MasteryPolicyAdmin(admin.ModelAdmin):
+class MasteryPolicyAdmin(DistrictScopedAdmin):
+    district_paths = ("district_id",)
     list_display = ("district", "framework", "target", "method", "weight", "min_evidence")
     list_filter = ("method",)
     raw_id_fields = ("target",)
 
 
 @admin.register(MasteryEstimate)
-class MasteryEstimateAdmin(admin.ModelAdmin):
+class MasteryEstimateAdmin(DistrictScopedAdmin):
     """One row per student and target (100,000 in the demo): paged on the primary key with a
     count that stops at 10,000, as the evidence list is."""
+
+    district_paths = ("student__district_id",)
 
     list_display = ("student", "target", "method", "shown_value", "status", "evidence_count")
     list_filter = ("method", "status")
@@ -33,7 +37,8 @@ class MasteryEstimateAdmin(admin.ModelAdmin):
 
 
 @admin.register(MasteryOverride)
-class MasteryOverrideAdmin(admin.ModelAdmin):
+class MasteryOverrideAdmin(DistrictScopedAdmin):
+    district_paths = ("student__district_id",)
     list_display = ("student", "target", "shown_value", "set_at", "set_by")
     raw_id_fields = ("student", "target", "set_by")
     list_select_related = ("student", "target", "set_by")
@@ -44,7 +49,8 @@ class MasteryOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(BktFit)
-class BktFitAdmin(admin.ModelAdmin):
+class BktFitAdmin(DistrictScopedAdmin):
+    district_paths = ("district_id",)
     list_display = (
         "target",
         "shown_prior",

@@ -108,12 +108,20 @@ class PolicyBook:
     def config_for(self, target: LearningTarget) -> MasteryConfig:
         """Needs target.competency.domain.framework.scale.levels loaded (see `targets_with`)."""
         framework = target.competency.domain.framework
+        return self.config_of(
+            target_id=target.pk, framework_id=framework.pk, scale=self.scale_for(target)
+        )
+
+    def config_of(self, *, target_id: int, framework_id: int, scale: TargetScale) -> MasteryConfig:
+        """The config of a target known by ids and its scale (no query: see `mastery.layout`).
+
+        The target's own policy wins over its framework's, which wins over the district's."""
         policy = (
-            self._policies.get((None, target.pk))
-            or self._policies.get((framework.pk, None))
+            self._policies.get((None, target_id))
+            or self._policies.get((framework_id, None))
             or self._policies.get((None, None))
         )
-        return _policy_config(policy, self.scale_for(target))
+        return _policy_config(policy, scale)
 
     def scale_for(self, target: LearningTarget) -> TargetScale:
         framework = target.competency.domain.framework

@@ -26,7 +26,8 @@ from masterypath.mastery.models import (
     MasteryPolicy,
     Placement,
 )
-from masterypath.roster.models import EnrollmentRole, Section, Student
+from masterypath.roster.access import enrolled_in_section_q
+from masterypath.roster.models import Section, Student
 from masterypath.schools.models import District
 
 if TYPE_CHECKING:
@@ -127,9 +128,7 @@ def mastery_cells_for_section(
     with scales, policies.
     """
     student_ids = list(
-        Student.objects.filter(
-            enrollments__section=section, enrollments__role=EnrollmentRole.STUDENT
-        ).values_list("pk", flat=True)
+        Student.objects.filter(enrolled_in_section_q(section)).values_list("pk", flat=True)
     )
     estimates = MasteryEstimate.objects.filter(student_id__in=student_ids)
     evidence = counted_evidence().filter(student_id__in=student_ids)

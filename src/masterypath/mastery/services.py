@@ -13,6 +13,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from masterypath.accounts.actors import Actor
 from masterypath.common import events
 from masterypath.common.audit import audit_record
 from masterypath.common.bulk import (
@@ -28,12 +29,13 @@ from masterypath.common.models import AuditAction
 from masterypath.continuum.models import Framework, LearningTarget
 from masterypath.engine import mastery as engine
 from masterypath.engine.bkt import UNLEARNED_FLOOR, BktModel, BktParams, BktSkillFit, bkt_fit
-from masterypath.engine.continuum import placements_from_estimates
+from masterypath.engine.continuum import placement_of_counts, placements_from_estimates
 from masterypath.engine.levels import proficient_expr
 from masterypath.evidence.models import Evidence, EvidenceKind
 from masterypath.jobs.services import job_enqueue
-from masterypath.mastery.config import PolicyBook, targets_with_scales
+from masterypath.mastery.config import PolicyBook, TargetScale, targets_with_scales
 from masterypath.mastery.errors import MasteryError, MasteryErrorCode
+from masterypath.mastery.layout import ContinuumLayout, TargetPlace, continuum_layout
 from masterypath.mastery.models import (
     BktFit,
     EstimateStatus,
@@ -43,7 +45,7 @@ from masterypath.mastery.models import (
     Placement,
 )
 from masterypath.mastery.selectors import counted_evidence, evidence_frame
-from masterypath.roster.access import administers_district, can_record_evidence_for
+from masterypath.roster.access import active_user, administers_district, can_record_evidence_for
 from masterypath.roster.models import Student
 from masterypath.schools.models import District
 
@@ -60,10 +62,13 @@ def _bkt_params(district_id: int, target_id: int) -> BktParams | None:
     )
 
 
-def _config_for(target: LearningTarget, district_id: int) -> engine.MasteryConfig:
-    config = PolicyBook(district_id=district_id).config_for(target)
+def _config_of(place: TargetPlace, scale: TargetScale, district_id: int) -> engine.MasteryConfig:
+    """The target's effective config (one query for the policies, one more for BKT)."""
+    config = PolicyBook(district_id=district_id).config_of(
+        target_id=place.target_id, framework_id=place.framework_id, scale=scale
+    )
     if config.method == engine.Method.BKT:
-        params = _bkt_params(district_id, target.pk)
+        params = _bkt_params(district_id, place.target_id)
         if params is not None:
             config = engine.MasteryConfig(**{**_fields(config), "bkt": params})
     return config
@@ -87,21 +92,47 @@ def _latest_override(student_id: int, target_id: int) -> MasteryOverride | None:
 
 
 def _store(
-    student_id: int, target: LearningTarget, config: engine.MasteryConfig, values: dict[str, Any]
+    student_id: int,
+    target_id: int,
+    config: engine.MasteryConfig,
+    values: dict[str, Any],
+    estimate: MasteryEstimate | None,
 ) -> MasteryEstimate:
-    estimate, _ = MasteryEstimate.objects.update_or_create(
-        student_id=student_id,
-        target=target,
-        defaults={"method": config.method, "computed_at": timezone.now(), **values},
-    )
+    """Write the pair's estimate: an UPDATE of the row already read, else an upsert."""
+    values = {"method": config.method, "computed_at": timezone.now(), **values}
+    if estimate is None:
+        # An upsert: one statement, and safe when another process stored the pair meanwhile.
+        estimate = MasteryEstimate(student_id=student_id, target_id=target_id, **values)
+        MasteryEstimate.objects.bulk_create(
+            [estimate],
+            update_conflicts=True,
+            unique_fields=["student", "target"],
+            update_fields=list(values),
+        )
+        return estimate
+    for name, value in values.items():
+        setattr(estimate, name, value)
+    estimate.save(update_fields=list(values))
     return estimate
 
 
 def mastery_refresh_pair(*, student_id: int, target_id: int) -> MasteryEstimate:
     """Recompute one (student, target) from all of its counted evidence."""
-    target = targets_with_scales([target_id])[target_id]
-    student = Student.objects.only("district_id").get(pk=student_id)
-    config = _config_for(target, student.district_id)
+    layout = continuum_layout()
+    place = layout.place(target_id)
+    district_id = Student.objects.filter(pk=student_id).values_list("district_id", flat=True).get()
+    config = _config_of(place, layout.scale(place.scale_id), district_id)
+    return _refresh_pair(student_id, target_id, config, None)
+
+
+def _refresh_pair(
+    student_id: int,
+    target_id: int,
+    config: engine.MasteryConfig,
+    estimate: MasteryEstimate | None,
+) -> MasteryEstimate:
+    """The pair from all of its counted evidence and the latest judgement (two reads), written
+    over `estimate` when the caller has read it already."""
     rows = list(
         counted_evidence()
         .filter(student_id=student_id, target_id=target_id)
@@ -132,7 +163,7 @@ def mastery_refresh_pair(*, student_id: int, target_id: int) -> MasteryEstimate:
         p_next = bkt_p_correct(bkt_transition(explanation.value, config.bkt), config.bkt)
     return _store(
         student_id,
-        target,
+        target_id,
         config,
         {
             "value": explanation.value,
@@ -143,19 +174,41 @@ def mastery_refresh_pair(*, student_id: int, target_id: int) -> MasteryEstimate:
             "state_value": state_value,
             "state_weight": state_weight,
         },
+        estimate,
     )
 
 
+def _standing(estimate: MasteryEstimate | None, scale: TargetScale) -> tuple[bool, bool]:
+    """What a placement reads of an estimate: whether it has a value, whether proficient."""
+    if estimate is None or estimate.value is None:
+        return False, False
+    return True, scale.is_proficient(estimate.value, estimate.method)
+
+
+@transaction.atomic
 def mastery_update_for_evidence(*, evidence_id: int) -> MasteryEstimate | None:
     """Fold one new evidence row into its estimate in O(1) when the method allows it, else
-    recompute the pair; then refresh today's placement in the target's domain. A student's
-    self-assessment changes nothing and returns the pair's estimate, or None before any."""
+    recompute the pair; then bring today's placement in the target's domain up to date,
+    which is a single read unless the estimate crossed into or out of proficiency (or today
+    has no placement yet). A student's self-assessment changes nothing and returns the pair's
+    estimate, or None before any.
+
+    Queries, one score on a pair that has an estimate: the evidence, the continuum revision,
+    the policies, the estimate, its update, today's placement; with a new level of the
+    placement, the domain's estimates and the placement's write. The continuum's layout is
+    held in memory (`mastery.layout`).
+    """
     evidence = Evidence.objects.select_related("student").get(pk=evidence_id)
-    target = targets_with_scales([evidence.target_id])[evidence.target_id]
-    config = _config_for(target, evidence.student.district_id)
     estimate = MasteryEstimate.objects.filter(
         student_id=evidence.student_id, target_id=evidence.target_id
     ).first()
+    if evidence.kind == EvidenceKind.SELF_ASSESSMENT:
+        return estimate  # a student's self-assessment is kept apart from mastery
+    layout = continuum_layout()
+    place = layout.place(evidence.target_id)
+    scale = layout.scale(place.scale_id)
+    config = _config_of(place, scale, evidence.student.district_id)
+    before = _standing(estimate, scale)
     # Fold in O(1) only evidence that is newer than the estimate's last row and that the
     # estimate cannot have seen yet (it was computed before the evidence was recorded).
     in_order = (
@@ -164,8 +217,6 @@ def mastery_update_for_evidence(*, evidence_id: int) -> MasteryEstimate | None:
         and evidence.observed_at >= estimate.last_observed_at
         and estimate.computed_at < evidence.recorded_at
     )
-    if evidence.kind == EvidenceKind.SELF_ASSESSMENT:
-        return estimate  # a student's self-assessment is kept apart from mastery
     if (
         not evidence.is_voided
         and estimate is not None
@@ -189,17 +240,28 @@ def mastery_update_for_evidence(*, evidence_id: int) -> MasteryEstimate | None:
         estimate.last_observed_at = evidence.observed_at
         estimate.state_value, estimate.state_weight = state.value, state.total_weight
         estimate.computed_at = timezone.now()
-        estimate.save()
+        estimate.save(update_fields=ESTIMATE_STATE_FIELDS)
     else:
-        estimate = mastery_refresh_pair(
-            student_id=evidence.student_id, target_id=evidence.target_id
-        )
-    placement_refresh(
+        estimate = _refresh_pair(evidence.student_id, evidence.target_id, config, estimate)
+    _placement_follow(
         student_id=evidence.student_id,
-        domain_id=target.competency.domain_id,
+        domain_id=place.domain_id,
         on=timezone.localdate(),
+        layout=layout,
+        is_changed=place.is_top and before != _standing(estimate, scale),
     )
     return estimate
+
+
+ESTIMATE_STATE_FIELDS = [
+    "value",
+    "status",
+    "evidence_count",
+    "last_observed_at",
+    "state_value",
+    "state_weight",
+    "computed_at",
+]
 
 
 def placement_level(target: LearningTarget) -> float:
@@ -222,47 +284,72 @@ def _level_totals(domain_ids: list[int]) -> pl.DataFrame:
 
 def placement_refresh(*, student_id: int, domain_id: int, on: date) -> Placement | None:
     """Place the student on the domain's continuum from current estimates (stored for `on`)."""
-    rows = list(
-        MasteryEstimate.objects.filter(
-            student_id=student_id, target__competency__domain_id=domain_id, value__isnull=False
-        ).values_list("target_id", "value", "method")
-    )
-    if not rows:
-        Placement.objects.filter(student_id=student_id, domain_id=domain_id, placed_on=on).delete()
+    with transaction.atomic():
+        return _placement_write(student_id, domain_id, on, continuum_layout(), None, known=False)
+
+
+def _placement_follow(
+    *, student_id: int, domain_id: int, on: date, layout: ContinuumLayout, is_changed: bool
+) -> Placement | None:
+    """Today's placement after one estimate changed: kept as stored when that estimate did
+    not change what placement reads of it (`_standing`), else placed again from counts."""
+    stored = Placement.objects.filter(
+        student_id=student_id, domain_id=domain_id, placed_on=on
+    ).first()
+    if stored is not None and not is_changed:
+        return stored
+    return _placement_write(student_id, domain_id, on, layout, stored, known=True)
+
+
+def _placement_write(
+    student_id: int,
+    domain_id: int,
+    on: date,
+    layout: ContinuumLayout,
+    stored: Placement | None,
+    *,
+    known: bool,
+) -> Placement | None:
+    """Count the student's assessed and proficient top-level targets per level (one read of
+    the domain's estimates), place (`engine.continuum.placement_of_counts`, the rule of the
+    batch placement) and write only what changed. `known`: `stored` is what the table holds
+    for `on` (None: nothing); else it is read by the upsert."""
+    domain = layout.domain(domain_id)
+    counts: dict[float, tuple[int, int]] = {}
+    rows = MasteryEstimate.objects.filter(
+        student_id=student_id, target__competency__domain_id=domain_id, value__isnull=False
+    ).values_list("target_id", "value", "method")
+    for target_id, value, method in rows:
+        place = domain.places.get(target_id)
+        if place is None or not place.is_top:
+            continue
+        n_assessed, n_proficient = counts.get(place.level, (0, 0))
+        is_proficient = layout.scale(place.scale_id).is_proficient(value, method)
+        counts[place.level] = (n_assessed + 1, n_proficient + int(is_proficient))
+    result = placement_of_counts(counts, domain.totals)
+    if result is None:
+        if stored is not None or not known:
+            Placement.objects.filter(
+                student_id=student_id, domain_id=domain_id, placed_on=on
+            ).delete()
         return None
-    targets = targets_with_scales([target_id for target_id, _, _ in rows])
-    book = PolicyBook(
-        district_id=Student.objects.only("district_id").get(pk=student_id).district_id
+    completed, level = result
+    if stored is not None:
+        if (stored.completed, stored.level) != (completed, level):
+            stored.completed, stored.level = completed, level
+            stored.save(update_fields=["completed", "level"])
+        return stored
+    placement = Placement(
+        student_id=student_id, domain_id=domain_id, placed_on=on, completed=completed, level=level
     )
-    estimates = pl.DataFrame(
-        [
-            (
-                student_id,
-                domain_id,
-                placement_level(targets[t]),
-                book.scale_for(targets[t]).is_proficient(value, method),
-            )
-            for t, value, method in rows
-            if targets[t].parent_id is None
-        ],
-        schema={
-            "student_id": pl.Int64,
-            "domain_id": pl.Int64,
-            "level": pl.Float64,
-            "is_proficient": pl.Boolean,
-        },
-        orient="row",
+    # An upsert: one statement, and safe when another process placed the student meanwhile.
+    Placement.objects.bulk_create(
+        [placement],
+        update_conflicts=True,
+        unique_fields=["student", "domain", "placed_on"],
+        update_fields=["completed", "level"],
     )
-    [result] = placements_from_estimates(estimates, _level_totals([domain_id])).iter_rows(
-        named=True
-    )
-    stored, _ = Placement.objects.update_or_create(
-        student_id=student_id,
-        domain_id=domain_id,
-        placed_on=on,
-        defaults={"completed": result["completed"], "level": result["placement"]},
-    )
-    return stored
+    return placement
 
 
 # -- batch refresh: the pairs a batch of evidence touched ------------------------------------
@@ -462,7 +549,7 @@ def _placements_replace(
 
 @transaction.atomic
 def mastery_override_set(
-    *, actor: Any, student: Student, target: LearningTarget, value: Decimal, reason: str
+    *, actor: Actor, student: Student, target: LearningTarget, value: Decimal, reason: str
 ) -> MasteryEstimate:
     """A teacher's professional judgement replaces the estimate until newer evidence."""
     if not can_record_evidence_for(actor, student):
@@ -475,12 +562,15 @@ def mastery_override_set(
             MasteryErrorCode.OFF_SCALE,
             f"{value} is off the scale ({scale.minimum}-{scale.maximum}).",
         )
+    person = active_user(actor)
+    if person is None:  # can_record_evidence_for refused anyone else already
+        raise MasteryError(MasteryErrorCode.NOT_ALLOWED, "You may not judge this student.")
     override = MasteryOverride.objects.create(
         student=student,
         target=target,
         value=Decimal(value),
         set_at=timezone.now(),
-        set_by=actor,
+        set_by=person,
         reason=reason.strip(),
     )
     audit_record(
@@ -740,7 +830,7 @@ def _placement_history(
 
 @transaction.atomic
 def mastery_policy_choose(
-    *, actor: Any, district: District, method: str, framework: Framework | None = None
+    *, actor: Actor, district: District, method: str, framework: Framework | None = None
 ) -> MasteryPolicy:
     """A district admin sets the method of the district (``framework`` None) or of one
     framework, keeping the other parameters; audited, then mastery is recomputed in a job."""

@@ -3,12 +3,21 @@
 A student sees only themself; a guardian only linked students; a teacher the students of the
 sections they teach; a counselor or principal their school; a district admin the district.
 Guards raise Http404 for anything the actor may not see, so a hidden record looks absent.
+
+A teacher's view follows enrollments in time: an enrollment (the student's in the section, and
+the teacher's own) counts while it is active and for `TEACHER_GRACE_DAYS` (30 by default) after
+its `ends_on`, so that grades can be finished; then the student drops out of the teacher's view.
+An enrollment without an end date is active until the roster ends it.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from masterypath.accounts.actors import Actor
 from masterypath.accounts.models import Role, User
@@ -31,6 +40,24 @@ def _staff_of(user: User) -> Staff | None:
     except Staff.DoesNotExist:
         return None
     return staff
+
+
+def enrollment_current_q(prefix: str = "", *, on: date | None = None) -> Q:
+    """Enrollments (reached through `prefix`, e.g. "enrollments__") that are active on `on`
+    (today) or ended at most the grace period before it."""
+    day = on or timezone.localdate()
+    cutoff = day - timedelta(days=settings.TEACHER_GRACE_DAYS)
+    return Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": cutoff})
+
+
+def enrolled_in_section_q(section: Section | int, *, prefix: str = "") -> Q:
+    """Students (reached through `prefix`) on `section`'s roster now: enrolled as students,
+    the enrollment active or within the grace period. Use it in one `filter()` call, so that
+    every condition applies to the same enrollment."""
+    return Q(
+        **{f"{prefix}enrollments__section": section},
+        **{f"{prefix}enrollments__role": EnrollmentRole.STUDENT},
+    ) & enrollment_current_q(f"{prefix}enrollments__")
 
 
 def district_administered_by(actor: Actor | None) -> int | None:
@@ -62,7 +89,11 @@ def students_visible_to(actor: Actor | None) -> QuerySet[Student]:
     if staff is None:
         return students.all() if user.is_superuser else students.none()
     if role == Role.TEACHER:
-        return students.filter(enrollments__section__in=sections_taught_by(staff)).distinct()
+        return students.filter(
+            Q(enrollments__section__in=sections_taught_by(staff))
+            & Q(enrollments__role=EnrollmentRole.STUDENT)
+            & enrollment_current_q("enrollments__")
+        ).distinct()
     if role in {Role.COUNSELOR, Role.PRINCIPAL}:
         # A school-less leader's None becomes IS NULL, which matches no (non-null) school_id.
         return students.filter(school_id=staff.school_id)  # type: ignore[misc]
@@ -72,8 +103,11 @@ def students_visible_to(actor: Actor | None) -> QuerySet[Student]:
 
 
 def sections_taught_by(staff: Staff) -> QuerySet[Section]:
+    """Sections `staff` teaches now, or stopped teaching within the grace period."""
     return Section.objects.filter(
-        enrollments__staff=staff, enrollments__role=EnrollmentRole.TEACHER
+        Q(enrollments__staff=staff)
+        & Q(enrollments__role=EnrollmentRole.TEACHER)
+        & enrollment_current_q("enrollments__")
     )
 
 
@@ -138,9 +172,7 @@ def access_section_by_id(actor: Actor, section_id: int) -> Section:
 def access_section_student_by_id(section: Section, student_id: int) -> Student:
     """A student enrolled in `section` (a section the caller already may see); Http404 for
     anyone else."""
-    student = Student.objects.filter(
-        pk=student_id, enrollments__section=section, enrollments__role=EnrollmentRole.STUDENT
-    ).first()
+    student = Student.objects.filter(enrolled_in_section_q(section), pk=student_id).first()
     if student is None:
         raise Http404("No such student in this section.")
     return student

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from masterypath.common.admin_audit import AuditedAdmin
+from masterypath.common.admin_scope import DistrictScopedAdmin, DistrictScopedInline
 from masterypath.roster.models import (
     Course,
     Enrollment,
@@ -12,7 +13,7 @@ from masterypath.roster.models import (
 )
 
 
-class GuardianLinkInline(admin.TabularInline):
+class GuardianLinkInline(DistrictScopedInline):
     model = GuardianLink
     extra = 0
     raw_id_fields = ("guardian", "student")
@@ -20,6 +21,8 @@ class GuardianLinkInline(admin.TabularInline):
 
 @admin.register(Student)
 class StudentAdmin(AuditedAdmin):
+    district_paths = ("district_id",)
+
     @staticmethod
     def student_id_of(obj: Student) -> int | None:
         return obj.pk
@@ -32,7 +35,8 @@ class StudentAdmin(AuditedAdmin):
 
 
 @admin.register(Guardian)
-class GuardianAdmin(admin.ModelAdmin):
+class GuardianAdmin(DistrictScopedAdmin):
+    district_paths = ("district_id",)
     list_display = ("family_name", "given_name", "email", "preferred_language")
     search_fields = ("family_name", "given_name", "email")
     raw_id_fields = ("user",)
@@ -40,7 +44,8 @@ class GuardianAdmin(admin.ModelAdmin):
 
 
 @admin.register(Staff)
-class StaffAdmin(admin.ModelAdmin):
+class StaffAdmin(DistrictScopedAdmin):
+    district_paths = ("district_id",)
     list_display = ("family_name", "given_name", "role", "school")
     list_filter = ("role", "school")
     search_fields = ("family_name", "given_name", "email")
@@ -48,20 +53,22 @@ class StaffAdmin(admin.ModelAdmin):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(DistrictScopedAdmin):
+    district_paths = ("district_id",)
     list_display = ("code", "title", "subject", "school")
     list_filter = ("subject", "school")
     filter_horizontal = ("frameworks",)
 
 
-class EnrollmentInline(admin.TabularInline):
+class EnrollmentInline(DistrictScopedInline):
     model = Enrollment
     extra = 0
     raw_id_fields = ("student", "staff")
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(DistrictScopedAdmin):
+    district_paths = ("school__district_id",)
     list_display = ("title", "course", "school", "session")
     list_filter = ("school", "session")
     search_fields = ("title", "source_id")

@@ -8,7 +8,11 @@ from typing import Any, cast
 from django.db.models import Count, Q, QuerySet
 
 from masterypath.accounts.actors import Actor
-from masterypath.roster.access import sections_visible_to, students_visible_to
+from masterypath.roster.access import (
+    enrolled_in_section_q,
+    sections_visible_to,
+    students_visible_to,
+)
 from masterypath.roster.models import EnrollmentRole, Section, Student
 from masterypath.schools.models import School
 
@@ -31,9 +35,9 @@ def section_list_for_user(*, user: Actor) -> QuerySet[Section]:
 
 
 def student_list_for_section(*, section: Section) -> QuerySet[Student]:
-    return Student.objects.filter(
-        enrollments__section=section, enrollments__role=EnrollmentRole.STUDENT
-    ).order_by("family_name", "given_name")
+    return Student.objects.filter(enrolled_in_section_q(section)).order_by(
+        "family_name", "given_name"
+    )
 
 
 def student_search_for_user(*, user: Actor, query: str = "") -> QuerySet[Student]:

@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_init
 
 
 class WebConfig(AppConfig):
     name = "masterypath.web"
     label = "web"
+
+    def ready(self) -> None:
+        from masterypath.roster.models import Student
+        from masterypath.web.audit_middleware import note_student_loaded
+
+        # Every student record a request loads is a read the request's audit entry names.
+        post_init.connect(note_student_loaded, sender=Student, dispatch_uid="audit-reads")

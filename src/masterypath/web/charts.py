@@ -638,3 +638,86 @@ def bars_with_reference(
         + ([(reference_label, f"{reference:.0%}")] if reference is not None else []),
     )
     return Chart(title=title, description=description, spec=spec, table=table)
+
+
+@dataclass(frozen=True)
+class ProgressMark:
+    """One progress point: a probe score or a placement from evidence."""
+
+    on: date
+    level: float
+    source: str
+
+
+def aim_line_chart(
+    *,
+    title: str,
+    start: date,
+    baseline: float,
+    goal_on: date,
+    goal: float,
+    points: Sequence[ProgressMark],
+    level_label: str,
+) -> Chart:
+    """Progress monitoring: the goal (aim) line from the baseline to the goal, dashed, and the
+    student's progress points joined by a line."""
+    goal_series, progress_series = _("Goal line"), _("Progress")
+    values = [
+        {"series": goal_series, "on": start.isoformat(), "level": round(baseline, 2)},
+        {"series": goal_series, "on": goal_on.isoformat(), "level": round(goal, 2)},
+    ] + [
+        {"series": progress_series, "on": p.on.isoformat(), "level": round(p.level, 2)}
+        for p in points
+    ]
+    description = _(
+        "Line chart of the student's level over time (solid) against the goal line (dashed) "
+        "from the starting level to the goal."
+    )
+    spec = _base(description, height=200)
+    colour = {
+        "field": "series",
+        "type": "nominal",
+        "title": None,
+        "scale": {
+            "domain": [goal_series, progress_series],
+            "range": [PALETTE["expected"], PALETTE["ahead"]],
+        },
+    }
+    x = {
+        "field": "on",
+        "type": "temporal",
+        "title": None,
+        "axis": {"format": "%d %b", "labelAngle": 0, "tickCount": 5},
+    }
+    y = {"field": "level", "type": "quantitative", "title": level_label, "scale": {"zero": False}}
+    tooltip = [
+        {"field": "series", "title": _("Line")},
+        {"field": "on", "type": "temporal", "title": _("Date"), "format": "%d %B %Y"},
+        {"field": "level", "title": level_label, "format": ".2f"},
+    ]
+    spec.update(
+        {
+            "data": {"values": values},
+            "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip},
+            "layer": [
+                {
+                    "transform": [{"filter": {"field": "series", "equal": goal_series}}],
+                    "mark": {"type": "line", "strokeDash": [6, 4], "strokeWidth": 2},
+                },
+                {
+                    "transform": [{"filter": {"field": "series", "equal": progress_series}}],
+                    "mark": {"type": "line", "point": True, "strokeWidth": 3},
+                },
+            ],
+        }
+    )
+    table = Table(
+        caption=title,
+        headers=[_("Date"), level_label, _("Source")],
+        rows=[(start, f"{baseline:.2f}", _("Starting level")), (goal_on, f"{goal:.2f}", _("Goal"))]
+        + [
+            (p.on, f"{p.level:.2f}", _("Probe") if p.source == "check" else _("Evidence"))
+            for p in points
+        ],
+    )
+    return Chart(title=title, description=description, spec=spec, table=table)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from masterypath.continuum.models import LearningTarget
 
@@ -19,12 +20,13 @@ if TYPE_CHECKING:
 else:
     _TargetChoices = forms.ModelMultipleChoiceField  # not subscriptable at runtime
 
+# Students pick a DOK when they upload work: the labels follow the reader's language.
 DOK_CHOICES = [
-    ("", "Not set"),
-    ("1", "1 · Recall"),
-    ("2", "2 · Skills and concepts"),
-    ("3", "3 · Strategic thinking"),
-    ("4", "4 · Extended thinking"),
+    ("", _("Not set")),
+    ("1", _("1 · Recall")),
+    ("2", _("2 · Skills and concepts")),
+    ("3", _("3 · Strategic thinking")),
+    ("4", _("4 · Extended thinking")),
 ]
 
 

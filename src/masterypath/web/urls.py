@@ -21,8 +21,12 @@ urlpatterns = [
     path("me/", include("masterypath.web.me.urls")),
     path("teach/", include("masterypath.web.teacher.urls")),
     path("family/", include("masterypath.web.family.urls")),
+    path("interventions/", include("masterypath.web.interventions.urls")),
+    path("plans/", include("masterypath.web.plans.urls")),
+    path("resources/", include("masterypath.web.resources.urls")),
     path("", include("masterypath.web.leaders.urls")),
     path("district/imports/", include("masterypath.web.imports.urls")),
     path("district/methods/", include("masterypath.web.methods.urls")),
+    path("district/audit/", include("masterypath.web.audit_log.urls")),
     path("early-warning/", include("masterypath.web.earlywarning.urls")),
 ]

@@ -8,8 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from masterypath.accounts.models import Role, User
+from masterypath.evidence.access import can_score_section
+from masterypath.reports.section_dashboard import section_standings
 from masterypath.roster.access import (
     access_section_by_id,
     active_user,
@@ -20,10 +23,10 @@ from masterypath.roster.selectors import (
     school_summaries_for_user,
     section_list_for_user,
     student_grade_counts,
-    student_list_for_section,
     student_search_for_user,
 )
 from masterypath.schools.models import District
+from masterypath.web.audit_reads import audit_students_read
 from masterypath.web.family import views as family_views
 from masterypath.web.leaders import views as leaders
 from masterypath.web.student import views as student_views
@@ -72,5 +75,13 @@ def _leader_home(request: HttpRequest) -> HttpResponse:
 def section_detail(request: HttpRequest, section_id: int) -> HttpResponse:
     """A section's roster; 404 for anyone who may not see it."""
     section = access_section_by_id(request.user, section_id)
-    students = student_list_for_section(section=section)
-    return render(request, "web/section_detail.html", {"section": section, "students": students})
+    standings = section_standings(section=section, as_of=timezone.localdate())
+    students = [row.student for row in standings.rows]
+    audit_students_read(actor=request.user, students=students, page="section", subject=section)
+    context = {
+        "section": section,
+        "standings": standings,
+        "students": students,
+        "dashboard": can_score_section(request.user, section),
+    }
+    return render(request, "web/section_detail.html", context)

@@ -21,8 +21,9 @@ from tests.conftest import World, user_of
 from tests.web.dashboards.world import FEEDBACK, Dashboards, add_dashboard_data
 
 # Session and user, the children, the previous visit, placements and domains, new scores,
-# recent work and its scales, teachers (two), school year per child, the audit entry.
-FAMILY_HOME_QUERIES = 14
+# recent work and its scales, teachers (two), school year per child, the audit entry, the
+# children's interventions.
+FAMILY_HOME_QUERIES = 15
 
 
 @pytest.fixture

@@ -20,8 +20,10 @@ from tests.conftest import World, user_of
 from tests.web.dashboards.world import FEEDBACK, Dashboards, add_dashboard_data
 
 # Session and user, the student, placements and domains, estimates and scales, evidence span,
-# school years, the year's evidence and scales, observations (2), work (3), the audit entry.
-PROFILE_QUERIES = 16
+# school years, the year's evidence and scales, observations (2), work (3), the audit entry,
+# the interventions and the tier history (2), the open learning plans and the learner
+# profile (goals, targets, steps: 3 more with a plan).
+PROFILE_QUERIES = 20
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ from tests.conftest import World, user_of
 from tests.web.dashboards.world import FEEDBACK, Dashboards, add_dashboard_data
 
 # Session and user, the student, the school year, placements and domains, estimates and
-# scales, pathway targets and links, recent evidence and scales, the audit entry.
-STUDENT_HOME_QUERIES = 13
+# scales, pathway targets and links, recent evidence and scales, the audit entry, the open
+# learning plans (goals, targets, steps: 3 more with a plan).
+STUDENT_HOME_QUERIES = 14
 
 
 @pytest.fixture

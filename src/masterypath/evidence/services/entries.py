@@ -16,7 +16,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from masterypath.accounts.models import Role
+from masterypath.accounts.actors import Actor
+from masterypath.accounts.models import Role, User
 from masterypath.common import events
 from masterypath.common.audit import audit_record
 from masterypath.common.event_types import EvidenceRecorded, EvidenceVoided
@@ -34,7 +35,7 @@ from masterypath.evidence.models import (
     Observation,
 )
 from masterypath.evidence.selectors import section_target_ids
-from masterypath.roster.access import can_record_evidence_for
+from masterypath.roster.access import active_user, can_record_evidence_for
 from masterypath.roster.models import Enrollment, EnrollmentRole, Section, Staff, Student
 
 # A clock skew allowance: a device a few minutes ahead of the server is not "the future".
@@ -86,6 +87,15 @@ def _check_not_future(observed_at: datetime) -> None:
         )
 
 
+def _person(actor: Actor) -> User:
+    """The signed-in, active person behind `actor`: every entry names who made it, so nobody
+    else writes (the access guards refuse them first; this keeps the type honest)."""
+    user = active_user(actor)
+    if user is None:
+        raise EvidenceError(EvidenceErrorCode.NOT_ALLOWED, "Sign in to record evidence.")
+    return user
+
+
 def _check_dok(dok: int | None) -> None:
     if dok is not None and not 1 <= dok <= 4:
         raise EvidenceError(EvidenceErrorCode.DOK_OUT_OF_RANGE, f"DOK must be 1-4, not {dok}.")
@@ -93,7 +103,7 @@ def _check_dok(dok: int | None) -> None:
 
 def _create(
     *,
-    actor: Any,
+    actor: Actor,
     student: Student,
     target: LearningTarget,
     score: Decimal,
@@ -115,7 +125,7 @@ def _create(
         observed_at=observed_at,
         kind=EvidenceKind(kind),
         source=EvidenceSource(source),
-        recorded_by=actor,
+        recorded_by=_person(actor),
         **fields,
     )
     evidence.save()
@@ -133,7 +143,7 @@ def _create(
 @transaction.atomic
 def evidence_record(
     *,
-    actor: Any,
+    actor: Actor,
     student: Student,
     target: LearningTarget,
     score: Decimal,
@@ -174,7 +184,7 @@ def evidence_record(
 
 
 @transaction.atomic
-def evidence_void(*, actor: Any, evidence: Evidence, reason: str) -> Evidence:
+def evidence_void(*, actor: Actor, evidence: Evidence, reason: str) -> Evidence:
     """Mark a wrong entry void; it stays in the history with who voided it and why."""
     evidence = Evidence.objects.select_for_update().select_related("student").get(pk=evidence.pk)
     is_own_self_assessment = (
@@ -190,7 +200,7 @@ def evidence_void(*, actor: Any, evidence: Evidence, reason: str) -> Evidence:
         raise EvidenceError(EvidenceErrorCode.REASON_REQUIRED, "Say why the entry is void.")
     evidence.is_voided = True
     evidence.voided_reason = reason.strip()
-    evidence.voided_by = actor
+    evidence.voided_by = _person(actor)
     evidence.voided_at = timezone.now()
     evidence.save(update_fields=["is_voided", "voided_reason", "voided_by", "voided_at"])
     audit_record(
@@ -207,7 +217,7 @@ def evidence_void(*, actor: Any, evidence: Evidence, reason: str) -> Evidence:
 # -- assessments ----------------------------------------------------------------------------
 
 
-def _require_scorer(actor: Any, section: Section) -> None:
+def _require_scorer(actor: Actor, section: Section) -> None:
     if not can_score_section(actor, section):
         raise EvidenceError(
             EvidenceErrorCode.NOT_ALLOWED, "You may not record evidence for this section."
@@ -235,7 +245,7 @@ def _noon_of(day: date) -> datetime:
 @transaction.atomic
 def assessment_create(
     *,
-    actor: Any,
+    actor: Actor,
     section: Section,
     title: str,
     kind: EvidenceKind | str,
@@ -284,7 +294,7 @@ def assessment_create(
         dok=dok,
         rubric=rubric,
         allows_self_assessment=allows_self_assessment and kind == EvidenceKind.EXIT_TICKET,
-        created_by=actor,
+        created_by=_person(actor),
         copied_from=copied_from,
     )
     assessment.targets.set(list(measured.values()))
@@ -300,7 +310,7 @@ def assessment_create(
 @transaction.atomic
 def assessment_copy(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     section: Section,
     assessed_on: date | None = None,
@@ -338,7 +348,7 @@ def _is_enrolled(student: Student, section: Section) -> bool:
 
 
 def _cell_live(
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     student: Student,
     target: LearningTarget,
@@ -355,7 +365,7 @@ def _cell_live(
             target=target,
             criterion=criterion,
             source=source,
-            recorded_by=actor,
+            recorded_by=_person(actor),
             is_voided=False,
         )
         .order_by("-recorded_at", "-id")
@@ -366,7 +376,7 @@ def _cell_live(
 @transaction.atomic
 def assessment_score(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     student: Student,
     target: LearningTarget,
@@ -424,7 +434,7 @@ def assessment_score(
 
 
 @transaction.atomic
-def assessment_score_undo(*, actor: Any, evidence: Evidence) -> Evidence | None:
+def assessment_score_undo(*, actor: Actor, evidence: Evidence) -> Evidence | None:
     """Undo a cell save: void the entry and, if it replaced one, bring the old score back.
 
     Returns the live entry of the cell afterwards (None when the cell is empty again).
@@ -453,7 +463,7 @@ def assessment_score_undo(*, actor: Any, evidence: Evidence) -> Evidence | None:
 @transaction.atomic
 def self_assessment_record(
     *,
-    actor: Any,
+    actor: Actor,
     assessment: Assessment,
     target: LearningTarget,
     score: Decimal,
@@ -501,7 +511,7 @@ def self_assessment_record(
 @transaction.atomic
 def observation_create(
     *,
-    actor: Any,
+    actor: Actor,
     section: Section,
     students: Sequence[Student],
     note: str,
@@ -538,7 +548,7 @@ def observation_create(
         )
     observed_at = observed_at or timezone.now()
     _check_not_future(observed_at)
-    author = Staff.objects.filter(user=actor).first()
+    author = Staff.objects.filter(user=_person(actor)).first()
     if author is None:
         raise EvidenceError(EvidenceErrorCode.NOT_ALLOWED, "Only staff write observations.")
     if (

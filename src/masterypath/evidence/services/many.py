@@ -31,6 +31,7 @@ from django.utils import timezone
 from masterypath.accounts.actors import Actor, SystemActor
 from masterypath.accounts.models import User
 from masterypath.common import events
+from masterypath.common.audit import audit_record_batch
 from masterypath.common.bulk import (
     IN_CHUNK,
     bulk_insert,
@@ -40,7 +41,7 @@ from masterypath.common.bulk import (
     rows_in,
 )
 from masterypath.common.event_types import EvidenceRecordedMany, EvidenceVoidedMany, Pair
-from masterypath.common.models import AuditAction, AuditEntry
+from masterypath.common.models import AuditAction
 from masterypath.continuum.access import targets_visible_in_district
 from masterypath.continuum.models import PerformanceLevel
 from masterypath.evidence.access import students_scorable_by
@@ -519,11 +520,10 @@ def _audit(actor: Actor | SystemActor, action: AuditAction, detail: dict[str, An
     """One entry for the whole batch (the students it touched in its detail)."""
     if isinstance(actor, SystemActor):
         detail = {"system": actor.name, "district": actor.district_id, **detail}
-    AuditEntry.objects.create(
-        actor=actor if isinstance(actor, User) and actor.is_authenticated else None,
+    audit_record_batch(
+        actor=actor if isinstance(actor, User) else None,
         action=action,
-        subject_type=Evidence._meta.label_lower,
-        subject_id=None,
+        model=Evidence,
         detail=detail,
     )
 

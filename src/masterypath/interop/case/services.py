@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from masterypath.accounts.actors import Actor, SystemActor
 from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
 from masterypath.continuum.models import (
@@ -23,10 +24,23 @@ from masterypath.continuum.models import (
     LearningTarget,
     PerformanceLevel,
     PerformanceScale,
-    Rubric,
-    RubricCriterion,
-    RubricDescriptor,
     TargetLink,
+)
+from masterypath.continuum.services import (
+    competency_create,
+    continuum_revision_bump,
+    continuum_row_update,
+    domain_create,
+    framework_create,
+    rubric_criterion_add,
+    rubric_replace,
+    scale_create,
+    target_links_create_many,
+    target_links_delete_for_district,
+    targets_create_many,
+    targets_restore,
+    targets_retire,
+    targets_update_many,
 )
 from masterypath.interop.case.errors import CaseErrorCode, CaseImportError, Problem
 from masterypath.interop.case.mapping import (
@@ -47,10 +61,10 @@ LINK_KINDS = {
 }
 DEFAULT_SCALE_NAME = "Default 1-4"
 DEFAULT_LEVELS = [
-    (1, "Beginning", False),
-    (2, "Developing", False),
-    (3, "Proficient", True),
-    (4, "Advanced", True),
+    (Decimal(1), "Beginning", False),
+    (Decimal(2), "Developing", False),
+    (Decimal(3), "Proficient", True),
+    (Decimal(4), "Advanced", True),
 ]
 GENERAL_CODE = "GEN"
 
@@ -98,12 +112,13 @@ def scale_default_for(*, district: District | None) -> PerformanceScale:
         .first()
     )
     if scale is None:
-        scale = PerformanceScale.objects.create(district=district, name=DEFAULT_SCALE_NAME)
-        PerformanceLevel.objects.bulk_create(
-            [
-                PerformanceLevel(scale=scale, value=Decimal(value), label=label, is_proficient=prof)
-                for value, label, prof in DEFAULT_LEVELS
-            ]
+        scale = scale_create(
+            district=district,
+            name=DEFAULT_SCALE_NAME,
+            levels=[
+                PerformanceLevel(value=value, label=label, is_proficient=proficient)
+                for value, label, proficient in DEFAULT_LEVELS
+            ],
         )
     return scale
 
@@ -261,7 +276,7 @@ def case_package_import(
     *,
     package: CasePackage,
     district: District | None,
-    actor: Any = None,
+    actor: Actor | SystemActor | None = None,
     report: Report = _noop,
 ) -> CaseImportResult:
     """Create or update the framework of `package` (by CASE identifier) in `district`."""
@@ -292,15 +307,14 @@ def case_package_import(
     }
     if framework is None:
         scale = _scale_from_rubrics(package, district) or scale_default_for(district=district)
-        framework = Framework.objects.create(
+        framework = framework_create(
             district=district,
             scale=scale,
             source_note=f"Imported from CASE ({package.source})",
             **framework_fields,
         )
         result.created += 1
-    elif _changed(framework, framework_fields):
-        framework.save()
+    elif continuum_row_update(row=framework, values=framework_fields):
         result.updated += 1
     if document is None:
         document = CaseDocument(framework=framework, identifier=package.identifier)
@@ -335,6 +349,7 @@ def case_package_import(
         subject=framework,
         detail={"format": "case", "source": package.source[-200:], **result.as_dict()},
     )
+    continuum_revision_bump()  # targets were written in bulk, which no signal reports
     return result
 
 
@@ -383,22 +398,21 @@ def _apply_domains(
             "position": position,
             "case_uuid": key,
         }
-        out[key] = _upsert(Domain, existing.get(key), values, result, framework=framework)
+        current = existing.get(key)
+        if current is None:
+            result.created += 1
+            out[key] = domain_create(framework=framework, **values)
+        else:
+            _count_update(result, continuum_row_update(row=current, values=values))
+            out[key] = current
     return out
 
 
-def _upsert(
-    model: Any, current: Any, values: dict[str, Any], result: CaseImportResult, **parent: Any
-) -> Any:
-    if current is None:
-        result.created += 1
-        return model.objects.create(**parent, **values)
-    if _changed(current, values):
-        current.save()
+def _count_update(result: CaseImportResult, changed: bool) -> None:
+    if changed:
         result.updated += 1
     else:
         result.unchanged += 1
-    return current
 
 
 def _apply_competencies(
@@ -450,9 +464,13 @@ def _apply_competencies(
             "position": position,
             "case_uuid": key,
         }
-        out[key] = _upsert(
-            Competency, existing.get((domain.pk, key)), values, result, domain=domain
-        )
+        current = existing.get((domain.pk, key))
+        if current is None:
+            result.created += 1
+            out[key] = competency_create(domain=domain, **values)
+        else:
+            _count_update(result, continuum_row_update(row=current, values=values))
+            out[key] = current
     return out
 
 
@@ -521,12 +539,8 @@ def _apply_targets(
                 "placed at level 0 (K)",
             )
         )
-    if updates:
-        # Codes may swap between targets of one competency: free them first.
-        for target in updates:
-            LearningTarget.objects.filter(pk=target.pk).update(code=f"~{target.pk}")
-        LearningTarget.objects.bulk_update(updates, fields, batch_size=500)
-    LearningTarget.objects.bulk_create(creates, batch_size=500)
+    targets_update_many(targets=updates, fields=fields)
+    targets_create_many(targets=creates)
     parents = []
     for node in wanted:
         target = out[node.identifier]
@@ -534,7 +548,7 @@ def _apply_targets(
         if target.parent_id != (parent.pk if parent else None):
             target.parent = parent
             parents.append(target)
-    LearningTarget.objects.bulk_update(parents, ["parent"], batch_size=500)
+    targets_update_many(targets=parents, fields=["parent"])
     return out
 
 
@@ -621,13 +635,17 @@ def _apply_associations(
         batch_size=500,
     )
     new_ids = {a.identifier for a in package.associations}
-    TargetLink.objects.filter(case_uuid__in=old_ids - new_ids).delete()
-    # Links from this package, and links other packages made to this one's targets.
+    target_links_delete_for_district(district=district, case_uuids=old_ids - new_ids)
+    # Links from this package, and links other packages of this district (or shared ones)
+    # made to this one's targets; another district's packages are its own curriculum.
     mine = {t.case_uuid for t in targets.values()}
+    visible = Q(document__framework__district=district)
+    if district is not None:
+        visible |= Q(document__framework__district__isnull=True)
     pending = list(
-        CaseAssociation.objects.filter(association_type__in=list(LINK_KINDS)).filter(
-            Q(document=document) | Q(destination__in=mine) | Q(origin__in=mine)
-        )
+        CaseAssociation.objects.filter(association_type__in=list(LINK_KINDS))
+        .filter(visible)
+        .filter(Q(document=document) | Q(destination__in=mine) | Q(origin__in=mine))
     )
     ends = {a.origin for a in pending} | {a.destination for a in pending}
     index = _target_index(ends, district)
@@ -641,15 +659,10 @@ def _apply_associations(
         for a in pending
         if a.origin in index and a.destination in index and index[a.origin] != index[a.destination]
     ]
-    TargetLink.objects.bulk_create(links, ignore_conflicts=True, batch_size=500)
+    target_links_create_many(links=links)
     replaced = {a.origin for a in package.associations if a.association_type == "replacedBy"}
-    retired_ids = [targets[r].pk for r in replaced if r in targets]
-    retired = LearningTarget.objects.filter(pk__in=retired_ids, is_retired=False).update(
-        is_retired=True
-    )
-    LearningTarget.objects.filter(
-        pk__in=[t.pk for k, t in targets.items() if k not in replaced], is_retired=True
-    ).update(is_retired=False)
+    retired = targets_retire(target_ids=[targets[r].pk for r in replaced if r in targets])
+    targets_restore(target_ids=[t.pk for k, t in targets.items() if k not in replaced])
     return len(links), retired
 
 
@@ -670,18 +683,14 @@ def _scale_from_rubrics(package: CasePackage, district: District | None) -> Perf
         if len(scores) >= 2:
             low, high = min(scores), max(scores)
             middle = (low + high) / 2
-            scale = PerformanceScale.objects.create(
-                district=district, name=f"{package.title[:80]} rubric scale"
-            )
-            PerformanceLevel.objects.bulk_create(
-                [
-                    PerformanceLevel(
-                        scale=scale, value=value, label=label, is_proficient=value > middle
-                    )
+            return scale_create(
+                district=district,
+                name=f"{package.title[:80]} rubric scale",
+                levels=[
+                    PerformanceLevel(value=value, label=label, is_proficient=value > middle)
                     for value, label in sorted(scores.items())
-                ]
+                ],
             )
-            return scale
     return None
 
 
@@ -693,12 +702,11 @@ def _apply_rubrics(
         identifier = str(rubric_raw.get("identifier") or "")
         if not identifier:
             continue
-        rubric, _created = Rubric.objects.update_or_create(
-            case_uuid=identifier,
+        rubric = rubric_replace(
             scale=framework.scale,
-            defaults={"title": str(rubric_raw.get("title") or "Rubric")[:255]},
+            case_uuid=identifier,
+            title=str(rubric_raw.get("title") or "Rubric")[:255],
         )
-        rubric.criteria.all().delete()
         for position, criterion_raw in enumerate(rubric_raw.get("CFRubricCriteria") or []):
             if not isinstance(criterion_raw, dict):
                 continue
@@ -708,30 +716,25 @@ def _apply_rubrics(
                 if isinstance(item_ref, dict)
                 else ""
             )
-            target = targets.get(item_id.lower())
-            criterion = RubricCriterion.objects.create(
-                rubric=rubric,
-                position=position,
-                target=target,
-                title=str(
-                    criterion_raw.get("description")
-                    or criterion_raw.get("category")
-                    or f"Criterion {position + 1}"
-                )[:255],
-            )
-            if target is not None:
-                rubric.targets.add(target)
+            descriptors: list[tuple[PerformanceLevel, str]] = []
             for level_raw in criterion_raw.get("CFRubricCriterionLevels") or []:
                 score = level_raw.get("score") if isinstance(level_raw, dict) else None
                 if not isinstance(score, (int, float)) or isinstance(score, bool):
                     continue
                 level = levels.get(Decimal(str(score)).quantize(Decimal("0.01")))
                 if level is not None:
-                    RubricDescriptor.objects.get_or_create(
-                        criterion=criterion,
-                        level=level,
-                        defaults={"text": str(level_raw.get("description") or level.label)},
-                    )
+                    descriptors.append((level, str(level_raw.get("description") or level.label)))
+            rubric_criterion_add(
+                rubric=rubric,
+                position=position,
+                target=targets.get(item_id.lower()),
+                title=str(
+                    criterion_raw.get("description")
+                    or criterion_raw.get("category")
+                    or f"Criterion {position + 1}"
+                )[:255],
+                descriptors=descriptors,
+            )
 
 
 def case_packages_read(
@@ -779,7 +782,7 @@ def case_packages_import(
     *,
     packages: list[CasePackage],
     district: District | None,
-    actor: Any = None,
+    actor: Actor | SystemActor | None = None,
     report: Report = _noop,
 ) -> list[CaseImportResult]:
     """Import several packages as one change: all of them or none."""

@@ -23,12 +23,13 @@ from typing import Any, NamedTuple, Protocol
 from django.db.models import Q
 from django.utils import timezone
 
-from masterypath.accounts.actors import SystemActor
+from masterypath.accounts.actors import Actor, SystemActor
 from masterypath.accounts.models import User
-from masterypath.common.bulk import IN_CHUNK, bulk_insert, chunked, db_datetime, rows_in
+from masterypath.common.bulk import IN_CHUNK, chunked, rows_in
 from masterypath.continuum.access import targets_visible_in_district
 from masterypath.evidence.models import Assessment, Evidence, EvidenceKind, EvidenceSource
 from masterypath.evidence.services import EvidenceBatchError, EvidenceRow, evidence_record_many
+from masterypath.evidence.services.writes import assessment_rows_insert, assessment_targets_add_many
 from masterypath.interop.oneroster.errors import Issue
 from masterypath.interop.oneroster.ids import own_export_pk
 from masterypath.interop.oneroster.reader import Bundle, Row
@@ -52,7 +53,7 @@ class GradebookContext(Protocol):
 
     bundle: Bundle
     district: District
-    actor: Any
+    actor: Actor | SystemActor | None
     student_map: dict[str, Student]
     section_map: dict[str, Section]
     counts: Counter[str]
@@ -410,12 +411,8 @@ class _Assessments:
             return
         actor = self.ctx.actor
         created_by = actor.pk if isinstance(actor, User) and actor.is_authenticated else None
-        now = timezone.now()
-        stamp = db_datetime(now)
-        bulk_insert(
-            Assessment,
-            [*ASSESSMENT_COLUMNS, "created_by", "created_at", "updated_at"],
-            [(*values, created_by, stamp, stamp) for values in self.new.values()],
+        now = assessment_rows_insert(
+            columns=ASSESSMENT_COLUMNS, rows=list(self.new.values()), created_by_id=created_by
         )
         written = Assessment.objects.filter(source=EvidenceSource.ONEROSTER, created_at=now)
         for pk, source_id, kind in rows_in(
@@ -440,4 +437,4 @@ class _Assessments:
                 .values_list("assessment_id", "learningtarget_id")
                 .order_by()
             )
-        bulk_insert(through, ["assessment", "learningtarget"], sorted(wanted - present))
+        assessment_targets_add_many(pairs=sorted(wanted - present))

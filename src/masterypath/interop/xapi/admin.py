@@ -1,13 +1,16 @@
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from masterypath.common.admin_scope import DistrictScopedAdmin
 from masterypath.interop.xapi.models import Statement, XapiClient
 from masterypath.interop.xapi.services import secret_digest
 
 
 @admin.register(XapiClient)
-class XapiClientAdmin(admin.ModelAdmin):
+class XapiClientAdmin(DistrictScopedAdmin):
     """Adding a client here shows its password once, in the confirmation message."""
+
+    district_paths = ("owner__staff__district_id",)
 
     list_display = ("name", "username", "owner", "is_active", "created_at")
     list_filter = ("is_active",)
@@ -32,8 +35,10 @@ class XapiClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(DistrictScopedAdmin):
     """Read-only: statements are immutable; map waiting ones at /xapi/unmapped/."""
+
+    district_paths = ("client__owner__staff__district_id",)
 
     list_display = (
         "statement_id",

@@ -11,6 +11,9 @@ class XapiErrorCode(enum.Enum):
     NOT_FOUND = "not_found"  # 404
     VERSION = "version"  # 400: missing or unsupported X-Experience-API-Version
     MAPPING = "mapping"  # the admin's manual mapping was refused
+    TOO_LARGE = "too_large"  # 413: the body is over the documented limit
+    METHOD = "method"  # 405: the resource does not take this method
+    PRECONDITION = "precondition"  # 412: If-Match / If-None-Match did not hold
 
 
 class XapiError(ApplicationError):
@@ -22,6 +25,9 @@ class XapiError(ApplicationError):
         XapiErrorCode.NOT_FOUND: 404,
         XapiErrorCode.VERSION: 400,
         XapiErrorCode.MAPPING: 400,
+        XapiErrorCode.TOO_LARGE: 413,
+        XapiErrorCode.METHOD: 405,
+        XapiErrorCode.PRECONDITION: 412,
     }
 
     @property

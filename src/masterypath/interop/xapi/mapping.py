@@ -28,6 +28,7 @@ from typing import Any
 
 from django.db.models.functions import Lower
 
+from masterypath.accounts.models import User
 from masterypath.continuum.access import targets_visible_to
 from masterypath.continuum.models import LearningTarget, PerformanceScale
 from masterypath.roster.access import students_visible_to
@@ -131,7 +132,7 @@ def cache_clear() -> None:
         _directories.clear()
 
 
-def _directory(owner: Any) -> _Directory:
+def _directory(owner: User) -> _Directory:
     now = time.monotonic()
     cached = _directories.get(owner.pk)
     if cached is not None and cached.until > now:
@@ -178,7 +179,7 @@ def _resolve(iri: str, directory: _Directory) -> int | str | None:
     return same_code[0] if same_code else None
 
 
-def plans_for(*, owner: Any, statements: Iterable[dict[str, Any]]) -> list[Plan]:
+def plans_for(*, owner: User | None, statements: Iterable[dict[str, Any]]) -> list[Plan]:
     """One plan per statement, from the owner's cached directory; the students and targets
     of the statements that map are then fetched in two queries for the whole batch."""
     statements = list(statements)

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from masterypath.accounts.actors import Actor
 from masterypath.accounts.models import User
 from masterypath.common.audit import audit_record
 from masterypath.common.bulk import (
@@ -30,6 +31,7 @@ from masterypath.common.bulk import (
     db_uuid,
 )
 from masterypath.common.models import AuditAction
+from masterypath.continuum.access import is_target_visible_in_district
 from masterypath.continuum.models import LearningTarget
 from masterypath.evidence.errors import EvidenceError
 from masterypath.evidence.models import Evidence, EvidenceKind, EvidenceSource
@@ -40,10 +42,18 @@ from masterypath.evidence.services import (
     evidence_record_many,
     evidence_void_many,
 )
+from masterypath.interop.xapi.attachments import Part, check_parts, refuse_missing_data
 from masterypath.interop.xapi.errors import XapiError, XapiErrorCode, invalid
 from masterypath.interop.xapi.mapping import Plan, plans_for
-from masterypath.interop.xapi.models import MappingState, Statement, XapiClient
-from masterypath.interop.xapi.validation import Checked, statement_check
+from masterypath.interop.xapi.models import (
+    AttachmentContent,
+    Document,
+    MappingState,
+    Statement,
+    XapiClient,
+)
+from masterypath.interop.xapi.selectors import client_district_id, statements_of
+from masterypath.interop.xapi.validation import Checked, normalize, statement_check
 from masterypath.roster.models import Student
 
 LRS_HOME = "https://masterypath.invalid/xapi/clients"
@@ -66,7 +76,7 @@ class NewClient:
 
 
 @transaction.atomic
-def xapi_client_create(*, actor: Any, name: str, owner: Any = None) -> NewClient:
+def xapi_client_create(*, actor: Actor | None, name: str, owner: User | None = None) -> NewClient:
     """A new client with random credentials; the password is returned once, stored hashed."""
     if not name.strip():
         raise XapiError(XapiErrorCode.INVALID, "A client needs a name.")
@@ -79,6 +89,20 @@ def xapi_client_create(*, actor: Any, name: str, owner: Any = None) -> NewClient
     )
     audit_record(actor=actor, action=AuditAction.CREATE, subject=client, detail={"name": name})
     return NewClient(client=client, password=password)
+
+
+@transaction.atomic
+def xapi_client_deactivate(*, actor: Actor | None, username: str) -> int:
+    """Refuse the credentials of client `username` from now on; how many clients changed
+    (0: no such client, or already inactive)."""
+    clients = list(XapiClient.objects.filter(username=username, is_active=True))
+    for client in clients:
+        client.is_active = False
+        client.save(update_fields=["is_active", "updated_at"])
+        audit_record(
+            actor=actor, action=AuditAction.UPDATE, subject=client, detail={"active": False}
+        )
+    return len(clients)
 
 
 def authority_of(client: XapiClient) -> dict[str, Any]:
@@ -108,6 +132,7 @@ class _Row:
 
     statement_id: str
     client_id: int
+    district_id: int | None
     payload: str
     verb_id: str
     actor_key: str
@@ -118,6 +143,7 @@ class _Row:
     timestamp: datetime
     stored: datetime
     voids: str | None
+    object_ref: str | None
     mapping_state: str
     mapping_note: str = ""
 
@@ -135,11 +161,13 @@ def _prepare(
     now = timezone.now()
     stored_text = now.isoformat()
     authority = authority_of(client)
+    district_id = client_district_id(client)
     prepared: list[_Prepared] = []
     seen: set[str] = set()
     for index, received in enumerate(statements):
         path = f"statements[{index}]" if batch else "statement"
         checked = statement_check(received, path)
+        normalize(received)
         if put_id is not None:
             if "id" in received and str(uuid.UUID(received["id"])) != put_id:
                 raise invalid(f"{path}.id", "differs from the statementId parameter")
@@ -160,6 +188,7 @@ def _prepare(
         row = _Row(
             statement_id=statement_id,
             client_id=client.pk,
+            district_id=district_id,
             payload=json.dumps(payload),
             verb_id=_text(checked.verb_id, 500),
             actor_key=_text(checked.actor_key, 600),
@@ -170,6 +199,7 @@ def _prepare(
             timestamp=timestamp,
             stored=now,
             voids=checked.voids,
+            object_ref=checked.object_ref,
             mapping_state=(
                 MappingState.NOT_APPLICABLE.value if checked.voids else MappingState.UNMAPPED.value
             ),
@@ -189,12 +219,20 @@ def _joined(values: list[str]) -> str:
 
 
 def statements_store(
-    *, client: XapiClient, statements: list[Any], put_id: str | None = None, batch: bool = False
+    *,
+    client: XapiClient,
+    statements: list[Any],
+    put_id: str | None = None,
+    batch: bool = False,
+    parts: dict[str, Part] | None = None,
 ) -> list[str]:
     """Validate, then store `statements` all or none; returns their ids in order.
 
     A statement whose id is already stored with the same content is accepted again and
-    changes nothing; with different content the request fails with 409.
+    changes nothing; with different content the request fails with 409. `parts` are the
+    attachment parts of a multipart request by hash (see attachments.py): checked against the
+    statements, then kept with them in one transaction; without `parts` (a JSON request) every
+    attachment needs a fileUrl.
 
     Queries: one statement that maps to no evidence is one `INSERT ... ON CONFLICT DO NOTHING`
     in autocommit (its own durable transaction); anything else is one transaction with the
@@ -202,6 +240,17 @@ def statements_store(
     student and target look-ups are cached per process (see mapping.py).
     """
     prepared = _prepare(client, statements, put_id=put_id, batch=batch)
+    if parts is None:
+        refuse_missing_data(statements)
+        return _store_prepared(client, prepared)
+    check_parts(statements, parts)
+    with transaction.atomic():
+        ids = _store_prepared(client, prepared)
+        _keep_attachments(client, parts)
+    return ids
+
+
+def _store_prepared(client: XapiClient, prepared: list[_Prepared]) -> list[str]:
     plans = plans_for(
         owner=client.owner,
         statements=[p.received for p in prepared if not p.checked.voids],
@@ -222,6 +271,7 @@ def statements_store(
 _COLUMNS = (
     "statement_id",
     "client",
+    "district",
     "payload",
     "verb_id",
     "actor_key",
@@ -233,6 +283,7 @@ _COLUMNS = (
     "stored",
     "is_voided",
     "voids",
+    "object_ref",
     "mapping_state",
     "mapping_note",
 )
@@ -245,6 +296,7 @@ def _db_values(row: _Row) -> tuple[Any, ...]:
     return (
         db_uuid(row.statement_id),
         row.client_id,
+        row.district_id,
         row.payload,
         row.verb_id,
         row.actor_key,
@@ -256,8 +308,30 @@ def _db_values(row: _Row) -> tuple[Any, ...]:
         stored,
         False,
         db_uuid(row.voids),
+        db_uuid(row.object_ref),
         row.mapping_state,
         row.mapping_note,
+    )
+
+
+def _keep_attachments(client: XapiClient, parts: dict[str, Part]) -> None:
+    scope, _ = document_scope(client)
+    stored = set(
+        AttachmentContent.objects.filter(scope=scope, sha2__in=list(parts)).values_list(
+            "sha2", flat=True
+        )
+    )
+    AttachmentContent.objects.bulk_create(
+        [
+            AttachmentContent(
+                scope=scope,
+                sha2=sha2,
+                content_type=part.headers.get("content-type", "application/octet-stream")[:200],
+                content=part.content,
+            )
+            for sha2, part in parts.items()
+            if sha2 not in stored
+        ]
     )
 
 
@@ -306,7 +380,7 @@ def _write(client: XapiClient, prepared: list[_Prepared], plans: list[Plan] | No
         return
     voiding = [p for p in prepared if p.checked.voids]
     if voiding:
-        _check_voids(voiding, prepared)
+        _check_voids(client, voiding, prepared)
     if plans is None:
         plans = plans_for(
             owner=client.owner, statements=[p.received for p in prepared if not p.checked.voids]
@@ -364,13 +438,13 @@ def _record(client: XapiClient, owner: User, mapped: list[tuple[_Prepared, Plan]
             evidence_record_many(actor=owner, rows=rest, audit_detail={"xapi_client": client.pk})
 
 
-def _check_voids(voiding: list[_Prepared], prepared: list[_Prepared]) -> None:
+def _check_voids(client: XapiClient, voiding: list[_Prepared], prepared: list[_Prepared]) -> None:
     targets = {str(p.checked.voids) for p in voiding}
     in_request = {str(p.row.statement_id) for p in prepared if p.checked.voids}
     stored_voiding = set(
-        Statement.objects.filter(statement_id__in=targets, voids__isnull=False).values_list(
-            "statement_id", flat=True
-        )
+        statements_of(client)
+        .filter(statement_id__in=targets, voids__isnull=False)
+        .values_list("statement_id", flat=True)
     )
     for item in voiding:
         target = str(item.checked.voids)
@@ -382,15 +456,24 @@ def _check_voids(voiding: list[_Prepared], prepared: list[_Prepared]) -> None:
 
 
 def _apply_voids(client: XapiClient, voiding: list[_Prepared]) -> None:
-    """Void the referenced statements and, on behalf of the client's owner, the evidence made
-    from them (in one batch). Evidence the client may not void (it has no owner, or the owner
-    may not change that evidence) stays; the voiding statement's note says which and why, for
-    a person to void it on the pages."""
+    """Void the referenced statements of the client's scope (its district's, or its own for a
+    client with no district; another district's statement is left alone, as if unknown) and,
+    on behalf of the client's owner, the evidence made from them (in one batch). Evidence the
+    client may not void (it has no owner, or the owner may not change that evidence) stays; the
+    voiding statement's note says which and why, for a person to void it on the pages."""
     voider_of = {str(p.checked.voids): str(p.row.statement_id) for p in voiding}
-    Statement.objects.filter(statement_id__in=list(voider_of)).update(is_voided=True)
+    in_scope = statements_of(client).filter(statement_id__in=list(voider_of), is_voided=False)
+    voided = [str(statement_id) for statement_id in in_scope.values_list("statement_id", flat=True)]
+    for target in set(voider_of) - set(voided):
+        Statement.objects.filter(statement_id=voider_of[target]).update(
+            mapping_note=f"No live statement {target} of this client's district: nothing voided."
+        )
+    if not voided:
+        return
+    Statement.objects.filter(statement_id__in=voided).update(is_voided=True)
     made = list(
         Evidence.objects.filter(
-            source=EvidenceSource.XAPI, source_id__in=list(voider_of), is_voided=False
+            source=EvidenceSource.XAPI, source_id__in=voided, is_voided=False
         ).values_list("pk", "source_id")
     )
     if not made:
@@ -423,7 +506,7 @@ def _apply_voids(client: XapiClient, voiding: list[_Prepared]) -> None:
 @transaction.atomic
 def statement_map(
     *,
-    actor: Any,
+    actor: Actor,
     statement: Statement,
     student: Student,
     target: LearningTarget,
@@ -436,6 +519,17 @@ def statement_map(
         raise XapiError(XapiErrorCode.MAPPING, "This statement is not waiting to be mapped.")
     if statement.is_voided:
         raise XapiError(XapiErrorCode.MAPPING, "This statement has been voided.")
+    district_id = statement.district_id
+    if district_id is not None:
+        if student.district_id != district_id:
+            raise XapiError(
+                XapiErrorCode.MAPPING, "The student is not in the district of this statement."
+            )
+        if not is_target_visible_in_district(target, district_id):
+            raise XapiError(
+                XapiErrorCode.MAPPING,
+                f"The target {target.code} belongs to another district's framework.",
+            )
     try:
         evidence = evidence_record(
             actor=actor,
@@ -457,7 +551,7 @@ def statement_map(
 
 
 @transaction.atomic
-def statement_ignore(*, actor: Any, statement: Statement) -> Statement:
+def statement_ignore(*, actor: Actor, statement: Statement) -> Statement:
     """An administrator decides a waiting statement is not evidence."""
     if statement.mapping_state != MappingState.UNMAPPED:
         raise XapiError(XapiErrorCode.MAPPING, "This statement is not waiting to be mapped.")
@@ -468,3 +562,144 @@ def statement_ignore(*, actor: Any, statement: Statement) -> Statement:
         actor=actor, action=AuditAction.UPDATE, subject=statement, detail={"mapping": "ignored"}
     )
     return statement
+
+
+# Documents: the State, Activity Profile and Agent Profile resources (Communication 2.2-2.7).
+
+
+@dataclass(frozen=True)
+class DocumentAddress:
+    """What names one document: the kind and the resource's identifying parameters."""
+
+    kind: str
+    document_id: str
+    activity_id: str = ""
+    agent_key: str = ""
+    registration: str = ""
+
+
+def document_scope(client: XapiClient) -> tuple[str, int | None]:
+    """(scope, district id): a district's clients share documents; a client without a district
+    has its own."""
+    district_id = client_district_id(client)
+    return (f"d{district_id}" if district_id is not None else f"c{client.pk}"), district_id
+
+
+def document_key(scope: str, address: DocumentAddress) -> str:
+    parts = [
+        scope,
+        address.kind,
+        address.activity_id,
+        address.agent_key,
+        address.registration,
+        address.document_id,
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def document_etag(content: bytes) -> str:
+    return hashlib.sha1(content, usedforsecurity=False).hexdigest()
+
+
+def _json_object(content: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+@transaction.atomic
+def document_put(
+    *,
+    client: XapiClient,
+    address: DocumentAddress,
+    content: bytes,
+    content_type: str,
+    merge: bool,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+    require_precondition: bool = False,
+) -> Document:
+    """Store a document (PUT), or with `merge` (POST) merge a JSON object into a stored JSON
+    object, top-level properties of the new one replacing the old ones.
+
+    `if_match` (an ETag or `*`) and `if_none_match` (`*`) are checked against the stored
+    document (412 when they fail); with `require_precondition` (the profile resources' PUT)
+    one of them must be given: without, a stored document answers 409 and a new one 400."""
+    scope, district_id = document_scope(client)
+    key = document_key(scope, address)
+    existing = Document.objects.select_for_update().filter(key=key).first()
+    if if_match is not None and (
+        existing is None or (if_match != "*" and existing.etag not in _etags(if_match))
+    ):
+        raise XapiError(XapiErrorCode.PRECONDITION, "If-Match does not match the document.")
+    if (
+        if_none_match is not None
+        and existing is not None
+        and (if_none_match == "*" or existing.etag in _etags(if_none_match))
+    ):
+        raise XapiError(XapiErrorCode.PRECONDITION, "The document exists (If-None-Match).")
+    if require_precondition and not merge and if_match is None and if_none_match is None:
+        if existing is not None:
+            raise XapiError(
+                XapiErrorCode.CONFLICT,
+                "The document exists: send If-Match with its ETag to change it.",
+            )
+        raise invalid("If-Match", "send If-Match (the ETag) or If-None-Match: * with a profile PUT")
+    now = timezone.now()
+    if merge and existing is not None:
+        old = _json_object(bytes(existing.content))
+        new = _json_object(content)
+        if old is None or new is None or not existing.content_type.startswith("application/json"):
+            raise invalid(
+                "body", "POST merges JSON objects only: the stored or the sent document is not one"
+            )
+        content = json.dumps({**old, **new}).encode()
+        content_type = "application/json"
+    elif merge and _json_object(content) is None and content_type.startswith("application/json"):
+        raise invalid("body", "POST merges JSON objects only: send a JSON object")
+    if existing is None:
+        existing = Document(
+            key=key,
+            scope=scope,
+            kind=address.kind,
+            district_id=district_id,
+            client=client,
+            activity_id=address.activity_id,
+            agent_key=address.agent_key,
+            registration=address.registration,
+            document_id=address.document_id,
+        )
+    existing.content = content
+    existing.content_type = content_type or "application/octet-stream"
+    existing.etag = document_etag(content)
+    existing.updated = now
+    existing.save()
+    return existing
+
+
+def _etags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/").strip('"') for tag in header.split(",")}
+
+
+@transaction.atomic
+def document_delete(
+    *,
+    client: XapiClient,
+    address: DocumentAddress | None = None,
+    documents: Any = None,
+    if_match: str | None = None,
+) -> int:
+    """Delete one document (by address; 412 when If-Match fails) or every document of a
+    queryset from `selectors.documents_of` (the State resource's DELETE without stateId);
+    returns how many were deleted. A document that does not exist is not an error."""
+    if address is not None:
+        scope, _ = document_scope(client)
+        rows = Document.objects.filter(key=document_key(scope, address))
+        if if_match is not None:
+            existing = rows.first()
+            if existing is None or (if_match != "*" and existing.etag not in _etags(if_match)):
+                raise XapiError(XapiErrorCode.PRECONDITION, "If-Match does not match.")
+        return int(rows.delete()[0])
+    return int(documents.delete()[0]) if documents is not None else 0

@@ -19,13 +19,17 @@ VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # An absolute IRI: a scheme, a colon, then no whitespace, no angle brackets or quotes.
-_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
+IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
 _MBOX = re.compile(r"^mailto:[^@\s]+@[^@\s]+$")
+_MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][\w!#$&^.+-]*/[A-Za-z0-9][\w!#$&^.+-]*(\s*;.*)?$")
+_SHA2 = re.compile(r"^([0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})$")
 _SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
 _LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+# ISO 8601:2004 4.4.3.2: PnYnMnDTnHnMnS (any part may be left out, at least one given), or
+# PnW alone; weeks do not combine with the other parts.
 _DURATION = re.compile(
-    r"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?"
-    r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$"
+    r"^P(?!$)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?D)?"
+    r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$|^P\d+(\.\d+)?W$"
 )
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$")
 
@@ -87,6 +91,22 @@ INTERACTION_TYPES = frozenset(
         "other",
     }
 )
+INTERACTION_PROPERTIES = (
+    "correctResponsesPattern",
+    "choices",
+    "scale",
+    "source",
+    "target",
+    "steps",
+)
+# Which interaction types each list of interaction components belongs to (Data 2.4.4.1.s8).
+COMPONENTS_OF = {
+    "choices": ("choice", "sequencing"),
+    "scale": ("likert",),
+    "source": ("matching",),
+    "target": ("matching",),
+    "steps": ("performance",),
+}
 RESULT_KEYS = frozenset({"score", "success", "completion", "response", "duration", "extensions"})
 SCORE_KEYS = frozenset({"scaled", "raw", "min", "max"})
 CONTEXT_KEYS = frozenset(
@@ -118,6 +138,7 @@ class Checked:
     timestamp: datetime | None
     registration: str | None
     voids: str | None
+    object_ref: str | None = None
     related_activities: list[str] = field(default_factory=list)
     related_agents: list[str] = field(default_factory=list)
 
@@ -166,7 +187,7 @@ def _uuid(value: Any, path: str) -> str:
 
 
 def _iri(value: Any, path: str) -> str:
-    if not isinstance(value, str) or not _IRI.match(value):
+    if not isinstance(value, str) or not IRI.match(value):
         raise invalid(path, f"must be an absolute IRI (e.g. https://example.org/x), got {value!r}")
     return value
 
@@ -180,7 +201,9 @@ def _language_map(value: Any, path: str) -> None:
 
 
 def _extensions(value: Any, path: str) -> None:
-    _object(value, path)
+    """Extension values are any JSON, null included; the keys are IRIs."""
+    if not isinstance(value, dict):
+        raise invalid(path, "must be a JSON object")
     for key in value:
         _iri(key, f"{path}[{key!r}]")
 
@@ -261,10 +284,18 @@ def _ifi(agent: dict[str, Any], path: str, *, required: bool) -> str:
     return agent_key(agent)
 
 
+def object_type(value: dict[str, Any], path: str, default: str) -> str:
+    """The `objectType` of an object (a string when present), or `default`."""
+    kind = value.get("objectType", default)
+    if not isinstance(kind, str):
+        raise invalid(f"{path}.objectType", f"must be a string, got {kind!r}")
+    return kind
+
+
 def _agent(value: Any, path: str) -> str:
     agent = _object(value, path)
     _keys(agent, AGENT_KEYS, path)
-    if agent.get("objectType", "Agent") != "Agent":
+    if object_type(agent, path, "Agent") != "Agent":
         raise invalid(f"{path}.objectType", "must be Agent")
     if "name" in agent:
         _string(agent["name"], f"{path}.name")
@@ -274,7 +305,7 @@ def _agent(value: Any, path: str) -> str:
 def _actor(value: Any, path: str, agents: list[str]) -> str:
     """An Agent or a Group (identified, or anonymous with members); returns its key."""
     actor = _object(value, path)
-    if actor.get("objectType") != "Group":
+    if object_type(actor, path, "Agent") != "Group":
         key = _agent(actor, path)
         agents.append(key)
         return key
@@ -302,7 +333,7 @@ def _actor(value: Any, path: str, agents: list[str]) -> str:
 def _activity(value: Any, path: str) -> str:
     activity = _object(value, path)
     _keys(activity, ACTIVITY_KEYS, path)
-    if activity.get("objectType", "Activity") != "Activity":
+    if object_type(activity, path, "Activity") != "Activity":
         raise invalid(f"{path}.objectType", "must be Activity")
     if "id" not in activity:
         raise invalid(path, "an activity needs an id")
@@ -324,21 +355,34 @@ def _definition(value: Any, path: str) -> None:
         _iri(definition["moreInfo"], f"{path}.moreInfo")
     if "extensions" in definition:
         _extensions(definition["extensions"], f"{path}.extensions")
-    if "interactionType" in definition and definition["interactionType"] not in INTERACTION_TYPES:
+    interaction = definition.get("interactionType")
+    if "interactionType" in definition and (
+        not isinstance(interaction, str) or interaction not in INTERACTION_TYPES
+    ):
         raise invalid(f"{path}.interactionType", f"must be one of {sorted(INTERACTION_TYPES)}")
     if "correctResponsesPattern" in definition:
         pattern = definition["correctResponsesPattern"]
         if not isinstance(pattern, list) or not all(isinstance(p, str) for p in pattern):
             raise invalid(f"{path}.correctResponsesPattern", "must be an array of strings")
+    interaction_keys = [key for key in INTERACTION_PROPERTIES if key in definition]
+    if interaction_keys and interaction is None:
+        raise invalid(f"{path}.{interaction_keys[0]}", "is only allowed with an interactionType")
     for key in ("choices", "scale", "source", "target", "steps"):
         if key in definition:
+            if interaction not in COMPONENTS_OF.get(key, ()):
+                allowed = " or ".join(COMPONENTS_OF[key])
+                raise invalid(f"{path}.{key}", f"is only allowed when interactionType is {allowed}")
             components = definition[key]
             if not isinstance(components, list):
                 raise invalid(f"{path}.{key}", "must be an array of interaction components")
+            seen: set[str] = set()
             for index, component in enumerate(components):
                 item = _object(component, f"{path}.{key}[{index}]")
                 _keys(item, frozenset({"id", "description"}), f"{path}.{key}[{index}]")
-                _string(item.get("id"), f"{path}.{key}[{index}].id")
+                identifier = _string(item.get("id"), f"{path}.{key}[{index}].id")
+                if identifier in seen:
+                    raise invalid(f"{path}.{key}[{index}].id", f"{identifier!r} appears twice")
+                seen.add(identifier)
                 if "description" in item:
                     _language_map(item["description"], f"{path}.{key}[{index}].description")
 
@@ -401,7 +445,7 @@ def _context(value: Any, path: str, checked: Checked, *, object_is_activity: boo
         _actor(context["instructor"], f"{path}.instructor", checked.related_agents)
     if "team" in context:
         team = _object(context["team"], f"{path}.team")
-        if team.get("objectType") != "Group":
+        if object_type(team, f"{path}.team", "Agent") != "Group":
             raise invalid(f"{path}.team", "must be a Group")
         _actor(team, f"{path}.team", checked.related_agents)
     for key in ("revision", "platform"):
@@ -415,7 +459,7 @@ def _context(value: Any, path: str, checked: Checked, *, object_is_activity: boo
             raise invalid(f"{path}.language", "is not an RFC 5646 language tag")
     if "statement" in context:
         reference = _object(context["statement"], f"{path}.statement")
-        if reference.get("objectType") != "StatementRef":
+        if object_type(reference, f"{path}.statement", "") != "StatementRef":
             raise invalid(f"{path}.statement.objectType", "must be StatementRef")
         _statement_ref(reference, f"{path}.statement")
     if "extensions" in context:
@@ -443,8 +487,18 @@ def _attachments(value: Any, path: str) -> None:
                 raise invalid(where, f"an attachment needs {key}")
         _iri(attachment["usageType"], f"{where}.usageType")
         _language_map(attachment["display"], f"{where}.display")
+        if "description" in attachment:
+            _language_map(attachment["description"], f"{where}.description")
         if not isinstance(attachment["length"], int) or isinstance(attachment["length"], bool):
             raise invalid(f"{where}.length", "must be an integer")
+        content_type = attachment["contentType"]
+        if not isinstance(content_type, str) or not _MEDIA_TYPE.match(content_type):
+            raise invalid(f"{where}.contentType", f"must be a media type, got {content_type!r}")
+        sha2 = attachment["sha2"]
+        if not isinstance(sha2, str) or not _SHA2.match(sha2):
+            raise invalid(f"{where}.sha2", "must be a SHA-2 digest in hexadecimal")
+        if "fileUrl" in attachment:
+            _iri(attachment["fileUrl"], f"{where}.fileUrl")
 
 
 def _body(statement: dict[str, Any], path: str, checked: Checked, *, sub: bool) -> None:
@@ -455,7 +509,7 @@ def _body(statement: dict[str, Any], path: str, checked: Checked, *, sub: bool) 
     key = _actor(statement["actor"], f"{path}.actor", checked.related_agents)
     verb = _verb(statement["verb"], f"{path}.verb")
     target = _object(statement["object"], f"{path}.object")
-    kind = target.get("objectType", "Activity")
+    kind = object_type(target, f"{path}.object", "Activity")
     object_is_activity = kind == "Activity"
     if not sub:
         checked.actor_key, checked.verb_id = key, verb
@@ -468,6 +522,8 @@ def _body(statement: dict[str, Any], path: str, checked: Checked, *, sub: bool) 
         _actor(target, f"{path}.object", checked.related_agents)
     elif kind == "StatementRef":
         reference = _statement_ref(target, f"{path}.object")
+        if not sub:
+            checked.object_ref = reference
         if not sub and verb == VOIDED_VERB:
             checked.voids = reference
     elif kind == "SubStatement":
@@ -496,6 +552,33 @@ def _body(statement: dict[str, Any], path: str, checked: Checked, *, sub: bool) 
         _attachments(statement["attachments"], f"{path}.attachments")
 
 
+def _authority(value: Any, path: str) -> None:
+    """An Agent, or (OAuth) an anonymous Group of exactly two Agents, one of them the OAuth
+    consumer named by an account (Data 2.4.9)."""
+    _actor(value, path, [])
+    if value.get("objectType") != "Group":
+        return
+    members = value.get("member") or []
+    if _ifi(value, path, required=False) or len(members) != 2:
+        raise invalid(path, "a Group as authority must be anonymous with exactly two Agents")
+    if not any("account" in member for member in members):
+        raise invalid(path, "a Group as authority needs the OAuth consumer (an account) as member")
+
+
+def normalize(statement: dict[str, Any]) -> None:
+    """What the LRS changes in a valid statement before storing it: a single context activity
+    becomes an array of one (Data 2.4.6.2), in the statement and in a sub-statement."""
+    for part in (statement, statement.get("object")):
+        if not isinstance(part, dict):
+            continue
+        context = part.get("context")
+        activities = context.get("contextActivities") if isinstance(context, dict) else None
+        if isinstance(activities, dict):
+            for key, items in activities.items():
+                if isinstance(items, dict):
+                    activities[key] = [items]
+
+
 def statement_check(statement: Any, path: str = "statement") -> Checked:
     """Validate one statement; return what the store indexes. Raises XapiError (400)."""
     body = _object(statement, path)
@@ -512,6 +595,6 @@ def statement_check(statement: Any, path: str = "statement") -> Checked:
     if "stored" in body:
         parse_timestamp(body["stored"], f"{path}.stored")
     if "authority" in body:
-        _actor(body["authority"], f"{path}.authority", [])
+        _authority(body["authority"], f"{path}.authority")
     _body(body, path, checked, sub=False)
     return checked

@@ -13,13 +13,26 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_exempt
+from django.utils.http import http_date
 from django.views.decorators.http import require_POST
 
 from masterypath.continuum.access import access_target_by_code
-from masterypath.interop.xapi.auth import client_for_basic_header
+from masterypath.interop.xapi import protocol
+from masterypath.interop.xapi.attachments import (
+    Part,
+    attachment_parts,
+    boundary_of,
+    multipart_response,
+    parts_of,
+    sha2s_in,
+    statements_part,
+)
 from masterypath.interop.xapi.errors import XapiError, XapiErrorCode
+from masterypath.interop.xapi.formats import FORMATS, accepted_languages, formatted
+from masterypath.interop.xapi.models import XapiClient
+from masterypath.interop.xapi.protocol import VERSION, Call, with_headers, xapi_endpoint
 from masterypath.interop.xapi.selectors import (
+    attachment_data,
     statement_get,
     statements_query,
     statements_waiting_for,
@@ -28,71 +41,47 @@ from masterypath.interop.xapi.services import statement_ignore, statement_map, s
 from masterypath.interop.xapi.validation import is_uuid, nesting_check
 from masterypath.roster.access import students_visible_to
 
-VERSION = "1.0.3"
-MAX_BODY_BYTES = 10 * 1024 * 1024
-
-
-def _headers(response: HttpResponse) -> HttpResponse:
-    response["X-Experience-API-Version"] = VERSION
-    return response
-
-
-def _error(status: int, message: str, code: str) -> HttpResponse:
-    return _headers(JsonResponse({"error": message, "code": code}, status=status))
-
-
-def _unauthorized() -> HttpResponse:
-    response = _error(401, "Send HTTP Basic credentials of an xAPI client.", "unauthorized")
-    response["WWW-Authenticate"] = 'Basic realm="masterypath xAPI"'
-    return response
+MAX_BODY_BYTES = protocol.MAX_BODY_BYTES
 
 
 def about(request: HttpRequest) -> HttpResponse:
-    return _headers(JsonResponse({"version": [VERSION, "1.0.2", "1.0.1", "1.0.0"]}))
+    return with_headers(JsonResponse({"version": [VERSION, "1.0.2", "1.0.1", "1.0.0"]}))
 
 
-@csrf_exempt
-def statements(request: HttpRequest) -> HttpResponse:
-    """POST (one or a batch), PUT ?statementId=, GET by id or with filters."""
-    version = request.headers.get("X-Experience-API-Version", "")
-    if not version.startswith("1.0"):
-        return _error(
-            400,
-            "Send the header X-Experience-API-Version: 1.0.3 (any 1.0.x is accepted).",
-            XapiErrorCode.VERSION.value,
-        )
-    client = client_for_basic_header(request.headers.get("Authorization", ""))
-    if client is None:
-        return _unauthorized()
-    try:
-        if request.method == "POST":
-            return _post(request, client)
-        if request.method == "PUT":
-            return _put(request, client)
-        if request.method in {"GET", "HEAD"}:
-            return _get(request)
-    except XapiError as error:
-        return _error(error.status, error.message, error.code.value)
-    return _error(405, f"{request.method} is not supported here.", "method")
+@xapi_endpoint
+def statements(call: Call) -> HttpResponse:
+    """POST (one or a batch), PUT ?statementId=, GET (and HEAD) by id or with filters."""
+    assert call.client is not None  # noqa: S101 - xapi_endpoint checked the credentials
+    if call.method == "POST":
+        return _post(call, call.client)
+    if call.method == "PUT":
+        return _put(call, call.client)
+    if call.method in {"GET", "HEAD"}:
+        return _get(call, call.client)
+    raise XapiError(XapiErrorCode.METHOD, f"{call.method} is not supported here.")
 
 
-def _decode(request: HttpRequest) -> Any:
-    content_type = request.content_type or ""
-    if content_type.startswith("multipart/"):
-        raise XapiError(
-            XapiErrorCode.INVALID,
-            "Attachments sent as multipart/mixed are not supported; use fileUrl attachments.",
-        )
+def _decode(call: Call) -> tuple[Any, dict[str, Part] | None]:
+    """The statement(s) of a request, and the attachment parts of a multipart one."""
+    content_type = call.content_type
+    if content_type == "multipart/mixed":
+        parts = parts_of(call.body, boundary_of(call.header("Content-Type")))
+        return decode_json(statements_part(parts)), attachment_parts(parts)
     if content_type and content_type != "application/json":
-        raise XapiError(XapiErrorCode.INVALID, "Send statements as application/json.")
-    if len(request.body) > MAX_BODY_BYTES:
-        raise XapiError(XapiErrorCode.INVALID, "The request body is larger than 10 MiB.")
-    if b"\\u0000" in request.body:
+        raise XapiError(
+            XapiErrorCode.INVALID, "Send statements as application/json or multipart/mixed."
+        )
+    return decode_json(call.body), None
+
+
+def decode_json(body: bytes) -> Any:
+    """A JSON body, its nesting checked before it is parsed; NUL characters refused."""
+    if b"\\u0000" in body:
         # PostgreSQL text cannot hold NUL; refusing it keeps both databases alike.
         raise XapiError(XapiErrorCode.INVALID, "Strings must not contain the NUL character.")
     try:
         # what json.loads does with bytes, so that the depth is checked before it parses
-        text = request.body.decode(json.detect_encoding(request.body), "surrogatepass")
+        text = body.decode(json.detect_encoding(body), "surrogatepass")
     except ValueError as error:
         raise XapiError(XapiErrorCode.INVALID, f"The body is not valid JSON: {error}") from error
     nesting_check(text, "body")
@@ -102,29 +91,39 @@ def _decode(request: HttpRequest) -> Any:
         raise XapiError(XapiErrorCode.INVALID, f"The body is not valid JSON: {error}") from error
 
 
-def _post(request: HttpRequest, client: Any) -> HttpResponse:
-    body = _decode(request)
+def _post(call: Call, client: XapiClient) -> HttpResponse:
+    body, parts = _decode(call)
     batch = isinstance(body, list)
-    ids = statements_store(client=client, statements=body if batch else [body], batch=batch)
-    return _headers(HttpResponse(json.dumps(ids), content_type="application/json"))
+    ids = statements_store(
+        client=client, statements=body if batch else [body], batch=batch, parts=parts
+    )
+    return HttpResponse(json.dumps(ids), content_type="application/json")
 
 
-def _put(request: HttpRequest, client: Any) -> HttpResponse:
-    statement_id = request.GET.get("statementId", "")
+def _put(call: Call, client: XapiClient) -> HttpResponse:
+    statement_id = call.params.get("statementId", "")
     if not is_uuid(statement_id):
         raise XapiError(XapiErrorCode.INVALID, "PUT needs a statementId parameter (a UUID).")
-    body = _decode(request)
+    body, parts = _decode(call)
     if isinstance(body, list):
         raise XapiError(XapiErrorCode.INVALID, "PUT takes one statement, not an array.")
-    statements_store(client=client, statements=[body], put_id=statement_id.lower())
-    return _headers(HttpResponse(status=204))
+    statements_store(client=client, statements=[body], put_id=statement_id.lower(), parts=parts)
+    return HttpResponse(status=204)
 
 
-def _get(request: HttpRequest) -> HttpResponse:
-    params = {key: request.GET[key] for key in request.GET}
+def _get(call: Call, client: XapiClient) -> HttpResponse:
+    params = dict(call.params)
     if any("\x00" in key or "\x00" in value for key, value in params.items()):
         raise XapiError(XapiErrorCode.INVALID, "Parameters must not contain the NUL character.")
     consistent = timezone.now().isoformat()
+    form = params.get("format", "exact")
+    if form not in FORMATS:
+        raise XapiError(XapiErrorCode.INVALID, "format: must be exact, ids or canonical")
+    languages = accepted_languages(call.header("Accept-Language"))
+    attachments_flag = params.get("attachments", "false").lower()
+    if attachments_flag not in {"true", "false"}:
+        raise XapiError(XapiErrorCode.INVALID, "attachments: must be true or false")
+    with_data = attachments_flag == "true"
     for name, voided in (("statementId", False), ("voidedStatementId", True)):
         if name in params:
             statement_id = params.pop(name)
@@ -134,18 +133,31 @@ def _get(request: HttpRequest) -> HttpResponse:
                 )
             if not is_uuid(statement_id):
                 raise XapiError(XapiErrorCode.INVALID, f"{name} must be a UUID.")
-            row = statement_get(statement_id=statement_id, voided=voided)
-            response = HttpResponse(row.payload, content_type="application/json")
+            row = statement_get(client=client, statement_id=statement_id, voided=voided)
+            response = _answer(
+                client, formatted(row.payload, form, languages), [row.payload], with_data
+            )
             response["X-Experience-API-Consistent-Through"] = consistent
-            return _headers(response)
-    page = statements_query(params=params)
+            response["Last-Modified"] = http_date(row.stored.timestamp())
+            return response
+    page = statements_query(client=client, params=params)
     more = ""
     if page.cursor is not None:
-        more = request.path + "?" + urlencode({**params, "cursor": page.cursor})
-    body = '{"statements":[' + ",".join(page.payloads) + '],"more":' + json.dumps(more) + "}"
-    response = HttpResponse(body, content_type="application/json")
+        more = call.path + "?" + urlencode({**params, "cursor": page.cursor})
+    payloads = [formatted(payload, form, languages) for payload in page.payloads]
+    body = '{"statements":[' + ",".join(payloads) + '],"more":' + json.dumps(more) + "}"
+    response = _answer(client, body, page.payloads, with_data)
     response["X-Experience-API-Consistent-Through"] = consistent
-    return _headers(response)
+    return response
+
+
+def _answer(client: XapiClient, body: str, payloads: list[str], with_data: bool) -> HttpResponse:
+    """JSON, or with `attachments=true` multipart/mixed with the attachments' data after it."""
+    if not with_data:
+        return HttpResponse(body, content_type="application/json")
+    data = attachment_data(client=client, sha2s=sha2s_in(payloads))
+    content, content_type = multipart_response(body, data)
+    return HttpResponse(content, content_type=content_type)
 
 
 @login_required

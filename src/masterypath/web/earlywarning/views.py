@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 from masterypath.accounts.models import Role, User
 from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
-from masterypath.earlywarning.alerts import alerts_mark_read
 from masterypath.earlywarning.lists import exception_lists_for, parse_filters
 from masterypath.earlywarning.models import Alert
 from masterypath.earlywarning.selectors import alerts_for_recipient
+from masterypath.earlywarning.services.alerts import alerts_mark_read
 from masterypath.engine.exceptions import RULE_TITLES, Rule
 from masterypath.roster.models import Staff
 from masterypath.schools.models import District

@@ -3,7 +3,7 @@ progress report (PDF). A guardian reaches only linked children: any other id ans
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from masterypath.accounts.models import User
+from masterypath.interventions.selectors import InterventionView, interventions_for_students
 from masterypath.reports.family import ChildSummary, family_overview, progress_report
 from masterypath.reports.student_words import SchoolYear, school_year_of
 from masterypath.roster.access import access_student_by_id, students_visible_to
@@ -38,6 +39,7 @@ class ChildView:
     track: Chart | None
     growth: Chart | None
     form: ReportPeriodForm
+    supports: list[InterventionView] = field(default_factory=list)
 
 
 def _guardian_of(user: User) -> Guardian | None:
@@ -52,6 +54,7 @@ def _child_views(user: User, children: list[Student]) -> list[ChildView]:
     today = timezone.localdate()
     summaries = family_overview(actor=user, children=children, as_of=today, now=timezone.now())
     years: dict[int, SchoolYear] = {}
+    supports = interventions_for_students(actor=user, students=children, as_of=today)
     views = []
     for summary in summaries:
         name = summary.student.display_name
@@ -75,6 +78,7 @@ def _child_views(user: User, children: list[Student]) -> list[ChildView]:
                     initial={"start": max(year.starts_on, date(2000, 1, 1)), "end": today},
                     auto_id=f"report-{summary.student.pk}-%s",
                 ),
+                supports=supports.get(summary.student.pk, []),
             )
         )
     return views

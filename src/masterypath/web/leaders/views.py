@@ -41,8 +41,8 @@ from masterypath.reports.student_list import (
 from masterypath.reports.tables import ReportTable
 from masterypath.roster.access import access_school_by_id, schools_visible_to
 from masterypath.roster.selectors import student_search_for_user
-from masterypath.schools.district_settings import DistrictSettingError, district_min_group_size_set
 from masterypath.schools.models import MIN_GROUP_SIZE_RANGE, District, School
+from masterypath.schools.services import DistrictSettingError, district_min_group_size_set
 from masterypath.web import charts
 from masterypath.web.district import admin_district_id
 

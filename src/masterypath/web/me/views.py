@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from masterypath.evidence.access import access_exit_ticket_by_id
 from masterypath.evidence.artifacts import artifact_max_bytes, artifact_upload
@@ -22,6 +23,7 @@ from masterypath.evidence.selectors import (
     target_list_for_student,
 )
 from masterypath.evidence.services import parse_score, self_assessment_record
+from masterypath.reports.student_words import data_name
 from masterypath.roster.access import access_own_student
 from masterypath.web.forms import ArtifactForm
 from masterypath.web.inputs import too_large
@@ -55,13 +57,16 @@ def my_exit_ticket(request: HttpRequest, assessment_id: int) -> HttpResponse:
         except EvidenceError as failure:
             error = failure.message
         else:
-            messages.success(request, "Thank you: your answers are saved.")
+            messages.success(request, gettext("Thank you: your answers are saved."))
             return redirect("me:exit-tickets")
     mine = assessment_live_scores(assessment=ticket, self_assessed=True)
     items = [
         {
             "target": target,
-            "levels": scale_levels_of(target),
+            "levels": [
+                {"value": level.value, "label": data_name(level.label)}
+                for level in scale_levels_of(target)
+            ],
             "current": mine.get((student.pk, target.pk, None)),
         }
         for target in targets
@@ -102,7 +107,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         except EvidenceError as failure:
             error = failure.message
         else:
-            messages.success(request, "Uploaded. Your teacher can now see and score it.")
+            messages.success(request, gettext("Uploaded. Your teacher can now see and score it."))
             return redirect("me:work")
     context = {
         "student": student,

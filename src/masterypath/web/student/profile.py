@@ -23,6 +23,8 @@ from masterypath.roster.access import access_student_by_id
 from masterypath.roster.models import Student
 from masterypath.web.audit_reads import audit_students_read
 from masterypath.web.family.forms import ReportPeriodForm
+from masterypath.web.interventions.views import student_section
+from masterypath.web.plans.slot import plan_slot
 from masterypath.web.student.views import growth_chart, has_growth, track_chart
 
 
@@ -55,12 +57,14 @@ def profile(request: HttpRequest, student_id: int) -> HttpResponse:
     context = {
         "profile": data,
         "student": student,
+        "plan_slot": plan_slot(student=student, on=today, with_profile=True),
         "track": track_chart(positions, title=_("Where the student is on each continuum"))
         if positions
         else None,
         "growth": growth_chart(positions, title=_("Placement per area over time"))
         if has_growth(positions)
         else None,
+        "interventions": student_section(user, student),
         "report_form": ReportPeriodForm(
             initial={"start": data.years[0].year.starts_on, "end": today},
             auto_id=f"report-{student.pk}-%s",

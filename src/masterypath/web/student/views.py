@@ -19,6 +19,7 @@ from masterypath.web.charts import (
     continuum_track,
     growth_line,
 )
+from masterypath.web.plans.slot import plan_slot
 
 
 def track_chart(positions: list[DomainPosition], *, title: str) -> Chart:
@@ -66,6 +67,7 @@ def my_continuum(request: HttpRequest, user: User) -> HttpResponse:
     positions = continuum.positions
     context = {
         "student": student,
+        "plan_slot": plan_slot(student=student, on=timezone.localdate()),
         "continuum": continuum,
         "track": track_chart(positions, title=_("Where I am on each continuum"))
         if positions

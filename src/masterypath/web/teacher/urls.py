@@ -5,8 +5,10 @@ from django.urls import path
 from masterypath.web.teacher.views import (
     assessments,
     corrections,
+    dashboard,
     exit_tickets,
     gradebook,
+    groups,
     imports,
     observations,
     scoring,
@@ -16,6 +18,13 @@ from masterypath.web.teacher.views import (
 app_name = "teacher"
 
 urlpatterns = [
+    path(
+        "sections/<int:section_id>/dashboard/",
+        dashboard.section_dashboard_page,
+        name="section-dashboard",
+    ),
+    path("sections/<int:section_id>/groups/", groups.group_new, name="group-new"),
+    path("groups/<int:group_id>/delete/", groups.group_delete, name="group-delete"),
     path("sections/<int:section_id>/gradebook/", gradebook.gradebook, name="gradebook"),
     path(
         "sections/<int:section_id>/assessments/",

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from masterypath.earlywarning.attendance_import import COLUMNS, attendance_import
+from masterypath.earlywarning.services.attendance_import import COLUMNS, attendance_import
 from masterypath.schools.models import District
 
 

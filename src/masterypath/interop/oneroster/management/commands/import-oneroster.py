@@ -11,6 +11,7 @@ from masterypath.interop.oneroster.errors import OneRosterImportError
 from masterypath.interop.oneroster.reader import read_bundle
 from masterypath.interop.oneroster.services import oneroster_bundle_import
 from masterypath.schools.models import District
+from masterypath.schools.services import district_create
 
 
 class Command(BaseCommand):
@@ -67,5 +68,5 @@ class Command(BaseCommand):
             return District.objects.get()
         if not District.objects.exists() and org_ids:
             row = next(r for r in bundle.rows("orgs") if r.get("sourcedId") == org_ids[0])
-            return District.objects.create(name=row.get("name") or org_ids[0], source_id=org_ids[0])
+            return district_create(name=row.get("name") or org_ids[0], source_id=org_ids[0])
         raise CommandError("Say which district with --district ID.")

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from masterypath.accounts.models import User
 from masterypath.interop.xapi.models import XapiClient
-from masterypath.interop.xapi.services import xapi_client_create
+from masterypath.interop.xapi.services import xapi_client_create, xapi_client_deactivate
 
 
 class Command(BaseCommand):
@@ -34,8 +34,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{client.username}\t{client.name}\towner {owner_name}\t{state}")
             return
         if action == "deactivate":
-            count = XapiClient.objects.filter(username=options["username"]).update(is_active=False)
-            if not count:
+            count = xapi_client_deactivate(actor=None, username=options["username"])
+            if not count and not XapiClient.objects.filter(username=options["username"]).exists():
                 raise CommandError(f"No client {options['username']!r}.")
             self.stdout.write(f"Deactivated {options['username']}.")
             return
