@@ -186,6 +186,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
 TIME_ZONE = "America/New_York"
+# Early warning alerts also go out as an email digest (through EMAIL_BACKEND) when set.
+MASTERYPATH_ALERT_EMAILS = _env_bool("MASTERYPATH_ALERT_EMAILS", default=False)
 USE_I18N = True
 # Message catalogues: .po files are kept in git, .mo files are compiled by `make` (msgfmt).
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]

@@ -62,3 +62,28 @@ def test_principal_filters_a_list_by_grade(page: Any, live_server: Any, principa
     follow(page.get_by_role("link", name="Struggling in several areas"))
     assert page.get_by_role("heading", name="Struggling in several areas").is_visible()
     assert_accessible(page, "early-warning-several")
+
+
+def test_teacher_reads_the_alert_digest(
+    page: Any, live_server: Any, transactional_db: None
+) -> None:
+    """A student newly two grades below: the teacher's digest lists it, then marks it read."""
+    world = build_world()
+    spring = rising(6.0, 0.1, [day for day in DAYS if day < date(2026, 7, 1)])
+    autumn = rising(4.0, 0.05, [day for day in DAYS if day >= date(2026, 9, 1)])
+    student = pupil(world, grade=7, name="Fay", tracks={world.math: spring + autumn})
+    teacher = f.StaffFactory(school=world.school, role=StaffRole.TEACHER)
+    session = f.SessionFactory(
+        district=world.district, starts_on=date(2026, 8, 20), ends_on=date(2027, 6, 10)
+    )
+    f.enroll(f.SectionFactory(school=world.school, session=session), teacher, student)
+    exceptions_recompute(district=world.district, as_of=date(2026, 3, 1))
+    exceptions_recompute(district=world.district, as_of=AS_OF)
+    sign_in(page, live_server.url, teacher.user.username, PASSWORD)
+    page.goto(f"{live_server.url}/early-warning/")
+    follow(page.get_by_role("link", name="Your alerts"))
+    assert page.get_by_role("heading", name="Found 20 November 2026").is_visible()
+    assert "Fay Lakeside" in page.locator(".alert-list").first.inner_text()
+    assert_accessible(page, "early-warning-alerts")
+    follow(page.get_by_role("button", name="Mark all"))
+    assert page.get_by_role("button", name="Mark all").count() == 0

@@ -60,7 +60,7 @@ def test_recompute_stores_explained_hits_and_counts() -> None:
     assert math.sentence.startswith("3 grades below in Mathematics: working at grade 4, expected")
     assert math.school_id == world.school.pk
     assert math.first_seen_on == AS_OF
-    assert counts == {"two_below": 2, "several_domains": 1, "students": 2, "new": 3}
+    assert counts == {"two_below": 2, "several_domains": 1, "students": 2, "new": 3, "alerts": 0}
     run = ExceptionRun.objects.get(district=world.district)
     assert run.as_of == AS_OF
     assert run.counts == counts

@@ -241,3 +241,35 @@ def test_thresholds_from_a_mapping_name_what_is_wrong() -> None:
         Thresholds.from_mapping({"rapid_pace": "fast"})
     with pytest.raises(ValueError, match="above zero: gap_weeks"):
         Thresholds.from_mapping({"gap_weeks": 0})
+
+
+@pytest.mark.parametrize(
+    ("days", "present", "incidents", "rules"),
+    [
+        (100, 95, 0, set()),
+        (100, 89, 0, {Rule.CHRONIC_ABSENCE}),
+        (100, 90, 0, set()),  # exactly 90% is not chronic absence
+        (100, 95, 3, {Rule.INCIDENTS}),
+        (100, 95, 2, set()),  # 2% is not over 2%
+        (8, 2, 5, set()),  # too few days taken to say
+    ],
+)
+def test_attendance_and_incident_rules(
+    days: int, present: int, incidents: int, rules: set[Rule]
+) -> None:
+    record = StudentRecord(
+        student_id=1,
+        grade_level=5,
+        domains=(),
+        school_days=days,
+        present_days=present,
+        incident_days=incidents,
+    )
+    hits = detect([record], as_of=AS_OF)
+    assert {hit.rule for hit in hits} == rules
+    for hit in hits:
+        if hit.rule == Rule.CHRONIC_ABSENCE:
+            assert hit.sentence == (
+                f"Present on {present}% of school days this year ({present} of {days}); "
+                "chronic absence is under 90%"
+            )

@@ -38,6 +38,9 @@ PROFILE_OF_RULE: dict[Rule, str | None] = {
     Rule.SLOWING: "slowing",
     Rule.NOT_PROGRESSING: "slowing",
     Rule.NO_RECENT_EVIDENCE: None,  # a coverage gap of the teaching, not a learner profile
+    # Attendance and behaviour are recorded, not latent: their truth is the record itself.
+    Rule.CHRONIC_ABSENCE: None,
+    Rule.INCIDENTS: None,
 }
 
 

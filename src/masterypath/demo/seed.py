@@ -1044,7 +1044,7 @@ def seed_demo(
     say("evidence")
     mastery = mastery_recompute(district=builder.district, as_of=as_of)
     say("mastery estimates and placements")
-    early_warning_demo(builder=builder, as_of=as_of)
+    early_warning_demo(builder=builder, as_of=as_of, seed=seed)
     say("planted profiles and early warnings")
     add_family_feedback(students=builder.demo_family(), as_of=as_of)
     say("teachers' feedback for the demo family")

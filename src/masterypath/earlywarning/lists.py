@@ -12,7 +12,7 @@ from masterypath.accounts.actors import Actor
 from masterypath.continuum.models import Domain
 from masterypath.earlywarning.access import hits_visible_to
 from masterypath.earlywarning.models import ExceptionHit, ExceptionRun
-from masterypath.engine.exceptions import RULE_TITLES, Rule
+from masterypath.engine.exceptions import RULE_TITLES, STUDENT_RULES, Rule
 from masterypath.roster.access import schools_visible_to
 from masterypath.schools.models import School, grade_label
 
@@ -23,6 +23,8 @@ RULE_ORDER = (
     Rule.NOT_PROGRESSING,
     Rule.SLOWING,
     Rule.RAPID,
+    Rule.CHRONIC_ABSENCE,
+    Rule.INCIDENTS,
     Rule.NO_RECENT_EVIDENCE,
 )
 RULE_HELP = {
@@ -33,6 +35,8 @@ RULE_HELP = {
     Rule.SLOWING: "Growth over the last 3 months of school significantly slower than the "
     "student's own earlier growth, and under half a level a year.",
     Rule.RAPID: "Gaining grade levels at 1.5 times the expected pace or more.",
+    Rule.CHRONIC_ABSENCE: "Present on under 90% of the school days so far this school year.",
+    Rule.INCIDENTS: "Behaviour incidents on more than 2% of the school days so far this year.",
     Rule.NO_RECENT_EVIDENCE: "No evidence for 6 school weeks while most grade-mates have some: "
     "a gap in the assessment, for the teacher to look at.",
 }
@@ -99,7 +103,7 @@ def _filtered(hits: QuerySet[ExceptionHit], filters: ListFilters) -> QuerySet[Ex
     if filters.domain_id is not None:
         # Student-wide rules (several areas, rapid) name no single domain: they stay.
         hits = hits.filter(domain_id__in=[filters.domain_id]) | hits.filter(
-            domain__isnull=True, rule__in=[Rule.SEVERAL_DOMAINS, Rule.RAPID]
+            domain__isnull=True, rule__in=sorted(STUDENT_RULES)
         )
     return hits
 

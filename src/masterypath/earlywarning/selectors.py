@@ -7,12 +7,22 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from masterypath.accounts.actors import Actor
+from masterypath.accounts.models import User
 from masterypath.continuum.models import Domain, LearningTarget
-from masterypath.earlywarning.models import EarlyWarningSettings, ExceptionHit, ExceptionRun
+from masterypath.earlywarning.models import (
+    Alert,
+    AttendanceDay,
+    AttendanceStatus,
+    EarlyWarningSettings,
+    ExceptionHit,
+    ExceptionRun,
+    Incident,
+)
 from masterypath.engine.exceptions import (
     DomainRecord,
     StudentRecord,
@@ -20,6 +30,7 @@ from masterypath.engine.exceptions import (
     Thresholds,
     continuum_positions,
 )
+from masterypath.engine.school_year import FIRST_MONTH
 from masterypath.mastery.selectors import counted_evidence
 from masterypath.roster.models import Student
 from masterypath.schools.models import District
@@ -84,11 +95,13 @@ def student_records_for_district(*, district: District, as_of: date) -> list[Stu
     by_student: dict[int, list[int]] = defaultdict(list)
     for student_id, domain_id in sorted(days):
         by_student[student_id].append(domain_id)
+    attendance = attendance_summary_for_district(district=district, as_of=as_of)
     return [
         StudentRecord(
             student_id=student_id,
             grade_level=grade,
             school_id=school_id,
+            **attendance.get(student_id, {}),
             domains=tuple(
                 DomainRecord(
                     domain_id=domain_id,
@@ -105,6 +118,37 @@ def student_records_for_district(*, district: District, as_of: date) -> list[Stu
         )
         for student_id, grade, school_id in students
     ]
+
+
+def attendance_summary_for_district(
+    *, district: District, as_of: date
+) -> dict[int, dict[str, int]]:
+    """Per student, this school year up to ``as_of``: days with attendance taken, days
+    present (tardy counts) and days with an incident. Two queries."""
+    year = as_of.year if as_of.month >= FIRST_MONTH else as_of.year - 1
+    since = date(year, FIRST_MONTH, 1)
+    summary: dict[int, dict[str, int]] = defaultdict(
+        lambda: {"school_days": 0, "present_days": 0, "incident_days": 0}
+    )
+    for student_id, status, count in (
+        AttendanceDay.objects.filter(student__district=district, on__gte=since, on__lte=as_of)
+        .values("student_id", "status")
+        .annotate(count=Count("pk"))
+        .values_list("student_id", "status", "count")
+    ):
+        summary[student_id]["school_days"] += count
+        if status in {AttendanceStatus.PRESENT, AttendanceStatus.TARDY}:
+            summary[student_id]["present_days"] += count
+    for student_id, count in (
+        Incident.objects.filter(
+            student__district=district, occurred_on__gte=since, occurred_on__lte=as_of
+        )
+        .values("student_id")
+        .annotate(count=Count("occurred_on", distinct=True))
+        .values_list("student_id", "count")
+    ):
+        summary[student_id]["incident_days"] = count
+    return dict(summary)
 
 
 def exception_run_for_district(*, district: District) -> ExceptionRun | None:
@@ -130,3 +174,13 @@ def exceptions_default_as_of(*, district: District, today: date) -> date:
         .first()
     )
     return min(timezone.localdate(latest), today) if latest else today
+
+
+def alerts_for_recipient(*, recipient: Actor) -> QuerySet[Alert]:
+    if not isinstance(recipient, User):
+        return Alert.objects.none()
+    return (
+        Alert.objects.filter(recipient=recipient)
+        .select_related("student")
+        .order_by("-found_on", "read_at", "rule", "student__family_name", "pk")
+    )

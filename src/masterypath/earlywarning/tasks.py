@@ -30,7 +30,7 @@ def exceptions_recompute_job(job: Job, report: ProgressReporter) -> JobOutcome:
         report(done, total, message)
 
     counts = exceptions_recompute(district=district, as_of=as_of, progress=progress)
-    listed = sum(value for key, value in counts.items() if key not in {"students", "new"})
+    listed = sum(value for key, value in counts.items() if key not in {"students", "new", "alerts"})
     return JobOutcome(
         message=f"Early warning lists as of {as_of:%B %-d, %Y}: {listed} hits, "
         f"{counts['new']} new.",

@@ -34,6 +34,10 @@ August do not count); a school week is 7 days of school.
   ``rapid_min_months`` months of school or more ("enough evidence to say so").
 * A student assessed on the last target of a domain's continuum has nothing left to gain there:
   neither "not progressing" nor "slowing down" applies.
+* **chronically absent** (per student): present (or tardy) on under ``attendance_rate`` (90%)
+  of the school days with attendance taken this school year, once ``attendance_min_days``
+  days are taken; **frequent incidents**: behaviour incidents on over ``incident_rate`` (2%)
+  of those days.
 * **no recent evidence** (per domain; a coverage gap for the teacher, not a student problem): no
   evidence for ``gap_weeks`` school weeks while at least half of the student's grade-mates in
   the school have some in that domain (a domain nobody is taught now is no gap).
@@ -71,6 +75,8 @@ class Rule(StrEnum):
     SEVERAL_DOMAINS = "several_domains"
     RAPID = "rapid"
     NO_RECENT_EVIDENCE = "no_recent_evidence"
+    CHRONIC_ABSENCE = "chronic_absence"
+    INCIDENTS = "incidents"
 
 
 RULE_TITLES: dict[Rule, str] = {
@@ -80,9 +86,11 @@ RULE_TITLES: dict[Rule, str] = {
     Rule.SEVERAL_DOMAINS: "Struggling in several areas",
     Rule.RAPID: "Advancing rapidly",
     Rule.NO_RECENT_EVIDENCE: "No recent evidence",
+    Rule.CHRONIC_ABSENCE: "Chronically absent",
+    Rule.INCIDENTS: "Frequent incidents",
 }
 # Rules about a student as a whole (the others are per domain).
-STUDENT_RULES = frozenset({Rule.SEVERAL_DOMAINS, Rule.RAPID})
+STUDENT_RULES = frozenset({Rule.SEVERAL_DOMAINS, Rule.RAPID, Rule.CHRONIC_ABSENCE, Rule.INCIDENTS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +112,9 @@ class Thresholds:
     rapid_min_months: float = 4.0
     gap_weeks: float = 6.0
     smooth_points: int = 3
+    attendance_rate: float = 0.9
+    incident_rate: float = 0.02
+    attendance_min_days: int = 10
 
     def __post_init__(self) -> None:
         not_positive = [f.name for f in fields(self) if getattr(self, f.name) <= 0]
@@ -188,6 +199,11 @@ class StudentRecord:
     grade_level: int
     domains: tuple[DomainRecord, ...]
     school_id: int = 0
+    # This school year so far: days with attendance taken, days present (tardy counts as
+    # present) and days with a behaviour incident.
+    school_days: int = 0
+    present_days: int = 0
+    incident_days: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -584,6 +600,67 @@ def detect(
             hits.append(_several_hit(record, below, as_of=as_of, translator=translator))
         if paces and sum(p for _, p in paces) / len(paces) >= t.rapid_pace:
             hits.append(_rapid_hit(record, paces, as_of=as_of, t=t, translator=translator))
+        hits.extend(_attendance_hits(record, as_of=as_of, t=t, translator=translator))
+    return hits
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.0f}%"
+
+
+def _attendance_hits(
+    record: StudentRecord, *, as_of: date, t: Thresholds, translator: Translator
+) -> list[Hit]:
+    """Chronic absence (present on under ``attendance_rate`` of the school days so far) and
+    frequent incidents (on over ``incident_rate`` of them), once ``attendance_min_days`` days
+    have been taken."""
+    days = record.school_days
+    if days < t.attendance_min_days:
+        return []
+    hits = []
+    rate = record.present_days / days
+    numbers = {"present": record.present_days, "days": days}
+    if rate < t.attendance_rate - 1e-9:
+        hits.append(
+            Hit(
+                student_id=record.student_id,
+                rule=Rule.CHRONIC_ABSENCE,
+                domain_id=None,
+                detected_on=as_of,
+                need=1.0 - rate,
+                sentence=translator.gettext(
+                    "Present on %(rate)s of school days this year (%(present)s of %(days)s); "
+                    "chronic absence is under %(threshold)s"
+                )
+                % {**numbers, "rate": _percent(rate), "threshold": _percent(t.attendance_rate)},
+                facts={**numbers, "rate": round(rate, 3)},
+            )
+        )
+    incidents = record.incident_days / days
+    if incidents > t.incident_rate + 1e-9:
+        hits.append(
+            Hit(
+                student_id=record.student_id,
+                rule=Rule.INCIDENTS,
+                domain_id=None,
+                detected_on=as_of,
+                need=incidents,
+                sentence=translator.ngettext(
+                    "Behaviour incidents on %(count)s day of %(days)s this year (%(rate)s; "
+                    "more than %(threshold)s is frequent)",
+                    "Behaviour incidents on %(count)s days of %(days)s this year (%(rate)s; "
+                    "more than %(threshold)s is frequent)",
+                    record.incident_days,
+                )
+                % {
+                    "count": record.incident_days,
+                    "days": days,
+                    "rate": _percent(incidents),
+                    "threshold": _percent(t.incident_rate),
+                },
+                facts={"incident_days": record.incident_days, "days": days},
+            )
+        )
     return hits
 
 

@@ -5,19 +5,26 @@ its administrators), with filters, the reasons in plain words and a CSV export."
 from __future__ import annotations
 
 import csv
+from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from masterypath.accounts.models import Role, User
 from masterypath.common.audit import audit_record
 from masterypath.common.models import AuditAction
 from masterypath.earlywarning.lists import exception_lists_for, parse_filters
+from masterypath.earlywarning.models import Alert
+from masterypath.earlywarning.selectors import alerts_for_recipient
+from masterypath.earlywarning.services.alerts import alerts_mark_read
+from masterypath.engine.exceptions import RULE_TITLES, Rule
 from masterypath.roster.models import Staff
 from masterypath.schools.models import District
 
+ALERTS_SHOWN = 300
 STAFF_ROLES = {Role.TEACHER, Role.COUNSELOR, Role.PRINCIPAL, Role.DISTRICT_ADMIN}
 
 
@@ -51,6 +58,9 @@ def early_warning_page(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "query": urlencode(filters.query()),
             "base_query": urlencode({k: v for k, v in filters.query().items() if k != "rule"}),
+            "unread_alerts": alerts_for_recipient(recipient=request.user)
+            .filter(read_at__isnull=True)
+            .count(),
         },
     )
 
@@ -91,3 +101,28 @@ def early_warning_export(request: HttpRequest) -> HttpResponse:
             ]
         )
     return response
+
+
+@login_required
+def early_warning_alerts(request: HttpRequest) -> HttpResponse:
+    """The signed-in staff member's alerts, newest first, by the day they were found."""
+    _district_of(request)
+    alerts = list(alerts_for_recipient(recipient=request.user)[:ALERTS_SHOWN])
+    days: dict[date, list[Alert]] = {}
+    for alert in alerts:
+        alert.title = RULE_TITLES[Rule(alert.rule)]  # type: ignore[attr-defined]
+        days.setdefault(alert.found_on, []).append(alert)
+    return render(
+        request,
+        "earlywarning/alerts.html",
+        {"days": list(days.items()), "unread": sum(1 for a in alerts if a.read_at is None)},
+    )
+
+
+@login_required
+@require_POST
+def early_warning_alerts_read(request: HttpRequest) -> HttpResponse:
+    _district_of(request)
+    if isinstance(request.user, User):  # always: _district_of lets only staff through
+        alerts_mark_read(recipient=request.user)
+    return redirect("earlywarning:alerts")

@@ -46,10 +46,10 @@ class Command(BaseCommand):
             listed = ", ".join(
                 f"{rule} {count}"
                 for rule, count in sorted(counts.items())
-                if rule not in {"students", "new"}
+                if rule not in {"students", "new", "alerts"}
             )
             self.stdout.write(
                 f"{district.name} as of {as_of}: {counts['students']} students; "
-                f"{listed or 'no hits'}; {counts['new']} new "
+                f"{listed or 'no hits'}; {counts['new']} new, {counts['alerts']} alerts "
                 f"in {time.perf_counter() - started:.1f}s"
             )

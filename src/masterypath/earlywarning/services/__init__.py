@@ -20,6 +20,7 @@ from masterypath.earlywarning.selectors import (
     student_records_for_district,
     thresholds_for_district,
 )
+from masterypath.earlywarning.services.alerts import alerts_create
 from masterypath.engine.exceptions import (
     Hit,
     StudentRecord,
@@ -66,10 +67,15 @@ def exceptions_recompute(
     say("placements and evidence loaded", 1, 3)
     hits = detect(records, as_of=as_of, thresholds=thresholds)
     say("rules applied", 2, 3)
+    # A district's first lists are its baseline: nothing in them is news to anyone yet.
+    is_baseline = not ExceptionRun.objects.filter(district=district).exists()
     new = exception_hits_replace(district=district, hits=hits, as_of=as_of)
     counts = dict(Counter(str(hit.rule) for hit in hits))
     counts["students"] = len(records)
     counts["new"] = len(new)
+    counts["alerts"] = (
+        0 if is_baseline else alerts_create(district_id=district.pk, keys=new, as_of=as_of)
+    )
     ExceptionRun.objects.update_or_create(
         district=district,
         defaults={
