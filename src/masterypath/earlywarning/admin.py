@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from masterypath.common.admin_scope import DistrictScopedAdmin
-
 from masterypath.earlywarning.models import EarlyWarningSettings, ExceptionHit, ExceptionRun
 
 

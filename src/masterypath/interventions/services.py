@@ -533,6 +533,8 @@ def session_logs_create_many(*, sessions: list[SessionLog]) -> list[SessionLog]:
 def progress_checks_create_many(*, checks: list[ProgressCheck]) -> list[ProgressCheck]:
     """Save probe results already taken in bulk (the demo seed's history)."""
     return ProgressCheck.objects.bulk_create(checks, batch_size=1000)
+
+
 @transaction.atomic
 def improvement_cycle_create(
     *,

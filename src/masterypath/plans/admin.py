@@ -7,7 +7,6 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from masterypath.common.admin_scope import DistrictScopedAdmin
-
 from masterypath.plans.models import LearnerProfile, LearningPlan, PlanTemplate
 
 
