@@ -149,3 +149,14 @@ def test_csv_export_has_every_row_with_the_reasons(scene: Scene) -> None:
 def test_gains_by_school_are_shown_to_leaders_only(scene: Scene) -> None:
     assert "Students who gained a grade level or more" in _page(scene.users["principal"])
     assert "Students who gained a grade level or more" not in _page(scene.users["teacher"])
+
+
+def test_each_listed_student_links_to_starting_an_intervention(scene: Scene) -> None:
+    """From the list, a counselor starts a support for the student in one click, and the
+    start page opens for that student."""
+    page = _page(scene.users["counselor"])
+    start = f"{reverse('interventions:start')}?student={scene.taught.pk}"
+    assert f'href="{start}"' in page
+    client = Client()
+    client.force_login(scene.users["counselor"])
+    assert client.get(start).status_code == 200
