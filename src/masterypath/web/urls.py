@@ -14,6 +14,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", include("masterypath.web.password_reset")),
     path("language/", language.language_switch, name="language-switch"),
     path("students/<int:student_id>/", profile.profile, name="student-detail"),
     path("students/", include("masterypath.web.student.urls")),
