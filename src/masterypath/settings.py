@@ -281,3 +281,41 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "masterypath.web.session_idle.IdleTimeoutMiddleware",
 )
+
+# Content-Security-Policy (django-csp) on every response: scripts, styles, fonts and images
+# from this site only (the charts draw SVG from static charts.js without eval), no plugins,
+# no framing, forms post here only.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# HTTP Strict Transport Security, sent over HTTPS only (MASTERYPATH_HTTPS=1). Start small
+# (300 seconds), then a year (31536000) once HTTPS works for every host of the domain.
+SECURE_HSTS_SECONDS = _env_int("MASTERYPATH_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("MASTERYPATH_HSTS_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = _env_bool("MASTERYPATH_HSTS_PRELOAD", default=False)
+if _env_bool("MASTERYPATH_HTTPS", default=False):
+    # A TLS proxy in front says the request came over HTTPS; trust it only then.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# OneRoster zip uploads: at most this many entries, and the bundle's files at most this many
+# megabytes uncompressed in all (interop/oneroster/reader.py); other entries are never read.
+ONEROSTER_ZIP_MAX_ENTRIES = _env_int("MASTERYPATH_ONEROSTER_MAX_ENTRIES", default=1000, minimum=1)
+ONEROSTER_ZIP_MAX_BYTES = (
+    1024 * 1024 * _env_int("MASTERYPATH_ONEROSTER_MAX_MB", default=1024, minimum=1)
+)
