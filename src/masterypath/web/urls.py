@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from masterypath.web import language, views
+from masterypath.web import language, student_record, views
 from masterypath.web.student import profile
 
 urlpatterns = [
@@ -26,4 +26,9 @@ urlpatterns = [
     path("district/imports/", include("masterypath.web.imports.urls")),
     path("district/methods/", include("masterypath.web.methods.urls")),
     path("district/audit/", include("masterypath.web.audit_log.urls")),
+    path(
+        "district/students/<int:student_id>/record.zip",
+        student_record.student_record_zip,
+        name="student-record-zip",
+    ),
 ]
