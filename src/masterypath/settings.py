@@ -6,6 +6,7 @@ Every setting has a safe default for the local demo; docs/configuration.md lists
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -234,3 +235,94 @@ def _env_int(name: str, *, default: int, minimum: int = 0) -> int:
 # Days a teacher still sees a student after the student's (or the teacher's) enrollment in
 # their section ends: time to finish grades, not forever (roster/access.py).
 TEACHER_GRACE_DAYS = _env_int("MASTERYPATH_TEACHER_GRACE_DAYS", default=30)
+
+# Sign-in throttling (django-axes, accounts/lockout.py): an account is locked after this many
+# failed sign-ins in a row, an address (a school's shared one too) after the second number,
+# each for the cool-off time; an administrator can unlock an account at once.
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as axes asks
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURES_PER_ACCOUNT = _env_int(
+    "MASTERYPATH_LOGIN_FAILURES_PER_ACCOUNT", default=5, minimum=1
+)
+LOGIN_FAILURES_PER_ADDRESS = _env_int(
+    "MASTERYPATH_LOGIN_FAILURES_PER_ADDRESS", default=50, minimum=1
+)
+AXES_FAILURE_LIMIT = "masterypath.accounts.lockout.failure_limit"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(
+    minutes=_env_int("MASTERYPATH_LOGIN_LOCKOUT_MINUTES", default=15, minimum=1)
+)
+# Not True: a success from one address would wipe the failures of every account tried from it.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "masterypath.web.lockout_page.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Behind a proxy, the address is the proxy's unless it passes the client's on (X-Forwarded-For);
+# set the number of proxies in front of the server.
+AXES_IPWARE_PROXY_COUNT = _env_int("MASTERYPATH_PROXY_COUNT", default=0) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
+
+# Password reset by email: the console (the server's log) unless an SMTP host is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = _env_int("EMAIL_PORT", default=587, minimum=1)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "") or "masterypath@localhost"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 2  # a reset link works for two hours
+
+# Sessions: signed out after this long in all, or after this long without a request.
+SESSION_COOKIE_AGE = 60 * 60 * _env_int("MASTERYPATH_SESSION_HOURS", default=8, minimum=1)
+SESSION_IDLE_SECONDS = 60 * _env_int("MASTERYPATH_SESSION_IDLE_MINUTES", default=60, minimum=1)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "masterypath.web.session_idle.IdleTimeoutMiddleware",
+)
+
+# Content-Security-Policy (django-csp) on every response: scripts, styles, fonts and images
+# from this site only (the charts draw SVG from static charts.js without eval), no plugins,
+# no framing, forms post here only.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# HTTP Strict Transport Security, sent over HTTPS only (MASTERYPATH_HTTPS=1). Start small
+# (300 seconds), then a year (31536000) once HTTPS works for every host of the domain.
+SECURE_HSTS_SECONDS = _env_int("MASTERYPATH_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("MASTERYPATH_HSTS_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = _env_bool("MASTERYPATH_HSTS_PRELOAD", default=False)
+if _env_bool("MASTERYPATH_HTTPS", default=False):
+    # A TLS proxy in front says the request came over HTTPS; trust it only then.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# OneRoster zip uploads: at most this many entries, and the bundle's files at most this many
+# megabytes uncompressed in all (interop/oneroster/reader.py); other entries are never read.
+ONEROSTER_ZIP_MAX_ENTRIES = _env_int("MASTERYPATH_ONEROSTER_MAX_ENTRIES", default=1000, minimum=1)
+ONEROSTER_ZIP_MAX_BYTES = (
+    1024 * 1024 * _env_int("MASTERYPATH_ONEROSTER_MAX_MB", default=1024, minimum=1)
+)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 
@@ -27,7 +28,9 @@ def _fresh_auth_cache() -> None:
 
 def session(world: World, key: str, *, csrf: bool = False) -> Client:
     client = Client(enforce_csrf_checks=csrf)
-    assert client.login(username=user_of(world, key).username, password=PASSWORD)
+    assert client.login(
+        request=HttpRequest(), username=user_of(world, key).username, password=PASSWORD
+    )
     return client
 
 

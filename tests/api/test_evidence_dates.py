@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from masterypath.evidence.models import Evidence
@@ -18,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def _post(world: World, observed_at: Any) -> Any:
     client = Client()
-    assert client.login(username=user_of(world, "teacher_a").username, password=PASSWORD)
+    assert client.login(
+        request=HttpRequest(), username=user_of(world, "teacher_a").username, password=PASSWORD
+    )
     body = {
         "student_id": world.students["s1"].pk,
         "target_id": world.targets[0].pk,

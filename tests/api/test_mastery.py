@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.http import HttpRequest
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -22,7 +23,9 @@ V1 = "/api/v1"
 
 def session(world: World, key: str) -> Client:
     client = Client()
-    assert client.login(username=user_of(world, key).username, password=PASSWORD)
+    assert client.login(
+        request=HttpRequest(), username=user_of(world, key).username, password=PASSWORD
+    )
     return client
 
 

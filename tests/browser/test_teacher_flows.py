@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,20 @@ from tests.conftest import World, build_world, user_of
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """Playwright evaluates the string predicates of `wait_for_function` with eval, which the
+    site's Content-Security-Policy (no 'unsafe-eval') forbids; this file's pages run with the
+    policy bypassed for the test's own scripts. The other browser tests keep it."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-US", bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
 
 
 @pytest.fixture

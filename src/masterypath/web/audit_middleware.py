@@ -3,6 +3,7 @@
 Pages that audit themselves (`audit_students_read`) keep their own entry; this middleware adds
 one `view` entry for every student a request loaded and no entry of the request named: the
 REST API, the admin, exports, downloads and any page that forgot. See common/read_ledger.py.
+Every response that shows a student's data is also marked `Cache-Control: no-store, private`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from masterypath.common.audit import audit_entry_add
 from masterypath.common.models import AuditAction
@@ -36,6 +38,9 @@ class ReadAuditMiddleware:
             response = self.get_response(request)
             if response.status_code == 200 and ledger.unaudited:
                 _write_entry(request, ledger.unaudited)
+            if ledger.shown:
+                # Student data stays out of shared caches and the browser's history cache.
+                patch_cache_control(response, no_store=True, private=True)
         finally:
             ledger_close(token)
         return response

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from masterypath.web import language, views
+from masterypath.web import language, student_record, views
 from masterypath.web.student import profile
 
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-reset/", include("masterypath.web.password_reset")),
     path("language/", language.language_switch, name="language-switch"),
     path("students/<int:student_id>/", profile.profile, name="student-detail"),
     path("students/", include("masterypath.web.student.urls")),
@@ -29,4 +30,9 @@ urlpatterns = [
     path("district/methods/", include("masterypath.web.methods.urls")),
     path("district/audit/", include("masterypath.web.audit_log.urls")),
     path("early-warning/", include("masterypath.web.earlywarning.urls")),
+    path(
+        "district/students/<int:student_id>/record.zip",
+        student_record.student_record_zip,
+        name="student-record-zip",
+    ),
 ]

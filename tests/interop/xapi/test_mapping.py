@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from masterypath.evidence.models import Evidence, EvidenceSource
@@ -144,7 +145,9 @@ def test_future_timestamp_is_stored_but_not_evidence(lrs: Lrs, world: World) -> 
 
 def _signed_in(world: World, key: str) -> Client:
     client = Client()
-    assert client.login(username=user_of(world, key).username, password=PASSWORD)
+    assert client.login(
+        request=HttpRequest(), username=user_of(world, key).username, password=PASSWORD
+    )
     return client
 
 

@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+
 from masterypath.interop.oneroster.errors import Issue, OneRosterErrorCode, OneRosterImportError
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -122,21 +124,77 @@ def _files_of(location: str | Path) -> dict[str, bytes]:
         )
     try:
         with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                name = info.filename.rsplit("/", 1)[-1]
-                if info.is_dir() or not name.lower().endswith(".csv") or name.startswith("."):
-                    continue
-                if info.file_size > MAX_FILE_BYTES:
-                    raise OneRosterImportError(
-                        OneRosterErrorCode.UNREADABLE, [Issue(name, 0, "", "File over 200 MB.")]
-                    )
-                files[name[:-4].lower()] = archive.read(info)
+            files = _read_zip(archive, path.name)
     except (zipfile.BadZipFile, OSError) as error:
         raise OneRosterImportError(
             OneRosterErrorCode.UNREADABLE,
             [Issue(path.name, 0, "", f"Neither a folder nor a readable zip file ({error}).")],
         ) from error
     return files
+
+
+def _zip_limits() -> tuple[int, int]:
+    """(most entries, most uncompressed bytes of the files read) for an uploaded zip."""
+    entries: int = getattr(settings, "ONEROSTER_ZIP_MAX_ENTRIES", 1000)
+    total: int = getattr(settings, "ONEROSTER_ZIP_MAX_BYTES", 1024 * 1024 * 1024)
+    return entries, total
+
+
+def _read_zip(archive: zipfile.ZipFile, zip_name: str) -> dict[str, bytes]:
+    """The bundle's files from a zip, read only when the bundle needs them.
+
+    The central directory is checked first (no entry is decompressed before): at most
+    ONEROSTER_ZIP_MAX_ENTRIES entries, and the files a OneRoster bundle knows (the manifest and
+    the KNOWN_FILES) at most ONEROSTER_ZIP_MAX_BYTES uncompressed in all, each at most
+    MAX_FILE_BYTES. Other entries (junk, folders, other files) are never read. zipfile stops
+    each entry at its declared size, so a declared size cannot be exceeded while reading.
+    """
+    max_entries, max_bytes = _zip_limits()
+    infos = archive.infolist()
+    if len(infos) > max_entries:
+        raise OneRosterImportError(
+            OneRosterErrorCode.UNREADABLE,
+            [
+                Issue(
+                    zip_name,
+                    0,
+                    "",
+                    f"The zip holds {len(infos)} entries; a OneRoster bundle needs about 20 "
+                    f"and at most {max_entries} are accepted.",
+                )
+            ],
+        )
+    wanted = {"manifest", *(name.lower() for name in KNOWN_FILES)}
+    chosen: dict[str, zipfile.ZipInfo] = {}
+    unknown: dict[str, bytes] = {}
+    for info in infos:
+        name = info.filename.rsplit("/", 1)[-1]
+        if info.is_dir() or not name.lower().endswith(".csv") or name.startswith("."):
+            continue
+        stem = name[:-4].lower()
+        if stem not in wanted:
+            unknown[stem] = b""  # named in a warning, never decompressed
+            continue
+        if info.file_size > MAX_FILE_BYTES:
+            raise OneRosterImportError(
+                OneRosterErrorCode.UNREADABLE, [Issue(name, 0, "", "File over 200 MB.")]
+            )
+        chosen[stem] = info
+    total = sum(info.file_size for info in chosen.values())
+    if total > max_bytes:
+        raise OneRosterImportError(
+            OneRosterErrorCode.UNREADABLE,
+            [
+                Issue(
+                    zip_name,
+                    0,
+                    "",
+                    f"The bundle's files unpack to {total / 1e6:.0f} MB; at most "
+                    f"{max_bytes / 1e6:.0f} MB are accepted.",
+                )
+            ],
+        )
+    return unknown | {stem: archive.read(info) for stem, info in chosen.items()}
 
 
 def _parse_csv(name: str, data: bytes, issues: list[Issue]) -> tuple[list[str], list[Row]]:
