@@ -8,6 +8,7 @@ evidence voids that evidence. Hand-mapping accepts only the district's own stude
 from __future__ import annotations
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from masterypath.evidence.models import Evidence, EvidenceSource
@@ -136,7 +137,9 @@ def _unmapped(lrs: Lrs) -> Statement:
 
 def _admin(world: World, key: str) -> Client:
     http = Client()
-    assert http.login(username=user_of(world, key).username, password=PASSWORD)
+    assert http.login(
+        request=HttpRequest(), username=user_of(world, key).username, password=PASSWORD
+    )
     return http
 
 
@@ -203,7 +206,7 @@ def test_an_operator_cannot_map_a_statement_to_another_districts_student(
     row = _unmapped(lrs)
     f.UserFactory(username="operator", is_superuser=True, is_staff=True)
     http = Client()
-    assert http.login(username="operator", password=PASSWORD)
+    assert http.login(request=HttpRequest(), username="operator", password=PASSWORD)
     response = http.post(
         f"/xapi/unmapped/{row.pk}/",
         {"student": world.students["s5"].local_id, "target": "4.NF.1", "score": "3"},
