@@ -8,6 +8,7 @@ and column.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -66,6 +67,16 @@ REQUIRED_COLUMNS = {
 }
 
 
+# Columns OneRoster 1.0 named otherwise: file -> {1.0 name: 1.1 name}.
+OLD_COLUMNS = {
+    "demographics": {"userSourcedId": "sourcedId"},
+    "users": {"grade": "grades"},
+    "courses": {"grade": "grades"},
+    "classes": {"grade": "grades", "termSourcedId": "termSourcedIds"},
+}
+MANIFEST_KEYS = {"manifest.version", "oneroster.version", "source.systemName", "source.systemCode"}
+
+
 @dataclass(slots=True)
 class Row:
     line: int
@@ -94,10 +105,21 @@ class Bundle:
     manifest: dict[str, str]
     tables: dict[str, Table]
     warnings: list[Issue] = field(default_factory=list)
+    # Shape problems found while reading: the importer reports them with the row problems of
+    # the other files, in one pass.
+    issues: list[Issue] = field(default_factory=list)
+    # Files whose header is unusable -> why; their rows are not applied but are known, so
+    # that a row pointing at one of them says it was refused and why.
+    broken: dict[str, str] = field(default_factory=dict)
 
     def rows(self, name: str) -> list[Row]:
         table = self.tables.get(name)
-        return table.rows if table else []
+        return table.rows if table and name not in self.broken else []
+
+    def refused_rows(self, name: str) -> list[Row]:
+        """The rows of a file refused as a whole (its header is unusable)."""
+        table = self.tables.get(name)
+        return table.rows if table and name in self.broken else []
 
     def mode(self, name: str) -> str:
         table = self.tables.get(name)
@@ -235,8 +257,39 @@ def _parse_csv(name: str, data: bytes, issues: list[Issue]) -> tuple[list[str], 
     return header, rows
 
 
+def _missing_columns_issue(name: str, header: list[str], missing: list[str]) -> Issue:
+    old = {new: old for old, new in OLD_COLUMNS.get(name, {}).items() if old in header}
+    hints = [
+        f"{old[column]} is the OneRoster 1.0 name of {column}: rename the column {column} "
+        "(OneRoster 1.1)."
+        for column in missing
+        if column in old
+    ]
+    message = "Required column(s) missing from the header."
+    return Issue(f"{name}.csv", 1, ", ".join(missing), " ".join([message, *hints]))
+
+
+def _manifest_warnings(manifest: dict[str, str]) -> list[Issue]:
+    """Unknown manifest properties (a misspelt `fiel.demographics` would silently drop a
+    file): each gets a warning, with the known property it most resembles."""
+    known = MANIFEST_KEYS | {f"file.{name}" for name in KNOWN_FILES}
+    warnings = []
+    for key in manifest:
+        if not key or key in known:
+            continue
+        close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.75)
+        hint = f" Did you mean {close[0]}?" if close else ""
+        warnings.append(
+            Issue("manifest.csv", 0, "propertyName", f"Unknown property {key!r}; ignored.{hint}")
+        )
+    return warnings
+
+
 def read_bundle(location: str | Path) -> Bundle:
-    """Read and shape-check a bundle; raises OneRosterImportError listing every issue."""
+    """Read and shape-check a bundle. A bundle that cannot be read at all (no manifest, not a
+    zip) raises OneRosterImportError; every other shape problem is kept in `Bundle.issues`
+    and raised by the importer together with the row problems, so that one pass reports
+    them all."""
     files = _files_of(location)
     issues: list[Issue] = []
     warnings: list[Issue] = []
@@ -268,6 +321,7 @@ def read_bundle(location: str | Path) -> Bundle:
             )
         )
     tables: dict[str, Table] = {}
+    broken: dict[str, str] = {}
     canonical = {name.lower(): name for name in KNOWN_FILES}
     for key, data in files.items():
         if key == "manifest":
@@ -292,20 +346,28 @@ def read_bundle(location: str | Path) -> Bundle:
             continue
         header, rows = _parse_csv(name, data, issues)
         missing = [c for c in REQUIRED_COLUMNS[name] if c not in header]
+        table = Table(name=name, mode=mode, header=header, rows=rows)
         if missing:
-            issues.append(
-                Issue(
-                    f"{name}.csv",
-                    1,
-                    ", ".join(missing),
-                    "Required column(s) missing from the header.",
+            issue = _missing_columns_issue(name, header, missing)
+            issues.append(issue)
+            broken[name] = f"the header of {name}.csv lacks {', '.join(missing)}"
+        for old, new in OLD_COLUMNS.get(name, {}).items():
+            if old in header and new not in header and new not in missing:
+                warnings.append(
+                    Issue(
+                        f"{name}.csv",
+                        1,
+                        old,
+                        f"{old} is the OneRoster 1.0 name of {new}; the column is ignored "
+                        f"until it is renamed {new} (OneRoster 1.1).",
+                    )
                 )
-            )
         if "" in header:
             warnings.append(
                 Issue(f"{name}.csv", 1, "", "Unnamed column(s) in the header; ignored.")
             )
-        tables[name] = Table(name=name, mode=mode, header=header, rows=rows)
+        tables[name] = table
+    warnings.extend(_manifest_warnings(manifest))
     for property_name, value in manifest.items():
         if (
             property_name
@@ -322,8 +384,12 @@ def read_bundle(location: str | Path) -> Bundle:
                         f"The manifest lists this file as {value} but the bundle does not hold it.",
                     )
                 )
-    if issues:
-        raise OneRosterImportError(OneRosterErrorCode.INVALID, issues, warnings)
     return Bundle(
-        source=str(location), version=version, manifest=manifest, tables=tables, warnings=warnings
+        source=str(location),
+        version=version,
+        manifest=manifest,
+        tables=tables,
+        warnings=warnings,
+        issues=issues,
+        broken=broken,
     )

@@ -65,13 +65,19 @@ def oneroster_bundle_import(
     district: District,
     actor: Actor | SystemActor | None = None,
     report: Report = _noop,
+    role_from_enrollments: bool = False,
 ) -> dict[str, Any]:
     """Apply `bundle` to `district`; raises OneRosterImportError (and writes nothing) when any
     row is wrong. Returns the counts of what changed and the warnings.
 
     One applier per file (appliers/), in file order, sharing one `ImportContext`; the
-    gradebook (categories, lineItems, results, scoreScales) only when the roster is clean."""
-    job = ImportContext(bundle, district, actor, report)
+    gradebook (categories, lineItems, results, scoreScales) only when the roster is clean.
+    The bundle's shape problems (`Bundle.issues`) are raised with the row problems, in one
+    pass. `role_from_enrollments` takes a user whose role is student but who teaches a class
+    as a teacher (the default refuses the teaching enrollment)."""
+    job = ImportContext(
+        bundle, district, actor, report, role_from_enrollments=role_from_enrollments
+    )
     job.load_records()
     report(0, job.total, "Starting")
     for apply in APPLIERS:

@@ -19,17 +19,17 @@ def apply_classes(ctx: ImportContext) -> None:
         source_id = row.get("sourcedId")
         course = ctx.course_map.get(row.get("courseSourcedId"))
         if course is None:
-            ctx.error(
-                file,
-                row,
-                "courseSourcedId",
-                f"Course {row.get('courseSourcedId')!r}"
-                " is not in courses.csv nor already imported.",
+            ctx.missing(
+                file, row, "courseSourcedId", "courses.csv", "Course", row.get("courseSourcedId")
             )
         school = ctx.school(file, row, "schoolSourcedId", row.get("schoolSourcedId"))
         terms = split_ids(row.get("termSourcedIds"))
         session = next((ctx.session_map[t] for t in terms if t in ctx.session_map), None)
-        if session is None:
+        if session is None and len(terms) == 1:
+            ctx.missing(file, row, "termSourcedIds", "academicSessions.csv", "Term", terms[0])
+        elif session is None and not terms:
+            ctx.missing(file, row, "termSourcedIds", "academicSessions.csv", "Term", "")
+        elif session is None:
             ctx.error(
                 file,
                 row,

@@ -28,13 +28,30 @@ class ImportContext:
     filled."""
 
     def __init__(
-        self, bundle: Bundle, district: District, actor: Actor | SystemActor | None, report: Report
+        self,
+        bundle: Bundle,
+        district: District,
+        actor: Actor | SystemActor | None,
+        report: Report,
+        *,
+        role_from_enrollments: bool = False,
     ) -> None:
         self.bundle = bundle
         self.district = district
         self.actor = actor
         self.report = report
-        self.issues: list[Issue] = []
+        # A user whose role is student but who teaches a class becomes staff (a teacher).
+        self.role_from_enrollments = role_from_enrollments
+        self.issues: list[Issue] = list(bundle.issues)
+        # file -> sourcedId -> (line, why) of each row refused, so that a row pointing at it
+        # says it was refused and why instead of that it is missing.
+        self.refused: dict[str, dict[str, tuple[int, str]]] = {}
+        for name, why in bundle.broken.items():
+            self.refused[f"{name}.csv"] = {
+                row.get("sourcedId"): (row.line, why)
+                for row in bundle.refused_rows(name)
+                if row.get("sourcedId")
+            }
         self.warnings: list[Issue] = list(bundle.warnings)
         self.counts: Counter[str] = Counter()
         self.done = 0
@@ -55,6 +72,35 @@ class ImportContext:
 
     def error(self, file: str, row: Row | None, column: str, message: str) -> None:
         self.issues.append(Issue(file, row.line if row else 0, column, message))
+        source_id = row.get("sourcedId") if row else ""
+        if source_id:
+            self.refused.setdefault(file, {}).setdefault(source_id, (row.line, message))  # type: ignore[union-attr]
+
+    def missing(
+        self, file: str, row: Row, column: str, target: str, noun: str, source_id: str
+    ) -> None:
+        """Report that `row`'s `column` names no usable row of `target` (e.g. classes.csv):
+        empty, refused for its own reason (said so, with the reason), or absent."""
+        if not source_id:
+            self.error(file, row, column, f"required field {column} is empty.")
+            return
+        refused = self.refused.get(target, {}).get(source_id)
+        if refused is not None:
+            line, why = refused
+            self.error(
+                file,
+                row,
+                column,
+                f"{noun} {source_id!r} is in {target} line {line} but was refused: {why}",
+            )
+            return
+        self.error(
+            file,
+            row,
+            column,
+            f"{noun} {source_id!r} is not in {target} nor already imported"
+            f" for {self.district.name}.",
+        )
 
     def warn(self, file: str, row: Row | None, column: str, message: str) -> None:
         self.warnings.append(Issue(file, row.line if row else 0, column, message))
@@ -146,13 +192,7 @@ class ImportContext:
     def school(self, file: str, row: Row, column: str, source_id: str) -> School | None:
         school = self.schools.get(source_id)
         if school is None:
-            self.error(
-                file,
-                row,
-                column,
-                f"School {source_id!r} is not in orgs.csv nor "
-                f"already imported for {self.district.name}.",
-            )
+            self.missing(file, row, column, "orgs.csv", "School", source_id)
         return school
 
     # --- bookkeeping ---------------------------------------------------------------------

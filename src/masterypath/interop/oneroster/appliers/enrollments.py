@@ -66,15 +66,15 @@ def apply_enrollments(ctx: ImportContext) -> None:
         role = row.get("role").lower()
         section = ctx.section_map.get(row.get("classSourcedId"))
         if section is None:
-            ctx.error(
-                file,
-                row,
-                "classSourcedId",
-                f"Class {row.get('classSourcedId')!r} is not in classes.csv nor already imported.",
+            ctx.missing(
+                file, row, "classSourcedId", "classes.csv", "Class", row.get("classSourcedId")
             )
             continue
         user_id = row.get("userSourcedId")
         student = staff = None
+        if not user_id or user_id in ctx.refused.get("users.csv", {}):
+            ctx.missing(file, row, "userSourcedId", "users.csv", "User", user_id)
+            continue
         if role == "student":
             student = ctx.student_map.get(user_id)
             if student is None:
@@ -89,11 +89,17 @@ def apply_enrollments(ctx: ImportContext) -> None:
         elif role == "teacher":
             staff = ctx.staff_map.get(user_id)
             if staff is None:
+                hint = (
+                    " (users.csv gives the role student; import with --role-from-enrollments"
+                    " to take people who teach a class as staff)"
+                    if user_id in ctx.student_map
+                    else ""
+                )
                 ctx.error(
                     file,
                     row,
                     "userSourcedId",
-                    f"User {user_id!r} is enrolled as a teacher but is not staff.",
+                    f"User {user_id!r} is enrolled as a teacher but is not staff{hint}.",
                 )
                 continue
         else:

@@ -108,6 +108,11 @@ def apply_users(ctx: ImportContext) -> None:
     ctx.student_map = dict(students)
     ctx.staff_map = dict(staff)
     ctx.guardian_map = dict(guardians)
+    teaching = {
+        r.get("userSourcedId")
+        for r in ctx.bundle.rows("enrollments")
+        if r.get("role").lower() == "teacher" and r.get("status").lower() != "tobedeleted"
+    }
     people = _People()
     local_ids: dict[str, int] = {}
     deactivate: set[str] = set()
@@ -139,6 +144,15 @@ def apply_users(ctx: ImportContext) -> None:
             continue
         for agent in split_ids(row.get("agentSourcedIds")):
             people.agents.append((source_id, agent, row))
+        if role_key == "student" and source_id in teaching and ctx.role_from_enrollments:
+            ctx.warn(
+                file,
+                row,
+                "role",
+                "The role is student but the user teaches a class in enrollments.csv; "
+                "imported as a teacher (--role-from-enrollments).",
+            )
+            role_key = "teacher"
         if role_key == "student":
             school = next((ctx.schools[o] for o in orgs if o in ctx.schools), None)
             if school is None:

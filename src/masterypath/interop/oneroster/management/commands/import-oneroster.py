@@ -29,13 +29,23 @@ class Command(BaseCommand):
             help="Id of the district (default: the only one, or the one whose "
             "sourcedId the bundle's district org names).",
         )
+        parser.add_argument(
+            "--role-from-enrollments",
+            action="store_true",
+            help="Take a user whose role is student but who teaches a class in "
+            "enrollments.csv as a teacher (by default the teaching enrollment is refused).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             bundle = read_bundle(options["location"])
             with transaction.atomic():
                 district = self._district(options["district"], bundle)
-                outcome = oneroster_bundle_import(bundle=bundle, district=district)
+                outcome = oneroster_bundle_import(
+                    bundle=bundle,
+                    district=district,
+                    role_from_enrollments=options["role_from_enrollments"],
+                )
         except OneRosterImportError as error:
             for issue in error.issues[:200]:
                 self.stderr.write(str(issue))
@@ -69,4 +79,12 @@ class Command(BaseCommand):
         if not District.objects.exists() and org_ids:
             row = next(r for r in bundle.rows("orgs") if r.get("sourcedId") == org_ids[0])
             return district_create(name=row.get("name") or org_ids[0], source_id=org_ids[0])
-        raise CommandError("Say which district with --district ID.")
+        if not District.objects.exists():
+            raise CommandError(
+                "No district exists yet. Create one with `masterypath district create --name "
+                '"NAME"` (add --source-id ID to match the bundle), or add an org of type '
+                "district to orgs.csv and the import creates the district from it."
+            )
+        raise CommandError(
+            "Say which district with --district ID (`masterypath district list` shows them)."
+        )
