@@ -162,3 +162,26 @@ def test_district_create_and_the_message_when_no_district_exists(tmp_path: Path)
     f.DistrictFactory()
     with pytest.raises(CommandError, match="district list"):
         call_command("import-oneroster", str(folder))
+
+
+def test_roster_and_gradebook_problems_come_in_one_pass(tmp_path: Path) -> None:
+    folder = tmp_path / "gradebook"
+    shutil.copytree(ONEROSTER_DATA / "gradebook-v1p2", folder)
+    competency = f.CompetencyFactory()
+    for n in (1, 2):
+        f.TargetFactory(competency=competency, code=f"4.NF.{n}", level=4)
+    # Ana (s-1) has no family name: refused. Her results then say so; Ben's res-2 is off
+    # the scale and said too, in the same pass.
+    _edit(folder, "users.csv", ",Ana,Ortiz,", ",Ana,,")
+    _edit(folder, "results.csv", "s-2,fully graded,2,", "s-2,fully graded,9,")
+    issues = _issues(folder, f.DistrictFactory())
+    assert ("users.csv", "familyName") in {(i.file, i.column) for i in issues}
+    ana = [i for i in issues if i.file == "results.csv" and i.column == "studentSourcedId"]
+    assert [i.line for i in ana] == [2, 4]
+    assert all(
+        i.message.startswith("Student 's-1' is in users.csv line 3 but was refused") for i in ana
+    ), ana
+    ben = [i for i in issues if i.column == "score"]
+    assert [(i.file, i.line) for i in ben] == [("results.csv", 3)], issues
+    assert "off the scale" in ben[0].message
+    assert not Student.objects.exists()

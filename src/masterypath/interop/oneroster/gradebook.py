@@ -58,8 +58,13 @@ class GradebookContext(Protocol):
     section_map: dict[str, Section]
     counts: Counter[str]
     issues: list[Issue]
+    refused: dict[str, dict[str, tuple[int, str]]]
 
     def error(self, file: str, row: Row | None, column: str, message: str) -> None: ...
+
+    def missing(
+        self, file: str, row: Row, column: str, target: str, noun: str, source_id: str
+    ) -> None: ...
 
     def warn(self, file: str, row: Row | None, column: str, message: str) -> None: ...
 
@@ -85,8 +90,9 @@ def _split(raw: str) -> list[str]:
 
 
 def gradebook_import(ctx: GradebookContext) -> None:
-    """Record the bundle's results as evidence (errors go to `ctx.error`, nothing is written
-    then)."""
+    """Record the bundle's results as evidence; errors go to `ctx.error`. It runs even when
+    the roster had problems (so that one pass reports them all): the caller,
+    `oneroster_bundle_import`, then raises and its transaction rolls everything back."""
     bundle = ctx.bundle
     if not bundle.rows("results"):
         return
@@ -207,8 +213,8 @@ def gradebook_import(ctx: GradebookContext) -> None:
             needed.add(values["lineItemSourcedId"])
             assessments.need(line_item, when)
         pending.append((item, student_id, target, score, noon[when], source_id))
-    if ctx.issues:
-        return
+    # Written even when problems were found, so that the scores are checked (on their
+    # targets' scales) in the same pass: the import then raises and rolls all of it back.
     assessments.create()
     rows = []
     for item, student_id, target, score, observed_at, source_id in pending:
@@ -269,19 +275,27 @@ def _known_results(ctx: GradebookContext, line_items: dict[str, Row]) -> dict[st
         line_item = values.get("lineItemSourcedId", "")
         student = values.get("studentSourcedId", "")
         if line_item not in line_items:
-            ctx.error(
-                "results.csv",
-                row,
-                "lineItemSourcedId",
-                f"Line item {line_item!r} is not in lineItems.csv.",
-            )
+            if not line_item or line_item in ctx.refused.get("lineItems.csv", {}):
+                ctx.missing(
+                    "results.csv", row, "lineItemSourcedId", "lineItems.csv", "Line item", line_item
+                )
+            else:
+                ctx.error(
+                    "results.csv",
+                    row,
+                    "lineItemSourcedId",
+                    f"Line item {line_item!r} is not in lineItems.csv.",
+                )
         elif student not in students:
-            ctx.error(
-                "results.csv",
-                row,
-                "studentSourcedId",
-                f"Student {student!r} is not a known student.",
-            )
+            if not student or student in ctx.refused.get("users.csv", {}):
+                ctx.missing("results.csv", row, "studentSourcedId", "users.csv", "Student", student)
+            else:
+                ctx.error(
+                    "results.csv",
+                    row,
+                    "studentSourcedId",
+                    f"Student {student!r} is not a known student.",
+                )
         else:
             results[values.get("sourcedId", "")] = row
     return results

@@ -71,7 +71,7 @@ def oneroster_bundle_import(
     row is wrong. Returns the counts of what changed and the warnings.
 
     One applier per file (appliers/), in file order, sharing one `ImportContext`; the
-    gradebook (categories, lineItems, results, scoreScales) only when the roster is clean.
+    gradebook (categories, lineItems, results, scoreScales) after them.
     The bundle's shape problems (`Bundle.issues`) are raised with the row problems, in one
     pass. `role_from_enrollments` takes a user whose role is student but who teaches a class
     as a teacher (the default refuses the teaching enrollment)."""
@@ -82,8 +82,9 @@ def oneroster_bundle_import(
     report(0, job.total, "Starting")
     for apply in APPLIERS:
         apply(job)
-    if not job.issues:
-        gradebook_import(job)
+    # The gradebook is checked even when the roster is not clean, so that its problems come
+    # in the same pass; a result of a refused student or line item says it was refused.
+    gradebook_import(job)
     if job.issues:
         raise OneRosterImportError(OneRosterErrorCode.INVALID, job.issues, job.warnings)
     _source_records_save(job)

@@ -1,7 +1,8 @@
 """One applier per OneRoster file, run in this order on one `ImportContext`: each reads what
 the ones before it found (schools for courses, courses and terms for classes, people and
 classes for enrollments). The gradebook files (categories, lineItems, results, scoreScales)
-are applied after them by `interop/oneroster/gradebook.py`, only when the roster is clean."""
+are applied after them by `interop/oneroster/gradebook.py` (also when the roster has
+problems, so that one pass finds them all; nothing is written then)."""
 
 from __future__ import annotations
 
