@@ -179,7 +179,9 @@ def test_roster_and_gradebook_problems_come_in_one_pass(tmp_path: Path) -> None:
     ana = [i for i in issues if i.file == "results.csv" and i.column == "studentSourcedId"]
     assert [i.line for i in ana] == [2, 4]
     assert all(
-        i.message.startswith("Student 's-1' is in users.csv line 3 but was refused") for i in ana
+        i.message == "Student 's-1' is in users.csv line 3 but was refused: "
+        "required field familyName is empty."
+        for i in ana
     ), ana
     ben = [i for i in issues if i.column == "score"]
     assert [(i.file, i.line) for i in ben] == [("results.csv", 3)], issues

@@ -19,7 +19,13 @@ def oneroster_import_job(job: Job, report: ProgressReporter) -> JobOutcome:
     actor = get_user_model().objects.filter(pk=job.params.get("actor_id")).first()
     report(0, 1, "Reading the bundle")
     bundle = read_bundle(job.params["path"])
-    outcome = oneroster_bundle_import(bundle=bundle, district=district, actor=actor, report=report)
+    outcome = oneroster_bundle_import(
+        bundle=bundle,
+        district=district,
+        actor=actor,
+        report=report,
+        role_from_enrollments=bool(job.params.get("role_from_enrollments")),
+    )
     changed = sum(outcome["counts"].values())
     return JobOutcome(
         message=f"OneRoster {outcome['version']} bundle imported: {changed} change(s).",

@@ -21,7 +21,7 @@ def apply_orgs(ctx: ImportContext) -> None:
         source_id = row.get("sourcedId")
         kind = row.get("type").lower()
         if not source_id:
-            ctx.error(file, row, "sourcedId", "sourcedId is required.")
+            ctx.error(file, row, "sourcedId", "required field sourcedId is empty.")
             continue
         if kind == "district":
             if ctx.district.source_id and ctx.district.source_id != source_id:
@@ -65,7 +65,7 @@ def apply_orgs(ctx: ImportContext) -> None:
         low, high = spans.get(source_id, (0, 12))
         name = row.get("name")[:200]
         if not name:
-            ctx.error(file, row, "name", "name is required.")
+            ctx.error(file, row, "name", "required field name is empty.")
             continue
         school = ctx.schools.get(source_id)
         if school is None:

@@ -119,7 +119,7 @@ def apply_users(ctx: ImportContext) -> None:
     for row in rows:
         source_id = row.get("sourcedId")
         if not source_id:
-            ctx.error(file, row, "sourcedId", "sourcedId is required.")
+            ctx.error(file, row, "sourcedId", "required field sourcedId is empty.")
             continue
         user_roles = roles.get(source_id)
         if not user_roles:
@@ -135,12 +135,8 @@ def apply_users(ctx: ImportContext) -> None:
             continue
         given, family = row.get("givenName"), row.get("familyName")
         if not given or not family:
-            ctx.error(
-                file,
-                row,
-                "givenName" if not given else "familyName",
-                "givenName and familyName are required.",
-            )
+            column = "givenName" if not given else "familyName"
+            ctx.error(file, row, column, f"required field {column} is empty.")
             continue
         for agent in split_ids(row.get("agentSourcedIds")):
             people.agents.append((source_id, agent, row))
