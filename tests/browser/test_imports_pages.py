@@ -26,6 +26,7 @@ def test_admin_imports_standards_then_sees_a_failed_roster_report(
     page.goto(f"{live_server.url}/district/imports/")
     assert page.get_by_role("heading", level=1).inner_text() == "Imports"
     assert_accessible(page, "imports-index")
+    assert not page.get_by_label("who teach a class as teachers").is_checked()
     package = CASE_DATA / "sbac-case-v1p0" / "sbac-webb-dok-levels.json"
     page.get_by_label("CASE package").set_input_files(str(package))
     page.get_by_role("button", name="Import standards").click()

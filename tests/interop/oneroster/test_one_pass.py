@@ -4,19 +4,25 @@ not mislead: refused rows say why, empty fields say so, OneRoster 1.0 names get 
 from __future__ import annotations
 
 import shutil
+import zipfile
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import CommandError
+from django.test import Client
 
 from masterypath.interop.oneroster.errors import Issue, OneRosterImportError
 from masterypath.interop.oneroster.reader import read_bundle
 from masterypath.interop.oneroster.services import oneroster_bundle_import
+from masterypath.jobs.models import Job, JobStatus
 from masterypath.roster.models import Enrollment, Staff, Student
 from masterypath.schools.models import District
 from tests import factories as f
+from tests.conftest import World, user_of
 from tests.interop.conftest import ONEROSTER_DATA
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +193,34 @@ def test_roster_and_gradebook_problems_come_in_one_pass(tmp_path: Path) -> None:
     assert [(i.file, i.line) for i in ben] == [("results.csv", 3)], issues
     assert "off the scale" in ben[0].message
     assert not Student.objects.exists()
+
+
+def _zipped(folder: Path) -> SimpleUploadedFile:
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in folder.iterdir():
+            archive.write(path, path.name)
+    return SimpleUploadedFile("bundle.zip", buffer.getvalue(), content_type="application/zip")
+
+
+def test_the_imports_page_offers_roles_from_enrollments(world: World, tmp_path: Path) -> None:
+    folder = _bundle(tmp_path)
+    _edit(folder, "users.csv", "255901001,teacher,Kelley", "255901001,student,Kelley")
+    client = Client()
+    admin = user_of(world, "admin_d1")
+    client.force_login(admin)
+    page = client.get("/district/imports/")
+    assert b'name="role_from_enrollments"' in page.content
+    client.post("/district/imports/oneroster/", {"bundle": _zipped(folder)})
+    refused = Job.objects.get()
+    assert refused.status == JobStatus.FAILED
+    assert "--role-from-enrollments" in str(refused.errors)
+    client.post(
+        "/district/imports/oneroster/", {"bundle": _zipped(folder), "role_from_enrollments": "on"}
+    )
+    done = Job.objects.exclude(pk=refused.pk).get()
+    assert done.status == JobStatus.SUCCEEDED, done.errors
+    district = world.staff["admin_d1"].district
+    assert Staff.objects.filter(district=district, family_name="Christian").exists()
+    other = world.staff["admin_d2"].district
+    assert not Staff.objects.filter(district=other, family_name="Christian").exists()

@@ -54,6 +54,10 @@ class CaseUploadForm(forms.Form):
 
 class OneRosterUploadForm(forms.Form):
     bundle = forms.FileField(label="OneRoster bundle (.zip with manifest.csv)")
+    role_from_enrollments = forms.BooleanField(
+        required=False,
+        label="Import people whose role is student but who teach a class as teachers",
+    )
 
     def clean_bundle(self) -> UploadedFile[bytes]:
         upload: UploadedFile[bytes] = self.cleaned_data["bundle"]
@@ -126,7 +130,12 @@ def oneroster_upload(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _index(request, district_id, CaseUploadForm(), form, status=400)
     path = _store(form.cleaned_data["bundle"])
-    params = {"path": str(path), "district_id": district_id, "actor_id": request.user.pk}
+    params = {
+        "path": str(path),
+        "district_id": district_id,
+        "actor_id": request.user.pk,
+        "role_from_enrollments": form.cleaned_data["role_from_enrollments"],
+    }
     return _start(request, ONEROSTER_KIND, district_id, path, params)
 
 
