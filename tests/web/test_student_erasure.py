@@ -65,3 +65,15 @@ def test_another_districts_admin_gets_404(world: World) -> None:
 def test_signed_out_visitors_are_sent_to_sign_in(world: World) -> None:
     response = Client().get(_url(world.students["s1"]))
     assert response.status_code == 302
+
+
+def test_the_student_page_links_the_record_and_erasure_for_the_district_admin_only(
+    world: World,
+) -> None:
+    s1 = world.students["s1"]
+    admin_page = _client(world, "admin_d1").get(f"/students/{s1.pk}/").content.decode()
+    assert f'href="{_url(s1)}"' in admin_page
+    assert f'href="/district/students/{s1.pk}/record.zip"' in admin_page
+    teacher_page = _client(world, "teacher_a").get(f"/students/{s1.pk}/").content.decode()
+    assert _url(s1) not in teacher_page
+    assert "record.zip" not in teacher_page
