@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from datetime import date
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from masterypath.accounts.actors import SystemActor
 from masterypath.accounts.models import User
 from masterypath.common.models import AuditEntry
-from masterypath.evidence.models import Evidence
+from masterypath.evidence.models import Artifact, Evidence, Observation
 from masterypath.plans.models import LearnerProfile, LearnerProfileVersion
 from masterypath.plans.services import ProfileInput, learner_profile_update
 from masterypath.reports.erasure import ErasureError, ErasureErrorCode, student_erase
@@ -150,3 +154,64 @@ def test_the_command_refuses_a_wrong_confirmation_or_student(world: World) -> No
             "erase-student", district=str(s3.district_id), local_id="missing", confirm="missing"
         )
     assert Student.objects.get(pk=s3.pk).given_name == "Chen"
+
+
+def test_erasure_blanks_comments_and_notes_and_removes_work_files(
+    world: World, settings: Any, tmp_path: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    s1 = world.students["s1"]
+    Evidence.objects.filter(student=s1).update(comment="Ana explained it to Ben")
+    Observation.objects.create(
+        student=s1,
+        author=world.staff["teacher_a"],
+        note="Ana was upset today",
+        observed_at=timezone.now(),
+    )
+    artifact = Artifact(student=s1, title="Ana's essay", content_type="text/plain")
+    artifact.file.save("essay.txt", ContentFile(b"An essay by Ana Lopez"))
+    stored = Path(artifact.file.path)
+    assert stored.exists()
+    other = world.students["s3"]
+    Evidence.objects.filter(student=other).update(comment="keep me")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = student_erase(
+            actor=user_of(world, "admin_d1"), student=s1, confirm_local_id=s1.local_id
+        )
+
+    assert (result.comments_blanked, result.observations_blanked, result.files_removed) == (
+        2,
+        1,
+        1,
+    )
+    assert set(Evidence.objects.filter(student=s1).values_list("comment", flat=True)) == {""}
+    assert Observation.objects.get(student=s1).note == ""
+    artifact.refresh_from_db()
+    assert (artifact.title, artifact.file.name) == ("Erased work", "")
+    assert not stored.exists()
+    assert Evidence.objects.get(student=other).comment == "keep me"
+
+
+def test_a_failure_midway_rolls_back_everything_and_keeps_the_files(
+    world: World,
+    settings: Any,
+    tmp_path: Path,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)
+    s1 = world.students["s1"]
+    artifact = Artifact(student=s1, title="Essay", content_type="text/plain")
+    artifact.file.save("essay.txt", ContentFile(b"An essay"))
+
+    def broken(**_: object) -> bool:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("masterypath.reports.erasure.learner_profile_erase", broken)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        student_erase(actor=user_of(world, "admin_d1"), student=s1, confirm_local_id=s1.local_id)
+    assert Path(artifact.file.path).exists()
+    assert Evidence.objects.filter(student=s1, is_voided=False).count() == 2
+    artifact.refresh_from_db()
+    assert artifact.title == "Essay"

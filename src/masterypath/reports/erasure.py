@@ -2,7 +2,8 @@
 "Retention and erasure").
 
 This composes the owners' services, each of which writes its own app's rows: evidence is
-voided through the evidence void path (one batch), the learner profile is blanked by plans,
+voided through the evidence void path (one batch) and the staff's comments, notes and the
+student's work files removed by evidence, the learner profile is blanked by plans,
 the personal fields and guardian links by roster, the login closed by accounts. It lives
 here, above every app it touches, because the layer order lets no lower app call evidence
 or plans. One transaction: all of it happens, or none.
@@ -23,6 +24,7 @@ from masterypath.common.errors import ApplicationError
 from masterypath.common.models import AuditAction
 from masterypath.evidence.models import Evidence
 from masterypath.evidence.services import evidence_void_many
+from masterypath.evidence.services.erasure import evidence_text_erase
 from masterypath.plans.services import learner_profile_erase
 from masterypath.roster.access import district_administered_by
 from masterypath.roster.models import Student
@@ -45,6 +47,9 @@ class ErasureError(ApplicationError):
 class ErasureResult:
     student_id: int
     evidence_voided: int
+    comments_blanked: int
+    observations_blanked: int
+    files_removed: int
     guardian_links_removed: int
     profile_erased: bool
     login_closed: bool
@@ -82,6 +87,7 @@ def student_erase(
         if evidence_ids
         else 0
     )
+    text = evidence_text_erase(student=student)
     profile_erased = learner_profile_erase(student=student)
     user_id = student.user_id
     links = student_personal_erase(student=student)
@@ -89,6 +95,9 @@ def student_erase(
     detail: dict[str, object] = {
         "erasure": True,
         "evidence_voided": voided,
+        "comments_blanked": text.comments,
+        "observations_blanked": text.observations,
+        "files_removed": text.files,
         "guardian_links_removed": links,
         "profile_erased": profile_erased,
         "login_closed": login_closed,
@@ -105,6 +114,9 @@ def student_erase(
     return ErasureResult(
         student_id=student.pk,
         evidence_voided=voided,
+        comments_blanked=text.comments,
+        observations_blanked=text.observations,
+        files_removed=text.files,
         guardian_links_removed=links,
         profile_erased=profile_erased,
         login_closed=login_closed,
