@@ -36,7 +36,7 @@ def evidence_text_erase(*, student: Student) -> EvidenceTextErased:
     comments = Evidence.objects.filter(student=student).exclude(comment="").update(comment="")
     observations = Observation.objects.filter(student=student).update(note="")
     artifacts = list(Artifact.objects.filter(student=student).exclude(file=""))
-    names = [artifact.file.name for artifact in artifacts]
+    names = [artifact.file.name for artifact in artifacts if artifact.file.name]
     if artifacts:
         _delete_later(artifacts[0].file.storage, names)
     Artifact.objects.filter(student=student).update(
