@@ -17,7 +17,18 @@ from masterypath.accounts.actors import SystemActor
 from masterypath.accounts.models import User
 from masterypath.common.models import AuditEntry
 from masterypath.evidence.models import Artifact, Evidence, Observation
-from masterypath.plans.models import LearnerProfile, LearnerProfileVersion
+from masterypath.plans.models import (
+    ActionStep,
+    Goal,
+    GoalKind,
+    LearnerProfile,
+    LearnerProfileVersion,
+    LearningPlan,
+    NoteKind,
+    PlanEvent,
+    PlanEventKind,
+    PlanNote,
+)
 from masterypath.plans.services import ProfileInput, learner_profile_update
 from masterypath.reports.erasure import ErasureError, ErasureErrorCode, student_erase
 from masterypath.roster.models import GuardianLink, Student
@@ -215,3 +226,45 @@ def test_a_failure_midway_rolls_back_everything_and_keeps_the_files(
     assert Evidence.objects.filter(student=s1, is_voided=False).count() == 2
     artifact.refresh_from_db()
     assert artifact.title == "Essay"
+
+
+def test_erasure_blanks_the_words_of_learning_plans_but_keeps_goals(world: World) -> None:
+    s1 = world.students["s1"]
+    today = timezone.localdate()
+    plan = LearningPlan.objects.create(
+        student=s1, title="Ana's fall plan", starts_on=today, ends_on=today
+    )
+    goal = Goal.objects.create(
+        plan=plan, kind=GoalKind.PERSONAL, title="Ana reads daily", measure="Log", target_on=today
+    )
+    step = ActionStep.objects.create(goal=goal, what="Ana reads to Ben", due_on=today)
+    PlanNote.objects.create(plan=plan, goal=goal, kind=NoteKind.REFLECTION, body="I, Ana, ...")
+    PlanEvent.objects.create(
+        plan=plan,
+        kind=PlanEventKind.GOAL_ADDED,
+        detail={"title": "Ana reads daily"},
+        at=timezone.now(),
+    )
+    other = LearningPlan.objects.create(
+        student=world.students["s3"], title="Chen's plan", starts_on=today, ends_on=today
+    )
+
+    result = student_erase(
+        actor=user_of(world, "admin_d1"), student=s1, confirm_local_id=s1.local_id
+    )
+
+    assert result.plans_blanked == 1
+    plan.refresh_from_db()
+    goal.refresh_from_db()
+    step.refresh_from_db()
+    assert (plan.title, goal.title, goal.measure, step.what) == (
+        "Erased plan",
+        "Erased goal",
+        "",
+        "Erased step",
+    )
+    assert set(PlanNote.objects.filter(plan=plan).values_list("body", flat=True)) == {""}
+    assert [event.detail for event in PlanEvent.objects.filter(plan=plan)] == [{}]
+    assert Goal.objects.filter(plan=plan).count() == 1
+    other.refresh_from_db()
+    assert other.title == "Chen's plan"

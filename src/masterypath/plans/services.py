@@ -912,3 +912,16 @@ def learner_profile_erase(*, student: Student) -> bool:
     profile.updated_by = None
     profile.save()
     return True
+
+
+def plans_text_erase(*, student: Student) -> int:
+    """Blank what the student's learning plans say in words (a student's erasure): titles
+    become neutral, measures, reasons, notes and history details empty; goals, steps and their
+    progress stay, so counts do not move. How many plans were blanked. Caller's transaction."""
+    plans = LearningPlan.objects.filter(student=student)
+    count = plans.update(title="Erased plan")
+    Goal.objects.filter(plan__in=plans).update(title="Erased goal", measure="", dropped_reason="")
+    ActionStep.objects.filter(goal__plan__in=plans).update(what="Erased step")
+    PlanNote.objects.filter(plan__in=plans).update(body="", change={})
+    PlanEvent.objects.filter(plan__in=plans).update(detail={})
+    return count

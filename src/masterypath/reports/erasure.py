@@ -3,7 +3,8 @@
 
 This composes the owners' services, each of which writes its own app's rows: evidence is
 voided through the evidence void path (one batch) and the staff's comments, notes and the
-student's work files removed by evidence, the learner profile is blanked by plans,
+student's work files removed by evidence, the learner profile and the
+words of learning plans are blanked by plans,
 the personal fields and guardian links by roster, the login closed by accounts. It lives
 here, above every app it touches, because the layer order lets no lower app call evidence
 or plans. One transaction: all of it happens, or none.
@@ -25,7 +26,7 @@ from masterypath.common.models import AuditAction
 from masterypath.evidence.models import Evidence
 from masterypath.evidence.services import evidence_void_many
 from masterypath.evidence.services.erasure import evidence_text_erase
-from masterypath.plans.services import learner_profile_erase
+from masterypath.plans.services import learner_profile_erase, plans_text_erase
 from masterypath.roster.access import district_administered_by
 from masterypath.roster.models import Student
 from masterypath.roster.services import is_erased, student_personal_erase
@@ -52,6 +53,7 @@ class ErasureResult:
     files_removed: int
     guardian_links_removed: int
     profile_erased: bool
+    plans_blanked: int
     login_closed: bool
 
 
@@ -89,6 +91,7 @@ def student_erase(
     )
     text = evidence_text_erase(student=student)
     profile_erased = learner_profile_erase(student=student)
+    plans = plans_text_erase(student=student)
     user_id = student.user_id
     links = student_personal_erase(student=student)
     login_closed = bool(user_id and user_erase(user_id=user_id))
@@ -100,6 +103,7 @@ def student_erase(
         "files_removed": text.files,
         "guardian_links_removed": links,
         "profile_erased": profile_erased,
+        "plans_blanked": plans,
         "login_closed": login_closed,
     }
     if isinstance(actor, SystemActor):
@@ -119,5 +123,6 @@ def student_erase(
         files_removed=text.files,
         guardian_links_removed=links,
         profile_erased=profile_erased,
+        plans_blanked=plans,
         login_closed=login_closed,
     )
