@@ -4,7 +4,8 @@
 This composes the owners' services, each of which writes its own app's rows: evidence is
 voided through the evidence void path (one batch) and the staff's comments, notes and the
 student's work files removed by evidence, the learner profile and the
-words of learning plans are blanked by plans,
+words of learning plans are blanked by plans, staff's words in interventions by
+interventions,
 the personal fields and guardian links by roster, the login closed by accounts. It lives
 here, above every app it touches, because the layer order lets no lower app call evidence
 or plans. One transaction: all of it happens, or none.
@@ -26,6 +27,7 @@ from masterypath.common.models import AuditAction
 from masterypath.evidence.models import Evidence
 from masterypath.evidence.services import evidence_void_many
 from masterypath.evidence.services.erasure import evidence_text_erase
+from masterypath.interventions.services import interventions_text_erase
 from masterypath.plans.services import learner_profile_erase, plans_text_erase
 from masterypath.roster.access import district_administered_by
 from masterypath.roster.models import Student
@@ -54,6 +56,7 @@ class ErasureResult:
     guardian_links_removed: int
     profile_erased: bool
     plans_blanked: int
+    intervention_texts_blanked: int
     login_closed: bool
 
 
@@ -92,6 +95,7 @@ def student_erase(
     text = evidence_text_erase(student=student)
     profile_erased = learner_profile_erase(student=student)
     plans = plans_text_erase(student=student)
+    intervention_texts = interventions_text_erase(student=student)
     user_id = student.user_id
     links = student_personal_erase(student=student)
     login_closed = bool(user_id and user_erase(user_id=user_id))
@@ -104,6 +108,7 @@ def student_erase(
         "guardian_links_removed": links,
         "profile_erased": profile_erased,
         "plans_blanked": plans,
+        "intervention_texts_blanked": intervention_texts,
         "login_closed": login_closed,
     }
     if isinstance(actor, SystemActor):
@@ -124,5 +129,6 @@ def student_erase(
         guardian_links_removed=links,
         profile_erased=profile_erased,
         plans_blanked=plans,
+        intervention_texts_blanked=intervention_texts,
         login_closed=login_closed,
     )
