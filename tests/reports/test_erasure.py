@@ -33,6 +33,7 @@ from masterypath.plans.services import ProfileInput, learner_profile_update
 from masterypath.reports.erasure import ErasureError, ErasureErrorCode, student_erase
 from masterypath.roster.models import GuardianLink, Student
 from tests.conftest import World, user_of
+from tests.factories import add_evidence
 
 pytestmark = pytest.mark.django_db
 
@@ -268,3 +269,16 @@ def test_erasure_blanks_the_words_of_learning_plans_but_keeps_goals(world: World
     assert Goal.objects.filter(plan=plan).count() == 1
     other.refresh_from_db()
     assert other.title == "Chen's plan"
+
+
+def test_erasure_queries_do_not_grow_with_the_evidence(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    s1 = world.students["s1"]
+    for n in range(40):
+        add_evidence(s1, world.targets[n % 3], 3, days_ago=n + 1)
+    with django_assert_max_num_queries(30):
+        result = student_erase(
+            actor=user_of(world, "admin_d1"), student=s1, confirm_local_id=s1.local_id
+        )
+    assert result.evidence_voided == 42
