@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from masterypath.accounts.errors import AccountError, AccountErrorCode
@@ -43,3 +44,16 @@ def users_create_many(*, users: list[User]) -> list[User]:
 def user_username_set(*, user_id: int, username: str) -> int:
     """Rename a login (the demo gives its demo teacher a known name); how many changed."""
     return User.objects.filter(pk=user_id).update(username=username)
+
+
+def user_erase(*, user_id: int) -> int:
+    """Close a login for good and blank who it was (a student's erasure): no name, no email,
+    no usable password, inactive; the row stays so audit entries keep pointing at it."""
+    return User.objects.filter(pk=user_id).update(
+        username=f"erased-{user_id}",
+        first_name="",
+        last_name="",
+        email="",
+        password=make_password(None),
+        is_active=False,
+    )

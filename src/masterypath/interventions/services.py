@@ -621,3 +621,17 @@ def improvement_cycle_record_learnings(
     cycle.save(update_fields=["learnings", "next_steps", "updated_at"])
     audit_record(actor=actor, action=AuditAction.UPDATE, subject=cycle)
     return cycle
+
+
+def interventions_text_erase(*, student: Student) -> int:
+    """Blank what staff wrote about one student in interventions (a student's erasure): the
+    outcome reasons, their progress checks' notes and the reasons of their tier changes. The
+    rows, levels and dates stay, so what-works figures do not move. How many rows changed.
+    Runs in the caller's transaction."""
+    participants = Participant.objects.filter(student=student)
+    changed = participants.exclude(outcome_reason="").update(outcome_reason="")
+    changed += (
+        ProgressCheck.objects.filter(participant__in=participants).exclude(note="").update(note="")
+    )
+    changed += TierRecord.objects.filter(student=student).exclude(reason="").update(reason="")
+    return changed

@@ -30,6 +30,8 @@ from masterypath.plans.access import is_plan_reviewer
 from masterypath.plans.errors import PlanError, PlanErrorCode
 from masterypath.plans.models import (
     PROFILE_FIELDS,
+    PROFILE_LIST_FIELDS,
+    PROFILE_TEXT_FIELDS,
     ActionStep,
     Advising,
     Goal,
@@ -894,3 +896,32 @@ def goal_progress_refresh_for_district(*, district_id: int) -> int:
         .values_list("pk", flat=True)
     )
     return goal_progress_refresh(goal_ids=goal_ids)
+
+
+def learner_profile_erase(*, student: Student) -> bool:
+    """Blank every field of the student's learner profile and drop its saved versions (a
+    student's erasure); whether there was a profile. Runs in the caller's transaction."""
+    profile = LearnerProfile.objects.filter(student=student).first()
+    if profile is None:
+        return False
+    LearnerProfileVersion.objects.filter(profile=profile).delete()
+    for name in PROFILE_TEXT_FIELDS:
+        setattr(profile, name, "")
+    for name in PROFILE_LIST_FIELDS:
+        setattr(profile, name, [])
+    profile.updated_by = None
+    profile.save()
+    return True
+
+
+def plans_text_erase(*, student: Student) -> int:
+    """Blank what the student's learning plans say in words (a student's erasure): titles
+    become neutral, measures, reasons, notes and history details empty; goals, steps and their
+    progress stay, so counts do not move. How many plans were blanked. Caller's transaction."""
+    plans = LearningPlan.objects.filter(student=student)
+    count = plans.update(title="Erased plan")
+    Goal.objects.filter(plan__in=plans).update(title="Erased goal", measure="", dropped_reason="")
+    ActionStep.objects.filter(goal__plan__in=plans).update(what="Erased step")
+    PlanNote.objects.filter(plan__in=plans).update(body="", change={})
+    PlanEvent.objects.filter(plan__in=plans).update(detail={})
+    return count

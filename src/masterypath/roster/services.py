@@ -146,3 +146,45 @@ def enrollments_delete_for_district(*, district: District, source_ids: Iterable[
         section__school__district=district, source_id__in=ids
     ).delete()
     return deleted
+
+
+# --- erasure ----------------------------------------------------------------------------------
+
+ERASED_LOCAL_ID_PREFIX = "erased-"
+ERASED_GIVEN_NAME = "Erased"
+ERASED_FAMILY_NAME = "student"
+
+
+def is_erased(student: Student) -> bool:
+    """Whether this student's personal fields have been erased already."""
+    return student.local_id == f"{ERASED_LOCAL_ID_PREFIX}{student.pk}"
+
+
+def student_personal_erase(*, student: Student) -> int:
+    """Replace every personal field of `student` by a neutral value and remove the links to
+    guardians; the row (school, grade, enrollments) stays so counts and averages do not move.
+    Returns how many guardian links were removed. Runs in the caller's transaction."""
+    student.source_id = ""
+    student.local_id = f"{ERASED_LOCAL_ID_PREFIX}{student.pk}"
+    student.state_id = ""
+    student.given_name = ERASED_GIVEN_NAME
+    student.middle_name = ""
+    student.family_name = ERASED_FAMILY_NAME
+    student.preferred_name = ""
+    student.birth_on = None
+    student.sex = ""
+    student.is_hispanic_latino = False
+    student.is_american_indian = False
+    student.is_asian = False
+    student.is_black = False
+    student.is_pacific_islander = False
+    student.is_white = False
+    student.is_economically_disadvantaged = False
+    student.disability = ""
+    student.is_english_learner = False
+    student.home_language = ""
+    student.is_active = False
+    student.user = None
+    student.save()
+    removed, _ = GuardianLink.objects.filter(student=student).delete()
+    return removed

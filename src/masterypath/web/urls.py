@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from masterypath.web import language, student_record, views
+from masterypath.web import language, student_erasure, student_record, views
 from masterypath.web.student import profile
 
 urlpatterns = [
@@ -34,5 +34,10 @@ urlpatterns = [
         "district/students/<int:student_id>/record.zip",
         student_record.student_record_zip,
         name="student-record-zip",
+    ),
+    path(
+        "district/students/<int:student_id>/erase",
+        student_erasure.student_erase_view,
+        name="student-erase",
     ),
 ]

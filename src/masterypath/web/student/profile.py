@@ -65,6 +65,7 @@ def profile(request: HttpRequest, student_id: int) -> HttpResponse:
         if has_growth(positions)
         else None,
         "interventions": student_section(user, student),
+        "record_admin": user.role == Role.DISTRICT_ADMIN,
         "report_form": ReportPeriodForm(
             initial={"start": data.years[0].year.starts_on, "end": today},
             auto_id=f"report-{student.pk}-%s",
