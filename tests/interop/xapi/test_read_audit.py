@@ -57,6 +57,7 @@ def test_a_query_returning_two_students_statements_leaves_one_entry_naming_both(
     assert entry.detail["client"] == lrs.new.client.username
     assert entry.actor == user_of(world, "admin_d1")
     assert entry.student_id is None
+    assert "no-store" in response["Cache-Control"]
 
 
 def test_a_statement_by_id_names_its_student_and_a_group_names_its_members(
@@ -107,7 +108,9 @@ def test_an_agent_object_and_a_sub_statement_actor_count(lrs: Lrs, world: World)
 def test_a_query_about_no_student_leaves_no_entry(lrs: Lrs, world: World) -> None:
     """Nothing returned, or only statements of actors who are no student: no entry."""
     last = _last()
-    assert lrs.get().json()["statements"] == []
+    empty = lrs.get()
+    assert empty.json()["statements"] == []
+    assert "no-store" not in empty.get("Cache-Control", "")
     lrs.post([statement(), statement(actor={"mbox": "mailto:someone@example.org"})])
     assert len(lrs.get().json()["statements"]) == 2
     assert (

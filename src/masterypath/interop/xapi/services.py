@@ -31,6 +31,7 @@ from masterypath.common.bulk import (
     db_uuid,
 )
 from masterypath.common.models import AuditAction, AuditEntry
+from masterypath.common.read_ledger import note_students_read
 from masterypath.continuum.access import is_target_visible_in_district
 from masterypath.continuum.models import LearningTarget
 from masterypath.evidence.errors import EvidenceError
@@ -715,6 +716,7 @@ def xapi_read_audit(
     about these students, on behalf of the client's owner; none when it named no student."""
     if not student_ids:
         return None
+    note_students_read(student_ids)  # the answer is then kept out of caches (no-store)
     return audit_record(
         actor=client.owner,
         action=AuditAction.VIEW,
