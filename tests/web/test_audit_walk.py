@@ -192,3 +192,98 @@ def test_one_entry_per_request_lists_every_student_shown(named_world: World) -> 
     assert entry.detail["students"] == expected
     assert entry.actor == user_of(named_world, "teacher_a")
     assert entry.detail["page"] == "api-v1:section_students"
+
+
+def _xapi_agent(student: object, *, named: bool = True) -> dict[str, object]:
+    """A student's Agent by the mapping rule (account name = local id); `named` also puts the
+    family name in it, so that the walk sees a response carrying it as showing the student."""
+    agent: dict[str, object] = {
+        "objectType": "Agent",
+        "account": {"homePage": "https://sis.example.org", "name": student.local_id},  # type: ignore[attr-defined]
+    }
+    if named:
+        agent["name"] = student.family_name  # type: ignore[attr-defined]
+    return agent
+
+
+def test_every_xapi_read_that_shows_a_student_audits_it(named_world: World) -> None:
+    """The xAPI GET endpoints, with a client's Basic credentials, over statements and documents
+    about the students: each response naming a student comes with an entry listing them."""
+    import base64
+    import json
+    import uuid
+    from urllib.parse import urlencode
+
+    from masterypath.interop.xapi.auth import cache_clear as auth_cache_clear
+    from masterypath.interop.xapi.mapping import cache_clear as mapping_cache_clear
+    from masterypath.interop.xapi.services import xapi_client_create
+
+    auth_cache_clear()
+    mapping_cache_clear()
+    new = xapi_client_create(actor=None, name="Walk", owner=user_of(named_world, "admin_d1"))
+    token = base64.b64encode(f"{new.client.username}:{new.password}".encode()).decode()
+    headers = {"HTTP_AUTHORIZATION": f"Basic {token}", "HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
+    client = Client()
+    s1, s2 = named_world.students["s1"], named_world.students["s2"]
+    activity = "https://tool.example.org/activities/q1"
+    one = str(uuid.uuid4())
+    statements = [
+        {
+            "id": one if student is s1 else str(uuid.uuid4()),
+            "actor": _xapi_agent(student),
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+            "object": {"id": activity},
+        }
+        for student in (s1, s2)
+    ]
+    posted = client.post(
+        "/xapi/statements", json.dumps(statements), content_type="application/json", **headers
+    )
+    assert posted.status_code == 200
+    agent = json.dumps(_xapi_agent(s1))
+    document = json.dumps({"note": f"bookmark of {s1.family_name}"})
+    for path, params in (
+        ("/xapi/activities/state", {"activityId": activity, "agent": agent, "stateId": "b"}),
+        ("/xapi/agents/profile", {"agent": agent, "profileId": "p"}),
+    ):
+        put = client.put(
+            f"{path}?{urlencode(params)}",
+            document,
+            content_type="application/json",
+            HTTP_IF_NONE_MATCH="*",
+            **headers,
+        )
+        assert put.status_code == 204, put.content
+    queries = {
+        "xapi/statements": [{}, {"statementId": one}, {"agent": agent}],
+        "xapi/about": [{}],
+        "xapi/activities/state": [
+            {"activityId": activity, "agent": agent, "stateId": "b"},
+            {"activityId": activity, "agent": agent},
+        ],
+        "xapi/activities/profile": [{"activityId": activity}],
+        "xapi/activities": [{"activityId": activity}],
+        "xapi/agents/profile": [{"agent": agent, "profileId": "p"}, {"agent": agent}],
+        # Agents echoes the agent asked about (nothing stored): asked without the name.
+        "xapi/agents": [{"agent": json.dumps(_xapi_agent(s1, named=False))}],
+    }
+    patterns = {
+        p
+        for p in _patterns(get_resolver().url_patterns)
+        if p.startswith("xapi/") and not p.startswith("xapi/unmapped/")
+    }
+    assert patterns == set(queries), "a new xAPI endpoint: add its GET requests to the walk"
+    unaudited, shown = [], 0
+    for pattern, requests in queries.items():
+        for params in requests:
+            url = f"/{pattern}?{urlencode(params)}"
+            last = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+            response = client.get(url, **headers)
+            assert response.status_code == 200, (url, response.content)
+            students = _named_students(named_world, _body(response))
+            shown += bool(students)
+            missing = students - _audited_students(last)
+            if missing:
+                unaudited.append(f"{url}: students {sorted(missing)} shown, not audited")
+    assert shown == 5  # three statement reads and the two documents
+    assert unaudited == []

@@ -266,12 +266,13 @@ def _next_target(
     student: Student,
     standing: StudentStanding,
     domain_targets: Sequence[TargetRow],
+    ends: Sequence[int],
     predecessors: dict[int, tuple[int, ...]],
     proficient: set[tuple[int, int]],
 ) -> int | None:
-    """The first target the student learns next in the standing's domain (engine.pathway)."""
+    """The first target the student learns next in the standing's domain (engine.pathway);
+    `ends` holds the level each of `domain_targets` completes (ascending: they are in order)."""
     low, high = standing.level, standing.level + LOOKAHEAD_LEVELS
-    ends = [t.completes for t in domain_targets]  # ascending: the targets are in order
     window = domain_targets[bisect_left(ends, low) : bisect_right(ends, high)]
     path = [
         PathTarget(
@@ -415,10 +416,18 @@ def section_dashboard(
     predecessors = _predecessors([t.pk for t in targets])
     proficient = {key for key, cell in cells.items() if cell.is_proficient}
     next_of: dict[tuple[int, int], TargetRow] = {}
+    # once per domain, not per student: a section's window holds thousands of targets
+    ends_of = {pk: [t.completes for t in listed] for pk, listed in by_domain.items()}
     for row in rows:
         for standing in row.standings:
+            domain_id = standing.domain.pk
             found = _next_target(
-                row.student, standing, by_domain[standing.domain.pk], predecessors, proficient
+                row.student,
+                standing,
+                by_domain[domain_id],
+                ends_of.get(domain_id, []),
+                predecessors,
+                proficient,
             )
             if found is not None:
                 next_of[(row.student.pk, standing.domain.pk)] = by_id[found]

@@ -28,10 +28,12 @@ def test_a_statement_query_is_a_few_queries_for_any_page(
 
 
 def test_a_state_put_and_get_are_a_few_queries(lrs: Lrs, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
-    """PUT: the locked read and the write, in a transaction; GET: one read."""
+    """PUT: the locked read and the write, in a transaction; GET: one read (the owner's
+    directory, which tells whether the agent is a student to audit, is cached)."""
     query = urlencode({"activityId": "https://t.org/a", "agent": AGENT, "stateId": "s"})
     extra = {"HTTP_AUTHORIZATION": lrs.auth, **VERSION}
-    lrs.get(limit="1")  # credentials cached
+    lrs.post([statement()])
+    lrs.get(limit="1")  # credentials and the owner's directory cached
     with django_assert_max_num_queries(4):
         put = lrs.http.put(
             f"/xapi/activities/state?{query}",

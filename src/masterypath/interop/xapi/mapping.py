@@ -244,3 +244,58 @@ def plans_for(*, owner: User | None, statements: Iterable[dict[str, Any]]) -> li
             else:
                 plans.append(Plan(student=student, target=target, score=score))
     return plans
+
+
+def _agent_student(agent: Any, directory: _Directory) -> int | None:
+    """The student an Agent names, by the rule of `plans_for` (account name, then email)."""
+    if not isinstance(agent, dict) or agent.get("objectType") == "Group":
+        return None
+    name, email = _actor_names({"actor": agent})
+    student_id = directory.by_name.get(name) if name else None
+    if student_id is None and email:
+        student_id = directory.by_email.get(email)
+    return student_id
+
+
+def _agents_of(statement: dict[str, Any]) -> Iterable[Any]:
+    """The actor and an Agent or Group object of a statement and of its sub-statement, and
+    each Group's members."""
+    parts = [statement]
+    target = statement.get("object")
+    if isinstance(target, dict) and target.get("objectType") == "SubStatement":
+        parts.append(target)
+    agents: list[Any] = []
+    for part in parts:
+        agents.append(part.get("actor"))
+        target = part.get("object")
+        if isinstance(target, dict) and target.get("objectType") in {"Agent", "Group"}:
+            agents.append(target)
+    for agent in agents:
+        if not isinstance(agent, dict):
+            continue
+        yield agent
+        members = agent.get("member")
+        if agent.get("objectType") == "Group" and isinstance(members, list):
+            yield from members
+
+
+def students_named(*, owner: User | None, statements: Iterable[dict[str, Any]]) -> list[int]:
+    """The ids of the owner's students that these statements are about (their actor, an Agent
+    object, a Group's members), sorted; from the owner's cached directory, no query when warm."""
+    if owner is None:
+        return []
+    directory = _directory(owner)
+    found: set[int] = set()
+    for statement in statements:
+        for agent in _agents_of(statement):
+            student_id = _agent_student(agent, directory)
+            if student_id is not None:
+                found.add(student_id)
+    return sorted(found)
+
+
+def agent_student(*, owner: User | None, agent: dict[str, Any]) -> int | None:
+    """The owner's student an `agent` parameter names (State, Agent Profile), or None."""
+    if owner is None:
+        return None
+    return _agent_student(agent, _directory(owner))

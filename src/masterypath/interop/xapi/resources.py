@@ -11,7 +11,8 @@ from django.http import HttpResponse
 from django.utils.http import http_date
 
 from masterypath.interop.xapi.errors import XapiError, XapiErrorCode, invalid
-from masterypath.interop.xapi.models import DocumentKind
+from masterypath.interop.xapi.mapping import agent_student
+from masterypath.interop.xapi.models import DocumentKind, XapiClient
 from masterypath.interop.xapi.protocol import Call, xapi_endpoint
 from masterypath.interop.xapi.selectors import (
     activity_object,
@@ -25,6 +26,7 @@ from masterypath.interop.xapi.services import (
     document_key,
     document_put,
     document_scope,
+    xapi_read_audit,
 )
 from masterypath.interop.xapi.validation import IRI, is_uuid, parse_timestamp
 
@@ -119,6 +121,7 @@ def _document_resource(spec: _Spec, call: Call) -> HttpResponse:
             response = HttpResponse(bytes(document.content), content_type=document.content_type)
             response["ETag"] = f'"{document.etag}"'
             response["Last-Modified"] = http_date(document.updated.timestamp())
+            _audit_agent_read(spec, call, client)
             return response
         since = parse_timestamp(call.params["since"], "since") if "since" in call.params else None
         rows = documents_of(
@@ -130,6 +133,7 @@ def _document_resource(spec: _Spec, call: Call) -> HttpResponse:
             since=since,
         )
         ids = list(rows.order_by("id").values_list("document_id", flat=True))
+        _audit_agent_read(spec, call, client)
         return HttpResponse(json.dumps(ids), content_type="application/json")
     if call.method == "DELETE":
         if document_id is not None:
@@ -149,6 +153,21 @@ def _document_resource(spec: _Spec, call: Call) -> HttpResponse:
             raise invalid(spec.id_name, "is required")
         return HttpResponse(status=204)
     raise XapiError(XapiErrorCode.METHOD, f"{call.method} is not supported here.")
+
+
+def _audit_agent_read(spec: _Spec, call: Call, client: XapiClient) -> None:
+    """A State or Agent Profile GET answered about a student's agent (a document, or the list
+    of its document ids): one entry naming the student. `_address` checked the parameter."""
+    if call.method != "GET" or not spec.agent:
+        return
+    student = agent_student(owner=client.owner, agent=json.loads(call.params["agent"]))
+    resource = "xapi-state" if spec.kind == DocumentKind.STATE.value else "xapi-agent-profile"
+    xapi_read_audit(
+        client=client,
+        student_ids=[student] if student is not None else [],
+        resource=resource,
+        method=call.method,
+    )
 
 
 @xapi_endpoint

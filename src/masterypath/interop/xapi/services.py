@@ -30,7 +30,8 @@ from masterypath.common.bulk import (
     db_datetimes,
     db_uuid,
 )
-from masterypath.common.models import AuditAction
+from masterypath.common.models import AuditAction, AuditEntry
+from masterypath.common.read_ledger import note_students_read
 from masterypath.continuum.access import is_target_visible_in_district
 from masterypath.continuum.models import LearningTarget
 from masterypath.evidence.errors import EvidenceError
@@ -59,6 +60,10 @@ from masterypath.roster.models import Student
 LRS_HOME = "https://masterypath.invalid/xapi/clients"
 # Properties the LRS itself sets; a re-sent statement is "the same" when the rest is equal.
 _LRS_PROPERTIES = ("stored", "authority", "version")
+
+
+# Beyond this many students a read's entry keeps the count and the first ids only.
+MAX_AUDIT_LISTED = 5000
 
 
 def secret_digest(secret: str) -> str:
@@ -702,3 +707,26 @@ def document_delete(
                 raise XapiError(XapiErrorCode.PRECONDITION, "If-Match does not match.")
         return int(rows.delete()[0])
     return int(documents.delete()[0]) if documents is not None else 0
+
+
+def xapi_read_audit(
+    *, client: XapiClient, student_ids: list[int], resource: str, method: str
+) -> AuditEntry | None:
+    """One `view` entry for an xAPI read (Statements, State, Agent Profile) that returned data
+    about these students, on behalf of the client's owner; none when it named no student."""
+    if not student_ids:
+        return None
+    note_students_read(student_ids)  # the answer is then kept out of caches (no-store)
+    return audit_record(
+        actor=client.owner,
+        action=AuditAction.VIEW,
+        subject=client,
+        student_id=student_ids[0] if len(student_ids) == 1 else None,
+        detail={
+            "page": resource,
+            "method": method,
+            "client": client.username,
+            "students": student_ids[:MAX_AUDIT_LISTED],
+            "count": len(student_ids),
+        },
+    )

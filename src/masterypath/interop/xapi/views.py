@@ -29,6 +29,7 @@ from masterypath.interop.xapi.attachments import (
 )
 from masterypath.interop.xapi.errors import XapiError, XapiErrorCode
 from masterypath.interop.xapi.formats import FORMATS, accepted_languages, formatted
+from masterypath.interop.xapi.mapping import students_named
 from masterypath.interop.xapi.models import XapiClient
 from masterypath.interop.xapi.protocol import VERSION, Call, with_headers, xapi_endpoint
 from masterypath.interop.xapi.selectors import (
@@ -37,7 +38,12 @@ from masterypath.interop.xapi.selectors import (
     statements_query,
     statements_waiting_for,
 )
-from masterypath.interop.xapi.services import statement_ignore, statement_map, statements_store
+from masterypath.interop.xapi.services import (
+    statement_ignore,
+    statement_map,
+    statements_store,
+    xapi_read_audit,
+)
 from masterypath.interop.xapi.validation import is_uuid, nesting_check
 from masterypath.roster.access import students_visible_to
 
@@ -134,6 +140,7 @@ def _get(call: Call, client: XapiClient) -> HttpResponse:
             if not is_uuid(statement_id):
                 raise XapiError(XapiErrorCode.INVALID, f"{name} must be a UUID.")
             row = statement_get(client=client, statement_id=statement_id, voided=voided)
+            _audit_statements_read(call, client, [row.payload])
             response = _answer(
                 client, formatted(row.payload, form, languages), [row.payload], with_data
             )
@@ -141,6 +148,7 @@ def _get(call: Call, client: XapiClient) -> HttpResponse:
             response["Last-Modified"] = http_date(row.stored.timestamp())
             return response
     page = statements_query(client=client, params=params)
+    _audit_statements_read(call, client, page.payloads)
     more = ""
     if page.cursor is not None:
         more = call.path + "?" + urlencode({**params, "cursor": page.cursor})
@@ -149,6 +157,18 @@ def _get(call: Call, client: XapiClient) -> HttpResponse:
     response = _answer(client, body, page.payloads, with_data)
     response["X-Experience-API-Consistent-Through"] = consistent
     return response
+
+
+def _audit_statements_read(call: Call, client: XapiClient, payloads: list[str]) -> None:
+    """One audit entry naming the students whose statements a GET returns (not for HEAD)."""
+    if call.method != "GET" or not payloads:
+        return
+    students = students_named(
+        owner=client.owner, statements=(json.loads(payload) for payload in payloads)
+    )
+    xapi_read_audit(
+        client=client, student_ids=students, resource="xapi-statements", method=call.method
+    )
 
 
 def _answer(client: XapiClient, body: str, payloads: list[str], with_data: bool) -> HttpResponse:
